@@ -1,0 +1,308 @@
+"""What every native endpoint does around its one service call.
+
+A view is declared with ``@endpoint(...)``: its body and query schemas, who may call it, and its
+response schema. The wrapper parses and validates the input, opens the unit of work, identifies
+and locks the sandbox, fires the timers already due by its clock (catch-up), honours
+``Idempotency-Key``, calls the view, dumps the result and commits. The same declarations feed the
+OpenAPI document, so the spec can never drift from what is served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request
+from marshmallow import Schema, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mockplatform.control import sandboxes as sandbox_service
+from mockplatform.engine import clock as clocks
+from mockplatform.engine.context import SandboxContext
+from mockplatform.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidRequest,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from mockplatform.settings import Settings
+from mockplatform.store.models import IdempotencyRecord
+from mockplatform.store.session import Store
+
+# Who may call an endpoint.
+PUBLIC = "public"  # anyone
+# The admin token when one is configured; otherwise anyone, and a caller who sends a sandbox's
+# api key acts as that sandbox (a list then shows only it).
+ADMIN = "admin"
+SANDBOX = "sandbox"  # a sandbox's api key (the sandbox it names)
+SANDBOX_PATH = "sandbox_path"  # the api key of the sandbox in the path, or the admin token
+# The sandbox in the path, by the admin token when one is configured, else by its api key.
+SANDBOX_PATH_ADMIN = "sandbox_path_admin"
+OPTIONAL_SANDBOX = "optional_sandbox"  # a sandbox's api key if given, else public
+
+GLOBAL_SCOPE = "global"
+
+
+@dataclass
+class EndpointSpec:
+    rule: str
+    method: str
+    auth: str
+    summary: str
+    tags: list[str]
+    body: type[Schema] | None = None
+    query: type[Schema] | None = None
+    response: type[Schema] | None = None
+    status: int = 200
+    description: str = ""
+    errors: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Call:
+    """What a view receives."""
+
+    session: Session
+    settings: Settings
+    body: dict[str, Any]
+    query: dict[str, Any]
+    path: dict[str, Any]
+    ctx: SandboxContext | None
+    is_admin: bool
+
+
+ENDPOINTS: list[EndpointSpec] = []
+
+
+def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDBOX,
+             summary: str, tags: list[str], body: type[Schema] | None = None,
+             query: type[Schema] | None = None, response: type[Schema] | None = None,
+             status: int = 200, errors: list[int] | None = None) -> Callable:
+    def register(view: Callable[[Call], Any]) -> Callable:
+        spec = EndpointSpec(rule=(bp.url_prefix or "") + rule, method=method, auth=auth,
+                            summary=summary, tags=tags, body=body, query=query,
+                            response=response, status=status,
+                            description=(view.__doc__ or "").strip(), errors=errors or [])
+        ENDPOINTS.append(spec)
+
+        @wraps(view)
+        def handle(**path_args):
+            return _handle(spec, view, path_args)
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=handle, methods=[method])
+        return view
+
+    return register
+
+
+def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) -> Response:
+    state = current_app.extensions["mockplatform"]
+    store: Store = state["store"]
+    settings: Settings = state["settings"]
+    raw_body = _json_body(spec)
+    body = _load(spec.body, raw_body, "body") if spec.body else {}
+    query = _load(spec.query, _query_args(spec.query), "query") if spec.query else {}
+    if not spec.query and request.args:
+        raise ValidationFailed(f"this endpoint takes no query parameters; got "
+                               f"{sorted(request.args)}", details=[
+            {"field": name, "location": "query", "message": "unknown parameter"}
+            for name in sorted(request.args)])
+    idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
+    with store.transaction() as session:
+        ctx, is_admin = _authorise(spec, session, settings, path_args)
+        if ctx is not None:
+            ctx.catch_up()
+        if idempotency_key:
+            scope = _scope_and_now(ctx)
+            replay = _idempotent_replay(session, settings, scope, idempotency_key, raw_body)
+            if replay is not None:
+                return replay
+        call = Call(session=session, settings=settings, body=body, query=query, path=path_args,
+                    ctx=ctx, is_admin=is_admin)
+        result = view(call)
+        ctx = call.ctx  # a view that creates a sandbox hands its context back
+        if ctx is not None:
+            ctx.finish()
+        payload = spec.response().dump(result) if spec.response else result
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        if idempotency_key:
+            _remember(session, scope, idempotency_key, raw_body, spec.status, text)
+    return Response(text, status=spec.status, mimetype="application/json")
+
+
+# -- input ------------------------------------------------------------------------------------
+
+def _json_body(spec: EndpointSpec) -> Any:
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return {}
+    if spec.body is None:
+        raise ValidationFailed("this endpoint takes no request body",
+                               details=[{"field": "", "location": "body",
+                                         "message": "unexpected request body"}])
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            f"send the body as JSON with Content-Type: application/json "
+            f"(got {request.mimetype or 'no content type'!r})",
+            details=[{"field": "Content-Type", "location": "header",
+                      "message": "expected application/json"}])
+    try:
+        parsed = json.loads(data)
+    except UnicodeDecodeError:
+        raise InvalidRequest("request body is not UTF-8", code="malformed_json") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidRequest(f"request body is not valid JSON: {exc.msg} at line {exc.lineno} "
+                             f"column {exc.colno}", code="malformed_json",
+                             details=[{"field": "", "location": "body", "message": exc.msg,
+                                       "line": exc.lineno, "column": exc.colno}]) from None
+    if not isinstance(parsed, dict):
+        raise ValidationFailed("request body must be a JSON object",
+                               details=[{"field": "", "location": "body",
+                                         "message": "expected a JSON object"}])
+    return parsed
+
+
+def _query_args(schema: type[Schema]) -> dict[str, Any]:
+    list_fields = {name for name, f in schema().fields.items()
+                   if f.__class__.__name__ == "List"}
+    return {key: (request.args.getlist(key) if key in list_fields
+                  else request.args.getlist(key)[-1]) for key in request.args}
+
+
+def _load(schema: type[Schema], data: Any, location: str) -> dict[str, Any]:
+    try:
+        return schema().load(data)
+    except ValidationError as exc:
+        details = list(_flatten(exc.messages, location, schema()))
+        summary = "; ".join(f"{d['field'] or location}: {d['message']}" for d in details[:5])
+        raise ValidationFailed(f"invalid {location}: {summary}", details=details) from None
+
+
+def _flatten(messages: Any, location: str, schema: Schema, prefix: str = ""):
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = "" if key == "_schema" else f"{prefix}{key}"
+            if isinstance(value, dict | list) and value and not all(
+                    isinstance(v, str) for v in value):
+                yield from _flatten(value, location, schema, f"{name}." if name else "")
+            else:
+                for message in (value if isinstance(value, list) else [value]):
+                    if message == "Unknown field.":
+                        allowed = sorted(f.data_key or n for n, f in schema.fields.items()
+                                         if not f.dump_only)
+                        if not prefix:
+                            message = f"unknown field; expected one of: {', '.join(allowed)}"
+                        else:
+                            message = "unknown field"
+                    yield {"field": name.rstrip("."), "location": location, "message": message}
+    elif isinstance(messages, list):
+        for message in messages:
+            yield {"field": prefix.rstrip("."), "location": location, "message": str(message)}
+
+
+# -- who is calling -----------------------------------------------------------------------------
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        if header:
+            raise AuthenticationFailed("Authorization header must be 'Bearer <api key>'",
+                                       code="invalid_authorization_header")
+        return None
+    return token.strip()
+
+
+def _authorise(spec: EndpointSpec, session: Session, settings: Settings,
+               path_args: dict) -> tuple[SandboxContext | None, bool]:
+    token = _bearer()
+    admin_token = settings.admin_token
+    is_admin = admin_token is not None and token == admin_token
+    if spec.auth == PUBLIC:
+        return None, is_admin
+    if spec.auth in (ADMIN, SANDBOX_PATH_ADMIN) and admin_token is not None and not is_admin:
+        raise AuthenticationFailed(
+            "this call needs the admin token (the server has MOCKPLATFORM_ADMIN_TOKEN set)",
+            code="admin_token_required")
+    if spec.auth == ADMIN:
+        if is_admin or token is None:
+            return None, True
+        return SandboxContext(session, _sandbox_for_key(session, token), settings), False
+    if spec.auth in (SANDBOX_PATH, SANDBOX_PATH_ADMIN):
+        sandbox_id = path_args["sandbox_id"]
+        if is_admin:
+            sandbox = sandbox_service.get(session, sandbox_id)
+        else:
+            sandbox = _sandbox_for_key(session, token)
+            if sandbox.id != sandbox_id:
+                # 404, not 403: a key must not tell whether another sandbox exists.
+                raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
+        return SandboxContext(session, sandbox, settings), is_admin
+    if spec.auth == OPTIONAL_SANDBOX and token is None:
+        return None, False
+    return SandboxContext(session, _sandbox_for_key(session, token), settings), False
+
+
+def _sandbox_for_key(session: Session, token: str | None):
+    if token is None:
+        raise AuthenticationFailed("send the sandbox's api key as 'Authorization: Bearer <key>'")
+    sandbox = sandbox_service.by_api_key(session, token)
+    if sandbox is None:
+        raise AuthenticationFailed("unknown api key; it may belong to a deleted sandbox",
+                                   code="invalid_api_key")
+    return sandbox
+
+
+# -- idempotency ---------------------------------------------------------------------------------
+
+def _request_hash(raw_body: Any) -> str:
+    canonical = json.dumps([request.method, request.path, raw_body], sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _scope_and_now(ctx: SandboxContext | None) -> tuple[str, datetime]:
+    # Keys of sandbox calls live in sandbox time, so a test that jumps 30 days sees them expire.
+    return (ctx.sandbox.id, ctx.now) if ctx is not None else (GLOBAL_SCOPE, clocks.wall_now())
+
+
+def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, datetime],
+                       key: str, raw_body: Any) -> Response | None:
+    if len(key) > 255:
+        raise ValidationFailed.field("Idempotency-Key", "at most 255 characters",
+                                     location="header")
+    scope_id, now = scope
+    record = session.scalar(select(IdempotencyRecord).where(
+        IdempotencyRecord.sandbox_id == scope_id, IdempotencyRecord.key == key))
+    if record is None:
+        return None
+    if now - record.created_at >= timedelta(hours=settings.idempotency_window_hours):
+        session.delete(record)
+        session.flush()
+        return None
+    if record.request_hash != _request_hash(raw_body):
+        raise Conflict("this Idempotency-Key was already used with a different request; "
+                       "use a new key for a new request", code="idempotency_key_reused",
+                       details=[{"field": "Idempotency-Key", "location": "header",
+                                 "message": "reused with a different method, path or body"}])
+    response = Response(record.body, status=record.status, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _remember(session: Session, scope: tuple[str, datetime], key: str, raw_body: Any,
+              status: int, text: str) -> None:
+    scope_id, now = scope
+    session.add(IdempotencyRecord(sandbox_id=scope_id, key=key, request_hash=_request_hash(raw_body),
+                                  status=status, body=text, created_at=now))
+
+
+def request_id() -> str:
+    return getattr(g, "request_id", "")

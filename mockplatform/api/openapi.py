@@ -1,0 +1,101 @@
+"""The OpenAPI document, generated from the endpoint declarations and their marshmallow schemas,
+and the interactive documentation page (Swagger UI, served from the bundled package)."""
+
+from __future__ import annotations
+
+import re
+
+import swagger_ui_bundle
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Response, current_app, jsonify, send_from_directory
+
+from mockplatform import __version__
+from mockplatform.api import endpoint as ep
+
+bp = Blueprint("docs", __name__)
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "object", "properties": {
+        "type": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"},
+        "details": {"type": "array", "items": {"type": "object"}},
+        "request_id": {"type": "string"}}}},
+}
+_STATUS_TEXT = {400: "Invalid input", 401: "Missing or unknown credentials",
+                404: "Not found (or not visible to this key)", 409: "Conflict with the current state",
+                413: "Body too large", 415: "Body is not JSON"}
+
+
+def build_spec() -> dict:
+    spec = APISpec(
+        title="mockplatform", version=__version__, openapi_version="3.0.3",
+        info={"description": "A marketplace sandbox with a controllable clock per sandbox."},
+        plugins=[MarshmallowPlugin()])
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    spec.components.schema("Error", ERROR_SCHEMA)
+    paths: dict[str, dict] = {}
+    for e in ep.ENDPOINTS:
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", e.rule)
+        operation: dict = {"summary": e.summary, "tags": e.tags,
+                           "operationId": f"{e.method.lower()}_{path.strip('/').replace('/', '_')}"
+                           .replace("{", "").replace("}", "")}
+        if e.description:
+            operation["description"] = e.description
+        if e.auth != ep.PUBLIC:
+            operation["security"] = [{"bearer": []}]
+        parameters = [{"in": "path", "name": name, "required": True,
+                       "schema": {"type": "string"}} for name in re.findall(r"{([a-z_]+)}", path)]
+        if e.query:
+            parameters.append({"in": "query", "schema": e.query})
+        if e.method == "POST":
+            parameters.append({"in": "header", "name": "Idempotency-Key", "required": False,
+                               "schema": {"type": "string", "maxLength": 255},
+                               "description": "replays the first answer for 24 h of sandbox "
+                                              "time; reused with another body is a 409"})
+        if parameters:
+            operation["parameters"] = parameters
+        if e.body:
+            operation["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": e.body}}}
+        responses = {str(e.status): {"description": "OK", "content": {
+            "application/json": {"schema": e.response}}} if e.response else {
+            "description": "OK"}}
+        codes = {400} | ({401, 404} if e.auth != ep.PUBLIC else set()) | set(e.errors)
+        if e.body:
+            codes |= {409, 413, 415} if e.method == "POST" else set()
+        for code in sorted(codes):
+            responses[str(code)] = {"description": _STATUS_TEXT.get(code, "Error"), "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        operation["responses"] = responses
+        paths.setdefault(path, {})[e.method.lower()] = operation
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+@bp.get("/api/v1/openapi.json")
+def openapi_json():
+    state = current_app.extensions["mockplatform"]
+    if "openapi" not in state:
+        state["openapi"] = build_spec()
+    return jsonify(state["openapi"])
+
+
+DOCS_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>mockplatform API</title>
+<link rel="stylesheet" href="/api/docs/static/swagger-ui.css"></head>
+<body><div id="docs"></div>
+<script src="/api/docs/static/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/api/v1/openapi.json", dom_id: "#docs",
+  persistAuthorization: true});</script></body></html>"""
+
+
+@bp.get("/api/docs")
+def docs_page():
+    return Response(DOCS_PAGE, mimetype="text/html")
+
+
+@bp.get("/api/docs/static/<path:filename>")
+def docs_static(filename: str):
+    return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)

@@ -1,0 +1,88 @@
+"""Native API of the engine: events, policies, calendar, test timers, health."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from mockplatform import __version__
+from mockplatform.api import schemas as s
+from mockplatform.api.endpoint import OPTIONAL_SANDBOX, PUBLIC, SANDBOX, Call, endpoint
+from mockplatform.control import test_timers
+from mockplatform.engine import ids
+from mockplatform.engine.calendar import local_date
+from mockplatform.engine.events import list_events
+from mockplatform.engine.policies import load_table
+from mockplatform.errors import ValidationFailed
+
+health_bp = Blueprint("health", __name__)
+bp = Blueprint("native", __name__, url_prefix="/api/v1")
+
+MAX_CALENDAR_DAYS = 3660
+
+
+@endpoint(health_bp, "/healthz", auth=PUBLIC, response=s.HealthSchema, summary="Liveness",
+          tags=["meta"])
+def healthz(call: Call):
+    return {"status": "ok", "version": __version__}
+
+
+@endpoint(bp, "/events", query=s.EventQuery, response=s.EventListSchema,
+          summary="The event feed, in the order things happened", tags=["events"])
+def events(call: Call):
+    """Every state change records an event at its virtual instant. Page with ``after``."""
+    after = call.query.get("after")
+    after_seq = ids.parse_id(ids.EVENT_PREFIX, after, field="after") if after else 0
+    types = [t.strip() for value in call.query.get("type", []) for t in value.split(",")
+             if t.strip()]
+    rows, has_more = list_events(call.ctx, types=types, after_seq=after_seq,
+                                 limit=call.query["limit"])
+    return s.page(rows, has_more, lambda e: ids.format_id(ids.EVENT_PREFIX, e.seq))
+
+
+@endpoint(bp, "/policies", auth=OPTIONAL_SANDBOX, query=s.PolicyQuery,
+          response=s.PolicyTableSchema, summary="The policy table the engine enforces",
+          tags=["policies"])
+def policies(call: Call):
+    """With a sandbox's api key: that sandbox's effective table, overrides applied. Without one:
+    the defaults of ``platform`` (and ``market``) given in the query."""
+    if call.ctx is not None:
+        if call.query:
+            raise ValidationFailed.field(next(iter(call.query)), "the sandbox's own platform and "
+                                         "market apply when an api key is sent", location="query")
+        table = call.ctx.policies
+    else:
+        if "platform" not in call.query:
+            raise ValidationFailed.field("platform", "required without an api key",
+                                         location="query")
+        table = load_table(call.query["platform"], call.query.get("market", "MY"))
+    return {"platform": table.platform, "market": table.market, "policies": table.to_json()}
+
+
+@endpoint(bp, "/calendar", query=s.CalendarQuery, response=s.CalendarSchema,
+          summary="Non-working days of the sandbox's market", tags=["policies"])
+def calendar(call: Call):
+    """Weekends, public holidays and the sandbox's own overrides, between ``from`` and ``to``."""
+    start, end = call.query["start"], call.query["end"]
+    if end < start:
+        raise ValidationFailed.field("to", "must not be before 'from'", location="query")
+    if (end - start).days > MAX_CALENDAR_DAYS:
+        raise ValidationFailed.field("to", f"at most {MAX_CALENDAR_DAYS} days after 'from'",
+                                     location="query")
+    cal = call.ctx.calendar
+    return {"market": call.ctx.sandbox.market, "timezone": str(cal.tz),
+            "today": local_date(call.ctx.now, cal),
+            "non_working_days": [{"date": d, "reason": r}
+                                 for d, r in cal.non_working_days(start, end)]}
+
+
+@endpoint(bp, "/test_helpers/timers", method="POST", body=s.TestTimerSchema,
+          response=s.TimerSchema, status=201,
+          summary="Schedule a test timer that records test_timer.fired when it fires",
+          tags=["test_helpers"])
+def schedule_test_timer(call: Call):
+    """Proves the clock from the outside: give ``at`` or ``delay``, optionally ``repeat_every``
+    with ``repeat_times`` (each firing schedules the next, a cascade)."""
+    return test_timers.schedule(call.ctx, **{
+        "label": call.body["label"], "at": call.body.get("at"), "delay": call.body.get("delay"),
+        "repeat_every": call.body.get("repeat_every"),
+        "repeat_times": call.body.get("repeat_times")})

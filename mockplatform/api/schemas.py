@@ -1,0 +1,296 @@
+"""The wire contract of the native API: separate load and dump schemas, unknown fields rejected,
+server-set fields dump-only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from mockplatform.engine import clock as clocks
+from mockplatform.engine import ids
+from mockplatform.engine.calendar import MARKETS
+from mockplatform.engine.durations import EXPECTED, parse_duration
+from mockplatform.engine.policies import PLATFORMS
+from mockplatform.errors import ValidationFailed
+
+SALES_MARKETS = tuple(m for m in MARKETS if m != "CN")
+MAX_PAGE = 100
+
+
+class Timestamp(fields.Field):
+    """ISO 8601 with a UTC offset in; ISO 8601 in UTC out."""
+
+    default_error_messages = {
+        "invalid": "expected an ISO 8601 timestamp with a UTC offset, such as "
+                   "2026-01-05T09:00:00+08:00",
+        "naive": "timestamp must include a UTC offset (Z or +08:00)",
+    }
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(UTC).isoformat()
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise self.make_error("invalid")
+        try:
+            parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
+        except ValueError:
+            raise self.make_error("invalid") from None
+        if parsed.tzinfo is None:
+            raise self.make_error("naive")
+        return parsed.astimezone(UTC)
+
+
+class Duration(fields.Field):
+    """ISO 8601 duration (PT49H) or a number of seconds, as a timedelta."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            return parse_duration(value, field=attr or "duration")
+        except ValidationFailed as exc:
+            raise ValidationError(exc.details[0]["message"]) from None
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.total_seconds()
+
+
+class TimestampOrKeyword(Timestamp):
+    def __init__(self, keyword: str, **kwargs):
+        super().__init__(**kwargs)
+        self.keyword = keyword
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == self.keyword:
+            return value
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError:
+            raise ValidationError(f"expected an ISO 8601 timestamp with a UTC offset, "
+                                  f"or {self.keyword!r}") from None
+
+
+class PageQuery(Schema):
+    limit = fields.Integer(load_default=MAX_PAGE, validate=validate.Range(
+        min=1, max=MAX_PAGE, error=f"must be between 1 and {MAX_PAGE}"))
+
+
+def list_schema(item: type[Schema], name: str) -> type[Schema]:
+    """``{"object": "list", "data": [...], "has_more", "next_cursor"}`` around ``item``."""
+    return type(name, (Schema,), {
+        "object": fields.Constant("list"),
+        "data": fields.List(fields.Nested(item)),
+        "has_more": fields.Boolean(),
+        "next_cursor": fields.String(allow_none=True),
+    })
+
+
+def page(items: list, has_more: bool, cursor_of) -> dict:
+    return {"data": items, "has_more": has_more,
+            "next_cursor": cursor_of(items[-1]) if has_more and items else None}
+
+
+# -- sandboxes ------------------------------------------------------------------------------------
+
+class CalendarOverrideSchema(Schema):
+    date = fields.Date(required=True)
+    working = fields.Boolean(required=True)
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class SandboxCreateSchema(Schema):
+    name = fields.String(validate=validate.Length(max=200))
+    platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
+    market = fields.String(required=True, validate=validate.OneOf(SALES_MARKETS))
+    seed = fields.Integer(strict=True, validate=validate.Range(min=0, max=2**63 - 1))
+    start_at = Timestamp()
+    clock_mode = fields.String(validate=validate.OneOf(clocks.MODES))
+    clock_speed = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=1e7))
+    policy_overrides = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
+    calendar_overrides = fields.List(fields.Nested(CalendarOverrideSchema),
+                                     validate=validate.Length(max=1000))
+
+    @validates_schema
+    def _start_in_range(self, data, **kwargs):
+        start_at = data.get("start_at")
+        if start_at is not None and not (2000 <= start_at.year <= 2200):
+            raise ValidationError("must be between the years 2000 and 2200", "start_at")
+
+
+class SandboxRestoreSchema(Schema):
+    snapshot = fields.Dict(required=True)
+    name = fields.String(validate=validate.Length(max=200))
+
+
+class SandboxListQuery(PageQuery):
+    after = fields.String()
+
+
+class ClockSchema(Schema):
+    object = fields.Constant("clock")
+    now = Timestamp()
+    mode = fields.String()
+    speed = fields.Float()
+    next_timer_at = Timestamp(allow_none=True)
+    timers_pending = fields.Integer()
+
+
+class CredentialsSchema(Schema):
+    api_key = fields.String()
+    app_key = fields.String()
+    app_secret = fields.String()
+    access_token = fields.String()
+
+
+class SandboxSchema(Schema):
+    id = fields.String(attribute="sandbox.id")
+    object = fields.Constant("sandbox")
+    name = fields.String(attribute="sandbox.name")
+    platform = fields.String(attribute="sandbox.platform")
+    market = fields.String(attribute="sandbox.market")
+    seed = fields.Integer(attribute="sandbox.seed")
+    start_at = Timestamp(attribute="sandbox.start_at")
+    clock = fields.Nested(ClockSchema)
+    policy_overrides = fields.Dict(attribute="sandbox.policy_overrides")
+    calendar_overrides = fields.List(fields.Dict(), attribute="sandbox.calendar_overrides")
+    credentials = fields.Nested(CredentialsSchema, attribute="sandbox")
+
+
+SandboxListSchema = list_schema(SandboxSchema, "SandboxListSchema")
+
+
+class DeletedSchema(Schema):
+    id = fields.String()
+    object = fields.String()
+    deleted = fields.Boolean()
+
+
+class SnapshotSchema(Schema):
+    object = fields.Constant("sandbox_snapshot")
+    format = fields.Integer()
+    sandbox_id = fields.String()
+    taken_at = fields.String()
+    sandbox = fields.Dict()
+    tables = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
+
+
+# -- clock, timers, events ------------------------------------------------------------------------
+
+class AdvanceSchema(Schema):
+    by = Duration(metadata={"description": EXPECTED})
+    to = TimestampOrKeyword("next_timer")
+
+
+class RunSchema(Schema):
+    speed = fields.Float(load_default=1.0, validate=validate.Range(
+        min=0, min_inclusive=False, max=1e7))
+
+
+class EventSchema(Schema):
+    id = fields.Function(lambda e: ids.format_id(ids.EVENT_PREFIX, e.seq))
+    object = fields.Constant("event")
+    type = fields.String()
+    occurred_at = Timestamp()
+    subject = fields.String()
+    data = fields.Dict()
+
+
+EventListSchema = list_schema(EventSchema, "EventListSchema")
+
+
+class EventQuery(PageQuery):
+    type = fields.List(fields.String(validate=validate.Length(min=1, max=80)), metadata={
+        "description": "an event type, or a prefix such as order.*; repeat or separate with "
+                       "commas for several"})
+    after = fields.String(metadata={"description": "an event id: return the events after it"})
+
+
+class AdvanceResultSchema(Schema):
+    object = fields.Constant("clock_advance")
+    previous_now = Timestamp()
+    clock = fields.Nested(ClockSchema)
+    timers_fired = fields.Integer()
+    events = fields.Method("_events")
+
+    def _events(self, result):
+        events = result.events
+        has_more = result.events_total > len(events)
+        return {"object": "list", "data": EventSchema(many=True).dump(events),
+                "has_more": has_more,
+                "next_cursor": ids.format_id(ids.EVENT_PREFIX, events[-1].seq)
+                if has_more and events else None}
+
+
+class TimerSchema(Schema):
+    id = fields.Function(lambda t: ids.format_id(ids.TIMER_PREFIX, t.seq))
+    object = fields.Constant("timer")
+    due_at = Timestamp()
+    kind = fields.String()
+    subject = fields.String()
+    description = fields.String()
+    payload = fields.Dict()
+
+
+TimerListSchema = list_schema(TimerSchema, "TimerListSchema")
+
+
+class TimerQuery(PageQuery):
+    kind = fields.String()
+    after = fields.String(metadata={"description": "a timer id: continue after it"})
+
+
+class TestTimerSchema(Schema):
+    label = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    at = Timestamp()
+    delay = Duration()
+    repeat_every = Duration()
+    repeat_times = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000))
+
+
+# -- policies --------------------------------------------------------------------------------------
+
+class PolicySchema(Schema):
+    key = fields.String()
+    type = fields.String()
+    value = fields.Raw()
+    default = fields.Raw()
+    calendar = fields.String(allow_none=True)
+    effect = fields.String(allow_none=True)
+    description = fields.String()
+    source = fields.String()
+    overridden = fields.Boolean()
+
+
+class PolicyTableSchema(Schema):
+    object = fields.Constant("policy_table")
+    platform = fields.String()
+    market = fields.String()
+    policies = fields.List(fields.Nested(PolicySchema))
+
+
+class PolicyQuery(Schema):
+    platform = fields.String(validate=validate.OneOf(PLATFORMS))
+    market = fields.String(validate=validate.OneOf(SALES_MARKETS))
+
+
+class CalendarQuery(Schema):
+    start = fields.Date(data_key="from", required=True)
+    end = fields.Date(data_key="to", required=True)
+
+
+class NonWorkingDaySchema(Schema):
+    date = fields.Date()
+    reason = fields.String()
+
+
+class CalendarSchema(Schema):
+    object = fields.Constant("calendar")
+    market = fields.String()
+    timezone = fields.String()
+    today = fields.Date()
+    non_working_days = fields.List(fields.Nested(NonWorkingDaySchema))
+
+
+class HealthSchema(Schema):
+    status = fields.String()
+    version = fields.String()

@@ -1,0 +1,56 @@
+"""The app factory. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+from flask import Flask, g, request
+from flask.json.provider import DefaultJSONProvider
+
+from mockplatform.settings import Settings
+from mockplatform.store.session import Store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask("mockplatform")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json = DefaultJSONProvider(app)
+    app.json.sort_keys = False
+    if store is None:
+        store = Store(settings.resolved_database_url, echo=settings.sql_echo)
+        store.create_schema()
+    app.extensions["mockplatform"] = {"settings": settings, "store": store}
+
+    from mockplatform.api import errors, openapi, routes
+    from mockplatform.control import routes as control_routes
+
+    errors.init_app(app)
+    app.register_blueprint(routes.health_bp)
+    app.register_blueprint(routes.bp)
+    app.register_blueprint(control_routes.bp)
+    app.register_blueprint(openapi.bp)
+    _request_ids(app)
+    return app
+
+
+def _request_ids(app: Flask) -> None:
+    # Request ids only label log lines and error answers; they never enter a sandbox's data.
+    counter = itertools.count(1)
+    lock = threading.Lock()
+    prefix = f"req_{id(app) & 0xFFFFFF:06x}_"
+
+    @app.before_request
+    def _assign():
+        incoming = request.headers.get("X-Request-Id", "")
+        if incoming and len(incoming) <= 100 and incoming.isprintable():
+            g.request_id = incoming
+        else:
+            with lock:
+                g.request_id = f"{prefix}{next(counter)}"
+
+    @app.after_request
+    def _echo(response):
+        response.headers["X-Request-Id"] = getattr(g, "request_id", "")
+        return response

@@ -1,0 +1,257 @@
+"""Sandboxes: create, find, list, delete, reset, snapshot and restore. No Flask here."""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, exists, insert, select
+from sqlalchemy.orm import Session
+
+from mockplatform.engine import clock as clocks
+from mockplatform.engine import rng
+from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.policies import validate_overrides
+from mockplatform.errors import NotFound, ValidationFailed
+from mockplatform.settings import Settings
+from mockplatform.store.models import Sandbox, snapshot_tables, sandbox_tables
+
+SNAPSHOT_FORMAT = 1
+# Where a sandbox's clock starts when the caller gives no start_at: a fixed instant, so that the
+# same calls give the same timestamps in every run.
+DEFAULT_START_AT = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
+DEFAULT_SEED = 0
+
+
+def create(session: Session, settings: Settings, spec: dict[str, Any]) -> SandboxContext:
+    """Create a sandbox from a validated ``spec`` (see ``SandboxCreateSchema``)."""
+    creation = normalise_creation(spec)
+    sandbox = Sandbox(id=_unique(session, Sandbox.id, lambda: "sbx_" + rng.secret_token(10)),
+                      created_wall_at=clocks.wall_now(),
+                      api_key=_unique(session, Sandbox.api_key,
+                                      lambda: "mp_test_" + rng.secret_token(20)),
+                      app_key=_unique(session, Sandbox.app_key, lambda: rng.secret_digits(6)),
+                      app_secret=rng.secret_token(16),
+                      access_token=_unique(session, Sandbox.access_token,
+                                           lambda: "50000" + rng.secret_token(24)))
+    session.add(sandbox)
+    return _initialise(session, settings, sandbox, creation)
+
+
+def normalise_creation(spec: dict[str, Any]) -> dict[str, Any]:
+    """The JSON-safe creation settings that reset replays; overrides validated, defaults filled."""
+    platform, market = spec["platform"], spec["market"]
+    overrides = validate_overrides(platform, spec.get("policy_overrides") or {})
+    calendar_overrides = sorted(
+        ({"date": o["date"].isoformat(), "working": o["working"], "name": o.get("name", "")}
+         for o in spec.get("calendar_overrides") or []), key=lambda o: o["date"])
+    dates = [o["date"] for o in calendar_overrides]
+    duplicates = sorted({d for d in dates if dates.count(d) > 1})
+    if duplicates:
+        raise ValidationFailed.field("calendar_overrides",
+                                     f"each date may be overridden once; repeated: {duplicates}")
+    start_at = spec.get("start_at") or DEFAULT_START_AT
+    return {
+        "name": spec.get("name") or "",
+        "platform": platform,
+        "market": market,
+        "seed": spec.get("seed", DEFAULT_SEED) if spec.get("seed") is not None else DEFAULT_SEED,
+        "start_at": start_at.astimezone(UTC).isoformat(),
+        "clock_mode": spec.get("clock_mode") or clocks.FROZEN,
+        "clock_speed": float(spec.get("clock_speed") or 1.0),
+        "policy_overrides": overrides,
+        "calendar_overrides": calendar_overrides,
+    }
+
+
+def _initialise(session: Session, settings: Settings, sandbox: Sandbox,
+                creation: dict[str, Any]) -> SandboxContext:
+    start_at = datetime.fromisoformat(creation["start_at"])
+    sandbox.creation = creation
+    sandbox.name = creation["name"]
+    sandbox.platform = creation["platform"]
+    sandbox.market = creation["market"]
+    sandbox.seed = creation["seed"]
+    sandbox.start_at = start_at
+    sandbox.clock_mode = creation["clock_mode"]
+    sandbox.clock_speed = creation["clock_speed"]
+    sandbox.clock_anchor_virtual = start_at
+    sandbox.clock_anchor_wall = clocks.wall_now() if creation["clock_mode"] == clocks.RUNNING \
+        else None
+    sandbox.next_timer_at = None
+    sandbox.policy_overrides = creation["policy_overrides"]
+    sandbox.calendar_overrides = creation["calendar_overrides"]
+    sandbox.counters = {}
+    session.flush()
+    ctx = SandboxContext(session, sandbox, settings)
+    ctx.record("sandbox.created", subject=sandbox.id, data={
+        "platform": sandbox.platform, "market": sandbox.market, "seed": sandbox.seed})
+    return ctx
+
+
+def _unique(session: Session, column, make) -> str:
+    while True:
+        value = make()
+        if not session.scalar(select(exists().where(column == value))):
+            return value
+
+
+def get(session: Session, sandbox_id: str, *, lock: bool = True) -> Sandbox:
+    stmt = select(Sandbox).where(Sandbox.id == sandbox_id)
+    sandbox = session.scalar(stmt.with_for_update() if lock else stmt)
+    if sandbox is None:
+        raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
+    return sandbox
+
+
+def by_api_key(session: Session, api_key: str) -> Sandbox | None:
+    return session.scalar(select(Sandbox).where(Sandbox.api_key == api_key).with_for_update())
+
+
+def list_(session: Session, *, after: str | None, limit: int) -> tuple[list[Sandbox], bool]:
+    """All sandboxes, oldest first; ``after`` is the id of the last one already seen."""
+    stmt = select(Sandbox)
+    if after:
+        anchor = session.get(Sandbox, after)
+        if anchor is None:
+            raise ValidationFailed.field("after", f"no sandbox {after!r} to continue after",
+                                         location="query")
+        stmt = stmt.where((Sandbox.created_wall_at > anchor.created_wall_at) | (
+            (Sandbox.created_wall_at == anchor.created_wall_at) & (Sandbox.id > anchor.id)))
+    rows = list(session.scalars(
+        stmt.order_by(Sandbox.created_wall_at, Sandbox.id).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def delete_(session: Session, sandbox: Sandbox) -> None:
+    _delete_rows(session, sandbox.id)
+    session.delete(sandbox)
+
+
+def reset(session: Session, settings: Settings, sandbox: Sandbox) -> SandboxContext:
+    """Back to the state it was created in: same id, credentials, seed and settings."""
+    _delete_rows(session, sandbox.id)
+    return _initialise(session, settings, sandbox, dict(sandbox.creation))
+
+
+def _delete_rows(session: Session, sandbox_id: str) -> None:
+    for table in reversed(sandbox_tables()):
+        session.execute(delete(table).where(table.c.sandbox_id == sandbox_id))
+
+
+# -- snapshots ------------------------------------------------------------------------------
+
+_SANDBOX_STATE = ("name", "platform", "market", "seed", "start_at", "creation", "clock_mode",
+                  "clock_speed", "clock_anchor_virtual", "next_timer_at", "policy_overrides",
+                  "calendar_overrides", "counters")
+
+
+def snapshot(ctx: SandboxContext) -> dict[str, Any]:
+    """The sandbox's whole state as one JSON document. A running clock is captured at ``now``
+    and restored running from there."""
+    ctx.finish()
+    sandbox = ctx.sandbox
+    state = {name: _to_json(getattr(sandbox, name)) for name in _SANDBOX_STATE}
+    state["clock_anchor_virtual"] = ctx.now.isoformat()
+    state["counters"] = dict(sandbox.counters)
+    tables = {}
+    for table in snapshot_tables():
+        rows = ctx.session.execute(select(table).where(table.c.sandbox_id == sandbox.id)
+                                   .order_by(*table.primary_key.columns)).mappings()
+        tables[table.name] = [{k: _to_json(v) for k, v in row.items() if k != "sandbox_id"}
+                              for row in rows]
+    return {"object": "sandbox_snapshot", "format": SNAPSHOT_FORMAT, "sandbox_id": sandbox.id,
+            "taken_at": ctx.now.isoformat(), "sandbox": state, "tables": tables}
+
+
+def restore(session: Session, settings: Settings, document: Any,
+            name: str | None) -> SandboxContext:
+    """A new sandbox (new id and credentials) holding exactly the snapshot's state."""
+    if not isinstance(document, dict) or document.get("object") != "sandbox_snapshot":
+        raise ValidationFailed.field("snapshot", "expected a document made by POST "
+                                     "/api/v1/sandboxes/{id}/snapshot")
+    if document.get("format") != SNAPSHOT_FORMAT:
+        raise ValidationFailed.field("snapshot.format",
+                                     f"unsupported snapshot format; expected {SNAPSHOT_FORMAT}")
+    state, tables = document.get("sandbox"), document.get("tables")
+    if not isinstance(state, dict) or not isinstance(tables, dict):
+        raise ValidationFailed.field("snapshot", "snapshot has no sandbox state or tables")
+    missing = [k for k in _SANDBOX_STATE if k not in state]
+    if missing:
+        raise ValidationFailed.field("snapshot.sandbox", f"missing fields: {missing}")
+    known = {t.name: t for t in snapshot_tables()}
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise ValidationFailed.field("snapshot.tables", f"unknown tables: {unknown}")
+    creation = state["creation"]
+    ctx = create(session, settings, {
+        "platform": creation["platform"], "market": creation["market"],
+        "seed": creation["seed"], "start_at": datetime.fromisoformat(creation["start_at"]),
+        "clock_mode": creation["clock_mode"], "clock_speed": creation["clock_speed"],
+        "policy_overrides": creation["policy_overrides"],
+        "calendar_overrides": [{**o, "date": date.fromisoformat(o["date"])}
+                               for o in creation["calendar_overrides"]],
+        "name": creation["name"]})
+    sandbox = ctx.sandbox
+    _delete_rows(session, sandbox.id)  # drop what creation recorded; the snapshot has its own
+    try:
+        for field in _SANDBOX_STATE:
+            setattr(sandbox, field, _from_json(Sandbox.__table__.c[field], state[field]))
+        if name is not None:
+            sandbox.name = name
+        if sandbox.clock_mode == clocks.RUNNING:
+            sandbox.clock_anchor_wall = clocks.wall_now()
+        session.flush()
+        for table_name, rows in tables.items():
+            table = known[table_name]
+            if rows:
+                session.execute(insert(table), [
+                    {"sandbox_id": sandbox.id, **{
+                        k: _from_json(table.c[k], v) for k, v in row.items()}}
+                    for row in rows])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ValidationFailed.field("snapshot", f"snapshot is damaged: {exc!s}") from None
+    session.flush()
+    return SandboxContext(session, sandbox, settings)
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    return value
+
+
+def _from_json(column, value: Any) -> Any:
+    if value is None:
+        return None
+    python_type = _python_type(column)
+    if python_type is datetime:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError(f"{column.name}: timestamp without offset")
+        return parsed
+    if python_type is Decimal:
+        return Decimal(value)
+    if python_type is bytes:
+        return base64.b64decode(value)
+    if python_type in (dict, list):
+        return json.loads(json.dumps(value))
+    return value
+
+
+def _python_type(column) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        impl = getattr(column.type, "impl", None)
+        try:
+            return impl.python_type if impl is not None else None
+        except NotImplementedError:
+            return None

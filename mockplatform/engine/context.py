@@ -1,0 +1,81 @@
+"""The sandbox context every domain service receives: clock, policies, calendar, rng, events,
+timers and the store session of the current unit of work. No Flask here."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime
+from functools import cached_property
+
+from sqlalchemy.orm import Session
+
+from mockplatform.engine import ids, rng
+from mockplatform.engine.calendar import BusinessCalendar, CalendarOverride
+from mockplatform.engine.clock import Clock
+from mockplatform.engine.events import EventRecorder
+from mockplatform.engine.policies import PolicyTable, load_table
+from mockplatform.engine.scheduler import Scheduler
+from mockplatform.settings import Settings
+from mockplatform.store.models import Sandbox
+
+
+class SandboxContext:
+    def __init__(self, session: Session, sandbox: Sandbox, settings: Settings):
+        self.session = session
+        self.sandbox = sandbox
+        self.settings = settings
+        self.clock = Clock(mode=sandbox.clock_mode, speed=sandbox.clock_speed,
+                           anchor_virtual=sandbox.clock_anchor_virtual,
+                           anchor_wall=sandbox.clock_anchor_wall)
+        # One instant for the whole unit of work (a running clock would otherwise drift between
+        # two timestamps of the same change); the scheduler moves it to each timer's due instant.
+        self.now: datetime = self.clock.now()
+        self.timers = Scheduler(self)
+        self.events = EventRecorder(self)
+
+    @property
+    def id(self) -> str:
+        return self.sandbox.id
+
+    @cached_property
+    def policies(self) -> PolicyTable:
+        return load_table(self.sandbox.platform, self.sandbox.market,
+                          self.sandbox.policy_overrides)
+
+    @cached_property
+    def calendar(self) -> BusinessCalendar:
+        return calendar_for(self.sandbox.market, self.sandbox.calendar_overrides)
+
+    def rng(self, subject: str, purpose: str) -> random.Random:
+        return rng.keyed(self.sandbox.seed, subject, purpose)
+
+    def next_id(self, name: str) -> int:
+        return ids.next_value(self.sandbox.counters, name)
+
+    def record(self, type_: str, *, subject: str = "", data: dict | None = None):
+        return self.events.record(type_, subject=subject, data=data)
+
+    def catch_up(self) -> int:
+        """Fire what the clock says is already due (a running clock needs no thread for this)."""
+        next_due = self.sandbox.next_timer_at
+        if next_due is None or next_due > self.now:
+            return 0
+        return self.timers.advance_to(self.now, self.settings.max_timers_per_advance)
+
+    def save_clock(self) -> None:
+        sandbox, clock = self.sandbox, self.clock
+        sandbox.clock_mode = clock.mode
+        sandbox.clock_speed = clock.speed
+        sandbox.clock_anchor_virtual = clock.anchor_virtual
+        sandbox.clock_anchor_wall = clock.anchor_wall
+
+    def finish(self) -> None:
+        """Write what is buffered; called before the unit of work commits."""
+        self.timers.flush()
+        self.session.flush()
+
+
+def calendar_for(market: str, overrides: list[dict]) -> BusinessCalendar:
+    return BusinessCalendar.for_market(market, [
+        CalendarOverride(date=date.fromisoformat(o["date"]), working=o["working"],
+                         name=o.get("name", "")) for o in overrides])

@@ -1,0 +1,61 @@
+"""Every state change records an event at its virtual instant; the feed pages through them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import or_, select
+
+from mockplatform.engine import ids
+from mockplatform.store.models import Event
+
+if TYPE_CHECKING:
+    from mockplatform.engine.context import SandboxContext
+
+# How many of the events one call produced are kept in memory to be returned with its answer.
+KEPT_FOR_RESPONSE = 100
+
+
+class EventRecorder:
+    def __init__(self, ctx: SandboxContext):
+        self.ctx = ctx
+        self.first_recorded: list[Event] = []
+        self.recorded_count = 0
+
+    def record(self, type_: str, *, subject: str = "", data: dict[str, Any] | None = None) -> Event:
+        ctx = self.ctx
+        event = Event(sandbox_id=ctx.sandbox.id, seq=ids.next_value(ctx.sandbox.counters, "event"),
+                      type=type_, occurred_at=ctx.now, subject=subject, data=data or {})
+        ctx.session.add(event)
+        self.recorded_count += 1
+        if len(self.first_recorded) <= KEPT_FOR_RESPONSE:
+            self.first_recorded.append(event)
+        return event
+
+    def mark(self) -> tuple[int, int]:
+        """A position to measure what a piece of work recorded (see ``since``)."""
+        return self.recorded_count, len(self.first_recorded)
+
+    def since(self, mark: tuple[int, int]) -> tuple[list[Event], int]:
+        """Events recorded since ``mark`` (at most KEPT_FOR_RESPONSE) and how many in all."""
+        count, kept = mark
+        return self.first_recorded[kept:kept + KEPT_FOR_RESPONSE], self.recorded_count - count
+
+
+def event_id(seq: int) -> str:
+    return ids.format_id(ids.EVENT_PREFIX, seq)
+
+
+def list_events(ctx: SandboxContext, *, types: list[str] | None = None, after_seq: int = 0,
+                limit: int = 100) -> tuple[list[Event], bool]:
+    """Events in the order they happened. ``types`` holds exact names or prefixes ``order.*``."""
+    ctx.session.flush()
+    stmt = select(Event).where(Event.sandbox_id == ctx.sandbox.id, Event.seq > after_seq)
+    if types:
+        exact = [t for t in types if not t.endswith(".*")]
+        prefixes = [t[:-1] for t in types if t.endswith(".*")]
+        conditions = [Event.type.in_(exact)] if exact else []
+        conditions += [Event.type.startswith(p, autoescape=True) for p in prefixes]
+        stmt = stmt.where(or_(*conditions))
+    rows = list(ctx.session.scalars(stmt.order_by(Event.seq).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit

@@ -1,0 +1,26 @@
+"""Identifiers from per-sandbox counters: the same calls give the same ids in every run."""
+
+from __future__ import annotations
+
+from mockplatform.errors import ValidationFailed
+
+EVENT_PREFIX = "evt_"
+TIMER_PREFIX = "tmr_"
+
+
+def next_value(counters: dict, name: str) -> int:
+    value = counters.get(name, 0) + 1
+    counters[name] = value
+    return value
+
+
+def format_id(prefix: str, number: int) -> str:
+    return f"{prefix}{number:08d}"
+
+
+def parse_id(prefix: str, value: str, *, field: str, location: str = "query") -> int:
+    """The counter behind an id such as ``evt_00000042``; a bad id is a 400 naming ``field``."""
+    if isinstance(value, str) and value.startswith(prefix) and value[len(prefix):].isdigit():
+        return int(value[len(prefix):])
+    raise ValidationFailed.field(field, f"expected an id like {format_id(prefix, 1)}, got {value!r}",
+                                 location=location)

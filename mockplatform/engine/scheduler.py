@@ -1,0 +1,238 @@
+"""Timers are rows, fired in ``(due_at, seq)`` order on the sandbox clock.
+
+Advancing to T fires every timer with ``due_at <= T``: the sandbox's ``now`` is set to each timer's
+due instant before its handler runs (so every timestamp it writes is exact), handlers may schedule
+new timers, and those fire in the same advance when they fall at or before T. A fired timer's row
+is deleted in the same transaction as its handler's effects, so each timer fires exactly once.
+Handlers re-check state: a deadline for something already done is a no-op, which makes cancelling
+timers an optimisation, never a requirement.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, insert, select
+
+from mockplatform.engine import ids
+from mockplatform.errors import AdvanceLimitReached
+from mockplatform.store.models import Timer
+
+if TYPE_CHECKING:
+    from mockplatform.engine.context import SandboxContext
+
+BATCH = 1000
+DELETE_CHUNK = 500
+
+
+@dataclass(frozen=True, order=True)
+class DueTimer:
+    due_at: datetime
+    seq: int
+    kind: str
+    subject: str
+    payload: dict
+    description: str = field(default="", compare=False)
+
+    @property
+    def id(self) -> str:
+        return ids.format_id(ids.TIMER_PREFIX, self.seq)
+
+
+Handler = Callable[["SandboxContext", DueTimer], None]
+Describer = Callable[[str, dict], str]
+
+
+@dataclass(frozen=True)
+class TimerKind:
+    name: str
+    handler: Handler
+    describe: Describer
+
+
+_KINDS: dict[str, TimerKind] = {}
+
+
+def timer_kind(name: str, *, describe: Describer | str) -> Callable[[Handler], Handler]:
+    """Register the handler of a timer kind; ``describe`` gives the human-readable line shown in
+    the timers list ("order 1001: auto-cancel if not ready to ship")."""
+    describer = describe if callable(describe) else (
+        lambda subject, payload, _t=describe: _t.format(subject=subject, **payload))
+
+    def register(handler: Handler) -> Handler:
+        _KINDS[name] = TimerKind(name, handler, describer)
+        return handler
+
+    return register
+
+
+def kind(name: str) -> TimerKind:
+    return _KINDS[name]
+
+
+@timer_kind("noop", describe="no-op timer {subject}")
+def _noop(ctx: SandboxContext, timer: DueTimer) -> None:
+    """Does nothing; used by benchmarks and engine tests that only count firings."""
+
+
+class Scheduler:
+    """The timers of one sandbox within one unit of work."""
+
+    def __init__(self, ctx: SandboxContext):
+        self.ctx = ctx
+        self.sandbox_id = ctx.sandbox.id
+        # Scheduled but not yet written: inserted in one statement before the next timer query.
+        self._pending: dict[int, dict[str, Any]] = {}
+        # While an advance runs: timers scheduled by handlers, to be merged into the firing order,
+        # and the loaded timers still to fire (so that a cancel reaches them too).
+        self._captured: list[DueTimer] | None = None
+        self._heap: list[DueTimer] = []
+
+    # -- scheduling -------------------------------------------------------------------------
+
+    def schedule(self, kind_name: str, due_at: datetime, *, subject: str = "",
+                 payload: dict | None = None, description: str | None = None) -> DueTimer:
+        timer_kind_ = _KINDS[kind_name]
+        payload = payload or {}
+        # A timer can never be due before the instant that scheduled it: time only moves forward.
+        due_at = max(due_at, self.ctx.now)
+        seq = ids.next_value(self.ctx.sandbox.counters, "timer")
+        description = description or timer_kind_.describe(subject, payload)
+        self._pending[seq] = {
+            "sandbox_id": self.sandbox_id, "seq": seq, "due_at": due_at, "kind": kind_name,
+            "subject": subject, "payload": payload, "description": description}
+        sandbox = self.ctx.sandbox
+        if sandbox.next_timer_at is None or due_at < sandbox.next_timer_at:
+            sandbox.next_timer_at = due_at
+        timer = DueTimer(due_at, seq, kind_name, subject, payload, description)
+        if self._captured is not None:
+            self._captured.append(timer)
+        return timer
+
+    def cancel(self, *, subject: str, kind_name: str | None = None) -> int:
+        """Drop pending timers of ``subject`` (optionally of one kind). Returns how many."""
+        self.flush()
+        stmt = delete(Timer).where(Timer.sandbox_id == self.sandbox_id,
+                                   Timer.subject == subject)
+        if kind_name is not None:
+            stmt = stmt.where(Timer.kind == kind_name)
+        count = self.ctx.session.execute(stmt).rowcount
+        if self._heap:
+            kept = [t for t in self._heap if not (
+                t.subject == subject and (kind_name is None or t.kind == kind_name))]
+            self._heap[:] = kept
+            heapq.heapify(self._heap)
+        self._refresh_next()
+        return count
+
+    def flush(self) -> None:
+        if self._pending:
+            self.ctx.session.execute(insert(Timer), list(self._pending.values()))
+            self._pending.clear()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def next_due_at(self) -> datetime | None:
+        return self.ctx.sandbox.next_timer_at
+
+    def pending_count(self) -> int:
+        self.flush()
+        return self.ctx.session.scalar(
+            select(func.count()).select_from(Timer).where(Timer.sandbox_id == self.sandbox_id))
+
+    def list(self, *, kind_name: str | None = None, after_seq: int = 0,
+             limit: int = 100) -> tuple[list[Timer], bool]:
+        """Pending timers in firing order; ``after_seq`` is a cursor in that order."""
+        self.flush()
+        stmt = select(Timer).where(Timer.sandbox_id == self.sandbox_id)
+        if kind_name:
+            stmt = stmt.where(Timer.kind == kind_name)
+        if after_seq:
+            anchor = self.ctx.session.get(Timer, (self.sandbox_id, after_seq))
+            if anchor is not None:
+                stmt = stmt.where((Timer.due_at > anchor.due_at) | (
+                    (Timer.due_at == anchor.due_at) & (Timer.seq > anchor.seq)))
+            else:
+                stmt = stmt.where(Timer.seq > after_seq)
+        rows = list(self.ctx.session.scalars(
+            stmt.order_by(Timer.due_at, Timer.seq).limit(limit + 1)))
+        return rows[:limit], len(rows) > limit
+
+    # -- firing -----------------------------------------------------------------------------
+
+    def advance_to(self, target: datetime, limit: int) -> int:
+        """Fire every timer due at or before ``target``, in order; return how many fired.
+
+        Stops with ``AdvanceLimitReached`` (changes kept, clock at the last fired timer) when
+        ``limit`` timers have fired and more are due.
+        """
+        ctx = self.ctx
+        fired = 0
+        due_query = (select(Timer.due_at, Timer.seq, Timer.kind, Timer.subject, Timer.payload)
+                     .where(Timer.sandbox_id == self.sandbox_id, Timer.due_at <= target)
+                     .order_by(Timer.due_at, Timer.seq).limit(BATCH))
+        try:
+            while True:
+                self.flush()
+                batch = [DueTimer(*row) for row in ctx.session.execute(due_query)]
+                if not batch:
+                    break
+                # Timers scheduled during this batch join the firing order when they sort before
+                # the batch's last row; later ones are picked up by the next query.
+                boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
+                heap = self._heap = batch  # sorted, so already a heap
+                fired_seqs: list[int] = []
+                self._captured = []
+                while heap:
+                    timer = heapq.heappop(heap)
+                    if fired >= limit:
+                        self._delete(fired_seqs)
+                        self._stop_at_limit(limit, target)
+                    ctx.now = timer.due_at
+                    _KINDS[timer.kind].handler(ctx, timer)
+                    fired += 1
+                    if self._pending.pop(timer.seq, None) is None:
+                        fired_seqs.append(timer.seq)
+                    for new in self._captured:
+                        if new.due_at <= target and (
+                                boundary is None or (new.due_at, new.seq) < boundary):
+                            heapq.heappush(heap, new)
+                    self._captured.clear()
+                self._captured = None
+                self._delete(fired_seqs)
+        finally:
+            self._captured = None
+            self._heap = []
+        ctx.now = target
+        self._refresh_next()
+        return fired
+
+    def _stop_at_limit(self, limit: int, target: datetime) -> None:
+        ctx = self.ctx
+        stopped_at = ctx.now
+        ctx.clock.set(stopped_at)
+        ctx.save_clock()
+        self._refresh_next()
+        raise AdvanceLimitReached(
+            f"stopped at {stopped_at.isoformat()} after firing {limit} timers, the most one "
+            f"advance may fire (setting max_timers_per_advance); timers due by "
+            f"{target.isoformat()} remain: advance again to continue",
+            details=[{"field": "limit", "location": "settings", "limit": limit,
+                      "stopped_at": stopped_at.isoformat(), "target": target.isoformat()}])
+
+    def _delete(self, seqs: list[int]) -> None:
+        for start in range(0, len(seqs), DELETE_CHUNK):
+            chunk = seqs[start:start + DELETE_CHUNK]
+            self.ctx.session.execute(delete(Timer).where(
+                Timer.sandbox_id == self.sandbox_id, Timer.seq.in_(chunk)))
+        seqs.clear()
+
+    def _refresh_next(self) -> None:
+        self.flush()
+        self.ctx.sandbox.next_timer_at = self.ctx.session.scalar(
+            select(Timer.due_at).where(Timer.sandbox_id == self.sandbox_id)
+            .order_by(Timer.due_at, Timer.seq).limit(1))

@@ -1,0 +1,156 @@
+"""SQLAlchemy models. The store only stores: no rule lives here.
+
+Every table that holds a sandbox's data has a ``sandbox_id`` column and is listed by
+``sandbox_tables()``; reset, delete, snapshot and restore work over that list, so a later domain
+table takes part in all four by having the column.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+def json_type():
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive UTC text) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type:
+        return datetime
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; every datetime must be aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Sandbox(Base):
+    __tablename__ = "sandboxes"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    platform: Mapped[str] = mapped_column(String(20))
+    market: Mapped[str] = mapped_column(String(2))
+    seed: Mapped[int] = mapped_column(BigInteger)
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Wall time of creation: only orders the sandbox list, never enters a sandbox's own data.
+    created_wall_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The settings the sandbox was created with, so that reset can rebuild it exactly.
+    creation: Mapped[dict] = mapped_column(json_type())
+
+    clock_mode: Mapped[str] = mapped_column(String(10))
+    clock_speed: Mapped[float] = mapped_column(Float, default=1.0)
+    clock_anchor_virtual: Mapped[datetime] = mapped_column(UTCDateTime)
+    clock_anchor_wall: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The earliest pending timer's due instant, kept exact by the scheduler, so that a request
+    # with nothing due needs no timer query at all.
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    policy_overrides: Mapped[dict] = mapped_column(json_type(), default=dict)
+    calendar_overrides: Mapped[list] = mapped_column(json_type(), default=list)
+    counters: Mapped[dict] = mapped_column(MutableDict.as_mutable(json_type()), default=dict)
+
+    api_key: Mapped[str] = mapped_column(String(80), unique=True)
+    app_key: Mapped[str] = mapped_column(String(20), unique=True)
+    app_secret: Mapped[str] = mapped_column(String(80))
+    access_token: Mapped[str] = mapped_column(String(80), unique=True)
+
+    __table_args__ = (Index("ix_sandboxes_created", "created_wall_at", "id"),)
+
+
+class Timer(Base):
+    __tablename__ = "timers"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(80))
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[dict] = mapped_column(json_type(), default=dict)
+
+    __table_args__ = (Index("ix_timers_due", "sandbox_id", "due_at", "seq"),
+                      Index("ix_timers_kind", "sandbox_id", "kind", "seq"))
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    type: Mapped[str] = mapped_column(String(80))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    data: Mapped[dict] = mapped_column(json_type(), default=dict)
+
+    __table_args__ = (Index("ix_events_type", "sandbox_id", "type", "seq"),)
+
+
+class IdempotencyRecord(Base):
+    """A POST's first answer, replayed for the same key and body within the window.
+
+    ``scope`` is the sandbox id, or ``"global"`` for calls made before any sandbox exists
+    (creating or restoring one).
+    """
+
+    __tablename__ = "idempotency_keys"
+    __snapshot__ = False
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    sandbox_id: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ux_idempotency_scope_key", "sandbox_id", "key", unique=True),)
+
+
+def sandbox_tables() -> list[Table]:
+    """Every table holding one sandbox's rows, in dependency-safe order."""
+    return [t for t in Base.metadata.sorted_tables
+            if t.name != Sandbox.__tablename__ and "sandbox_id" in t.c]
+
+
+def snapshot_tables() -> list[Table]:
+    """The sandbox tables a snapshot carries (idempotency records stay with their sandbox)."""
+    skipped = {mapper.class_.__tablename__ for mapper in Base.registry.mappers
+               if getattr(mapper.class_, "__snapshot__", True) is False}
+    return [t for t in sandbox_tables() if t.name not in skipped]
