@@ -259,6 +259,10 @@ class PolicySchema(Schema):
     description = fields.String()
     source = fields.String()
     overridden = fields.Boolean()
+    by_market = fields.Dict(allow_none=True)
+    calendar_by_shipping = fields.Dict(allow_none=True)
+    calendar_market = fields.String(allow_none=True)
+    end_of_day = fields.Boolean(allow_none=True)
 
 
 class PolicyTableSchema(Schema):
