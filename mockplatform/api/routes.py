@@ -9,7 +9,8 @@ from mockplatform.api import schemas as s
 from mockplatform.api.endpoint import OPTIONAL_SANDBOX, PUBLIC, SANDBOX, Call, endpoint
 from mockplatform.control import test_timers
 from mockplatform.engine import ids
-from mockplatform.engine.calendar import local_date
+from mockplatform.engine.calendar import add_duration, local_date
+from mockplatform.engine.durations import format_duration
 from mockplatform.engine.events import list_events
 from mockplatform.engine.policies import load_table
 from mockplatform.errors import ValidationFailed
@@ -73,6 +74,22 @@ def calendar(call: Call):
             "today": local_date(call.ctx.now, cal),
             "non_working_days": [{"date": d, "reason": r}
                                  for d, r in cal.non_working_days(start, end)]}
+
+
+@endpoint(bp, "/calendar/deadline", query=s.DeadlineQuery, response=s.DeadlineSchema,
+          summary="When a duration counted in a calendar kind ends", tags=["policies"])
+def deadline(call: Call):
+    """The same computation the engine uses for every policy deadline, on the sandbox's market
+    calendar: ``hours``, ``calendar_days``, ``working_days``, ``hours_excl_non_working`` or
+    ``end_of_working_day_n``."""
+    start, duration, kind = call.query["start"], call.query["duration"], call.query["kind"]
+    cal = call.ctx.calendar
+    try:
+        due_at = add_duration(start, duration, kind, cal)
+    except ValueError as exc:
+        raise ValidationFailed.field("duration", str(exc), location="query") from None
+    return {"start": start, "duration": format_duration(duration), "kind": kind,
+            "due_at": due_at, "due_at_local": due_at.astimezone(cal.tz).isoformat()}
 
 
 @endpoint(bp, "/test_helpers/timers", method="POST", body=s.TestTimerSchema,

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
-from mockplatform.engine.calendar import MARKETS
+from mockplatform.engine.calendar import CALENDAR_KINDS, MARKETS
 from mockplatform.engine.durations import EXPECTED, parse_duration
 from mockplatform.engine.policies import PLATFORMS
 from mockplatform.errors import ValidationFailed
@@ -280,6 +280,21 @@ class PolicyQuery(Schema):
 class CalendarQuery(Schema):
     start = fields.Date(data_key="from", required=True)
     end = fields.Date(data_key="to", required=True)
+
+
+class DeadlineQuery(Schema):
+    start = Timestamp(data_key="from", required=True)
+    duration = Duration(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(CALENDAR_KINDS))
+
+
+class DeadlineSchema(Schema):
+    object = fields.Constant("deadline")
+    start = Timestamp(data_key="from")
+    duration = fields.String()
+    kind = fields.String()
+    due_at = Timestamp()
+    due_at_local = fields.String()
 
 
 class NonWorkingDaySchema(Schema):
