@@ -52,6 +52,9 @@ def serve(host: str, port: int, workers: int, threads: int, database_url: str | 
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", None)
             self.cfg.set("when_ready", _announce)
+            if "control_socket_disable" in self.cfg.settings:
+                # One shared control socket path per user would collide between servers.
+                self.cfg.set("control_socket_disable", True)
 
         def load(self):
             return create_app(settings)

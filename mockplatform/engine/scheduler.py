@@ -71,7 +71,11 @@ def timer_kind(name: str, *, describe: Describer | str) -> Callable[[Handler], H
 
 
 def kind(name: str) -> TimerKind:
-    return _KINDS[name]
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"no handler is registered for timer kind {name!r}; the module that "
+                          f"defines it must be imported by the app factory") from None
 
 
 @timer_kind("noop", describe="no-op timer {subject}")
@@ -96,7 +100,7 @@ class Scheduler:
 
     def schedule(self, kind_name: str, due_at: datetime, *, subject: str = "",
                  payload: dict | None = None, description: str | None = None) -> DueTimer:
-        timer_kind_ = _KINDS[kind_name]
+        timer_kind_ = kind(kind_name)
         payload = payload or {}
         # A timer can never be due before the instant that scheduled it: time only moves forward.
         due_at = max(due_at, self.ctx.now)
@@ -193,7 +197,7 @@ class Scheduler:
                         self._delete(fired_seqs)
                         self._stop_at_limit(limit, target)
                     ctx.now = timer.due_at
-                    _KINDS[timer.kind].handler(ctx, timer)
+                    kind(timer.kind).handler(ctx, timer)
                     fired += 1
                     if self._pending.pop(timer.seq, None) is None:
                         fired_seqs.append(timer.seq)
