@@ -17,7 +17,7 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.policies import validate_overrides
 from mockplatform.errors import NotFound, ValidationFailed
 from mockplatform.settings import Settings
-from mockplatform.store.models import Sandbox, snapshot_tables, sandbox_tables
+from mockplatform.store.models import Sandbox, sandbox_tables, snapshot_tables
 
 SNAPSHOT_FORMAT = 1
 # Where a sandbox's clock starts when the caller gives no start_at: a fixed instant, so that the

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from mockplatform.control import clock as clock_service
-from mockplatform.control import test_timers
-from mockplatform.control import sandboxes
+from mockplatform.control import sandboxes, test_timers
 from mockplatform.engine.context import SandboxContext
 from mockplatform.store.models import Event
 
