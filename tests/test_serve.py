@@ -1,0 +1,76 @@
+"""`mockplatform serve`: gunicorn answers, prints its URL, and keeps sandboxes across restarts."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import pytest
+import requests
+
+URL_LINE = re.compile(r"listening on (http://[\d.]+:\d+)")
+
+
+@contextmanager
+def serve(data_dir, *extra: str):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKPLATFORM_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockplatform.cli", "serve", "--port", "0", "--data-dir",
+         str(data_dir), *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        url = None
+        lines = []
+        while url is None and time.monotonic() < deadline:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            lines.append(line)
+            match = URL_LINE.search(line)
+            url = match.group(1) if match else None
+        assert url, "server did not announce its URL:\n" + "".join(lines)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # gunicorn: quick shutdown
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")),
+                    reason="exercises the SQLite file default")
+def test_serve_answers_and_keeps_sandboxes_across_restarts(tmp_path):
+    with serve(tmp_path) as url:
+        assert requests.get(f"{url}/healthz", timeout=5).json()["status"] == "ok"
+        created = requests.post(f"{url}/api/v1/sandboxes", timeout=5,
+                                json={"platform": "lazada", "market": "MY", "seed": 5}).json()
+        key = created["credentials"]["api_key"]
+        advanced = requests.post(f"{url}/api/v1/sandboxes/{created['id']}/clock/advance",
+                                 json={"by": "PT5H"}, timeout=5,
+                                 headers={"Authorization": f"Bearer {key}"})
+        assert advanced.status_code == 200
+    assert (tmp_path / "mockplatform.db").exists()
+    with serve(tmp_path) as url:
+        again = requests.get(f"{url}/api/v1/sandboxes/{created['id']}", timeout=5,
+                             headers={"Authorization": f"Bearer {key}"})
+        assert again.status_code == 200
+        assert again.json()["clock"]["now"] == advanced.json()["clock"]["now"]
+
+
+def test_serve_requires_the_admin_token_when_given(tmp_path):
+    with serve(tmp_path, "--admin-token", "s3cret") as url:
+        denied = requests.post(f"{url}/api/v1/sandboxes", timeout=5,
+                               json={"platform": "lazada", "market": "MY"})
+        assert denied.status_code == 401
+        assert denied.json()["error"]["code"] == "admin_token_required"
+        allowed = requests.post(f"{url}/api/v1/sandboxes", timeout=5,
+                                json={"platform": "lazada", "market": "MY"},
+                                headers={"Authorization": "Bearer s3cret"})
+        assert allowed.status_code == 201
