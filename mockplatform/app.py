@@ -14,7 +14,8 @@ from mockplatform.store.session import Store
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask("mockplatform")
+    # No static folder: Flask would otherwise serve /static/<path> beside the documented API.
+    app = Flask("mockplatform", static_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json = DefaultJSONProvider(app)
     app.json.sort_keys = False

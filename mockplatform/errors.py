@@ -89,7 +89,8 @@ class InvalidStateTransition(Conflict):
         allowed_text = ", ".join(allowed) if allowed else "none"
         super().__init__(
             f"{subject} is {state}: cannot {action}; allowed actions: {allowed_text}",
-            details=[{"field": "state", "location": "resource", "current_state": state,
+            details=[{"field": "state", "location": "resource",
+                      "message": f"cannot {action} while {state}", "current_state": state,
                       "action": action, "allowed_actions": list(allowed)}])
         self.state = state
         self.allowed = list(allowed)

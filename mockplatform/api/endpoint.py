@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,8 +19,9 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from mockplatform.control import sandboxes as sandbox_service
@@ -108,6 +110,8 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     store: Store = state["store"]
     settings: Settings = state["settings"]
     raw_body = _json_body(spec)
+    _reject_unstorable(list(path_args.items()), "path")
+    _reject_unstorable(list(request.args.items(multi=True)), "query")
     body = _load(spec.body, raw_body, "body") if spec.body else {}
     query = _load(spec.query, _query_args(spec.query), "query") if spec.query else {}
     if not spec.query and request.args:
@@ -116,6 +120,23 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
             {"field": name, "location": "query", "message": "unknown parameter"}
             for name in sorted(request.args)])
     idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
+    if idempotency_key:
+        _check_idempotency_key(idempotency_key)
+    for _attempt in range(2):
+        try:
+            return _unit_of_work(spec, view, store, settings, path_args, raw_body, body, query,
+                                 idempotency_key)
+        except _KeyTakenMeanwhile:
+            continue  # another request with the same key committed first: replay its answer
+    raise Conflict("another request with this Idempotency-Key is in progress; retry it",
+                   code="idempotency_key_in_use",
+                   details=[{"field": "Idempotency-Key", "location": "header",
+                             "message": "in use by a concurrent request"}])
+
+
+def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
+                  settings: Settings, path_args: dict, raw_body: Any, body: dict, query: dict,
+                  idempotency_key: str | None) -> Response:
     with store.transaction() as session:
         ctx, is_admin = _authorise(spec, session, settings, path_args)
         if ctx is not None:
@@ -134,6 +155,10 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
         payload = spec.response().dump(result) if spec.response else result
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         if idempotency_key:
+            if ctx is not None and ctx.sandbox.id == scope[0]:
+                # The window starts when the answer is given: an advance of 24 h or more must
+                # not expire its own key, or its retry would advance the clock again.
+                scope = (scope[0], ctx.now)
             _remember(session, scope, idempotency_key, raw_body, spec.status, text)
     return Response(text, status=spec.status, mimetype="application/json")
 
@@ -158,6 +183,11 @@ def _json_body(spec: EndpointSpec) -> Any:
         parsed = json.loads(data)
     except UnicodeDecodeError:
         raise InvalidRequest("request body is not UTF-8", code="malformed_json") from None
+    except RecursionError:
+        raise InvalidRequest("request body is not valid JSON we accept: it is nested too deeply",
+                             code="malformed_json",
+                             details=[{"field": "", "location": "body",
+                                       "message": "nested too deeply"}]) from None
     except json.JSONDecodeError as exc:
         raise InvalidRequest(f"request body is not valid JSON: {exc.msg} at line {exc.lineno} "
                              f"column {exc.colno}", code="malformed_json",
@@ -167,7 +197,40 @@ def _json_body(spec: EndpointSpec) -> Any:
         raise ValidationFailed("request body must be a JSON object",
                                details=[{"field": "", "location": "body",
                                          "message": "expected a JSON object"}])
+    _reject_unstorable([("", parsed)], "body")
     return parsed
+
+
+# NUL cannot be stored in a PostgreSQL text or JSONB value, and an unpaired surrogate (a JSON
+# "\ud800") cannot be encoded at all: refused up front, on both databases alike.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _reject_unstorable(values: list[tuple[str, Any]], location: str) -> None:
+    """Refuse ``values`` (pairs of field name and value) if any text in them is unstorable."""
+    details = []
+    stack = list(values)
+    while stack:  # not recursive: a body may be nested as deeply as the JSON parser allows
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if _UNSTORABLE.search(item):
+                details.append({"field": path, "location": location, "message":
+                                "must not contain NUL characters or unpaired surrogates"})
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                name = f"{path}.{key}" if path else str(key)
+                if _UNSTORABLE.search(str(key)):
+                    details.append({"field": name, "location": location, "message":
+                                    "names must not contain NUL characters or unpaired "
+                                    "surrogates"})
+                stack.append((name, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}.{index}" if path else str(index), child)
+                         for index, child in enumerate(item))
+    if details:
+        details.sort(key=lambda d: d["field"])
+        raise ValidationFailed(f"invalid {location}: " + "; ".join(
+            f"{d['field']}: {d['message']}" for d in details[:5]), details=details)
 
 
 def _query_args(schema: type[Schema]) -> dict[str, Any]:
@@ -186,26 +249,46 @@ def _load(schema: type[Schema], data: Any, location: str) -> dict[str, Any]:
         raise ValidationFailed(f"invalid {location}: {summary}", details=details) from None
 
 
-def _flatten(messages: Any, location: str, schema: Schema, prefix: str = ""):
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = "" if key == "_schema" else f"{prefix}{key}"
-            if isinstance(value, dict | list) and value and not all(
-                    isinstance(v, str) for v in value):
-                yield from _flatten(value, location, schema, f"{name}." if name else "")
-            else:
-                for message in (value if isinstance(value, list) else [value]):
-                    if message == "Unknown field.":
-                        allowed = sorted(f.data_key or n for n, f in schema.fields.items()
-                                         if not f.dump_only)
-                        if not prefix:
-                            message = f"unknown field; expected one of: {', '.join(allowed)}"
-                        else:
-                            message = "unknown field"
-                    yield {"field": name.rstrip("."), "location": location, "message": message}
-    elif isinstance(messages, list):
-        for message in messages:
-            yield {"field": prefix.rstrip("."), "location": location, "message": str(message)}
+def _flatten(messages: Any, location: str, schema: Schema, path: tuple[str, ...] = ()):
+    """marshmallow's nested error messages as one detail per bad field, ``a.0.b`` style."""
+    if not isinstance(messages, dict):
+        for message in messages if isinstance(messages, list) else [messages]:
+            yield {"field": ".".join(path), "location": location, "message": str(message)}
+        return
+    for key, value in messages.items():
+        field_path = path if key == "_schema" else (*path, str(key))
+        if isinstance(value, dict):
+            yield from _flatten(value, location, schema, field_path)
+            continue
+        for message in value if isinstance(value, list) else [value]:
+            if isinstance(message, dict):
+                yield from _flatten(message, location, schema, field_path)
+                continue
+            if message == "Unknown field.":
+                message = _unknown_field_message(_schema_at(schema, path))
+            yield {"field": ".".join(field_path), "location": location, "message": str(message)}
+
+
+def _unknown_field_message(schema: Schema | None) -> str:
+    if schema is None:
+        return "unknown field"
+    allowed = sorted(f.data_key or name for name, f in schema.fields.items() if not f.dump_only)
+    return f"unknown field; expected one of: {', '.join(allowed)}"
+
+
+def _schema_at(schema: Schema, path: tuple[str, ...]) -> Schema | None:
+    """The nested schema that ``path`` (wire names, list indexes) leads to, if any."""
+    for part in path:
+        if part.isdigit():
+            continue
+        found = next((f for name, f in schema.fields.items() if (f.data_key or name) == part),
+                     None)
+        while isinstance(found, fields.List):
+            found = found.inner
+        if not isinstance(found, fields.Nested):
+            return None
+        schema = found.schema
+    return schema
 
 
 # -- who is calling -----------------------------------------------------------------------------
@@ -273,11 +356,22 @@ def _scope_and_now(ctx: SandboxContext | None) -> tuple[str, datetime]:
     return (ctx.sandbox.id, ctx.now) if ctx is not None else (GLOBAL_SCOPE, clocks.wall_now())
 
 
-def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, datetime],
-                       key: str, raw_body: Any) -> Response | None:
+class _KeyTakenMeanwhile(Exception):
+    """A concurrent request stored the same idempotency key first; this unit of work must roll
+    back and run again, to replay that request's answer."""
+
+
+def _check_idempotency_key(key: str) -> None:
     if len(key) > 255:
         raise ValidationFailed.field("Idempotency-Key", "at most 255 characters",
                                      location="header")
+    if not key.isprintable():
+        raise ValidationFailed.field("Idempotency-Key", "only printable characters",
+                                     location="header")
+
+
+def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, datetime],
+                       key: str, raw_body: Any) -> Response | None:
     scope_id, now = scope
     record = session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.sandbox_id == scope_id, IdempotencyRecord.key == key))
@@ -300,8 +394,15 @@ def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, d
 def _remember(session: Session, scope: tuple[str, datetime], key: str, raw_body: Any,
               status: int, text: str) -> None:
     scope_id, now = scope
-    session.add(IdempotencyRecord(sandbox_id=scope_id, key=key, request_hash=_request_hash(raw_body),
-                                  status=status, body=text, created_at=now))
+    # Keys of calls on a sandbox are serialised by its row lock; keys of the global scope
+    # (creating a sandbox) are not, so two first uses can race to this insert.
+    try:
+        with session.begin_nested():
+            session.add(IdempotencyRecord(sandbox_id=scope_id, key=key,
+                                          request_hash=_request_hash(raw_body),
+                                          status=status, body=text, created_at=now))
+    except IntegrityError:
+        raise _KeyTakenMeanwhile from None
 
 
 def request_id() -> str:

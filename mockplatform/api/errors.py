@@ -37,6 +37,7 @@ def _from_http(exc: HTTPException) -> MockplatformError:
         return MethodNotAllowed(f"{request.method} is not allowed on {request.path}; allowed: "
                                 f"{', '.join(allowed)}", headers={"Allow": ", ".join(allowed)},
                                 details=[{"field": "method", "location": "request",
+                                          "message": f"allowed: {', '.join(allowed)}",
                                           "allowed": allowed}])
     if exc.code == 413:
         return PayloadTooLarge(f"request body is larger than the limit of "

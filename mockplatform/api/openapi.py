@@ -69,9 +69,31 @@ def build_spec() -> dict:
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         operation["responses"] = responses
         paths.setdefault(path, {})[e.method.lower()] = operation
-    for path, operations in paths.items():
+    for path, operations in {**paths, **_DOCUMENTATION_PATHS}.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+# The routes of this module, which serve the documentation rather than the API, so that the
+# document lists every route the app serves.
+_DOCUMENTATION_PATHS = {
+    "/api/v1/openapi.json": {"get": {
+        "summary": "This OpenAPI document", "tags": ["meta"], "operationId": "get_openapi",
+        "responses": {"200": {"description": "OpenAPI 3 document", "content": {
+            "application/json": {"schema": {"type": "object"}}}}}}},
+    "/api/docs": {"get": {
+        "summary": "Interactive documentation (Swagger UI)", "tags": ["meta"],
+        "operationId": "get_docs", "responses": {"200": {"description": "HTML page", "content": {
+            "text/html": {"schema": {"type": "string"}}}}}}},
+    "/api/docs/static/{filename}": {"get": {
+        "summary": "Scripts and stylesheets of the documentation page", "tags": ["meta"],
+        "operationId": "get_docs_static",
+        "parameters": [{"in": "path", "name": "filename", "required": True,
+                        "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "The asset"},
+                      "404": {"description": "No such asset", "content": {"application/json": {
+                          "schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+}
 
 
 @bp.get("/api/v1/openapi.json")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint
 
 from mockplatform import __version__
 from mockplatform.api import schemas as s
-from mockplatform.api.endpoint import OPTIONAL_SANDBOX, PUBLIC, SANDBOX, Call, endpoint
+from mockplatform.api.endpoint import OPTIONAL_SANDBOX, PUBLIC, Call, endpoint
 from mockplatform.control import test_timers
+from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
 from mockplatform.engine.calendar import add_duration, local_date
 from mockplatform.engine.durations import format_duration
@@ -69,6 +72,9 @@ def calendar(call: Call):
     if (end - start).days > MAX_CALENDAR_DAYS:
         raise ValidationFailed.field("to", f"at most {MAX_CALENDAR_DAYS} days after 'from'",
                                      location="query")
+    if end > clocks.LATEST.date():
+        raise ValidationFailed.field("to", f"must not be after {clocks.LATEST.date()}, the last "
+                                     "day a sandbox clock reaches", location="query")
     cal = call.ctx.calendar
     return {"market": call.ctx.sandbox.market, "timezone": str(cal.tz),
             "today": local_date(call.ctx.now, cal),
@@ -83,6 +89,10 @@ def deadline(call: Call):
     calendar: ``hours``, ``calendar_days``, ``working_days``, ``hours_excl_non_working`` or
     ``end_of_working_day_n``."""
     start, duration, kind = call.query["start"], call.query["duration"], call.query["kind"]
+    if duration > timedelta(days=MAX_CALENDAR_DAYS):
+        # Counting working days walks the calendar day by day: keep it to what /calendar serves.
+        raise ValidationFailed.field("duration", f"at most P{MAX_CALENDAR_DAYS}D",
+                                     location="query")
     cal = call.ctx.calendar
     try:
         due_at = add_duration(start, duration, kind, cal)

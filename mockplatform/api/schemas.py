@@ -25,6 +25,8 @@ class Timestamp(fields.Field):
         "invalid": "expected an ISO 8601 timestamp with a UTC offset, such as "
                    "2026-01-05T09:00:00+08:00",
         "naive": "timestamp must include a UTC offset (Z or +08:00)",
+        "too_late": f"must not be after {clocks.LATEST.isoformat()}, the latest instant a "
+                    f"sandbox clock reaches",
     }
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -39,7 +41,33 @@ class Timestamp(fields.Field):
             raise self.make_error("invalid") from None
         if parsed.tzinfo is None:
             raise self.make_error("naive")
-        return parsed.astimezone(UTC)
+        try:
+            parsed = parsed.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past datetime's range in UTC
+            raise self.make_error("too_late" if parsed.year > 1 else "invalid") from None
+        if parsed > clocks.LATEST:
+            raise self.make_error("too_late")
+        return parsed
+
+
+class JSONObject(fields.Dict):
+    """A stored JSON object, dumped with its keys sorted at every level.
+
+    PostgreSQL's JSONB does not keep key order, so without this the same event would read
+    differently from the answer that recorded it than from the feed, and differently on SQLite
+    than on PostgreSQL; sorted, the same data is the same bytes everywhere.
+    """
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else _sorted_keys(value)
+
+
+def _sorted_keys(value):
+    if isinstance(value, dict):
+        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_sorted_keys(item) for item in value]
+    return value
 
 
 class Duration(fields.Field):
@@ -151,8 +179,8 @@ class SandboxSchema(Schema):
     seed = fields.Integer(attribute="sandbox.seed")
     start_at = Timestamp(attribute="sandbox.start_at")
     clock = fields.Nested(ClockSchema)
-    policy_overrides = fields.Dict(attribute="sandbox.policy_overrides")
-    calendar_overrides = fields.List(fields.Dict(), attribute="sandbox.calendar_overrides")
+    policy_overrides = JSONObject(attribute="sandbox.policy_overrides")
+    calendar_overrides = fields.List(JSONObject(), attribute="sandbox.calendar_overrides")
     credentials = fields.Nested(CredentialsSchema, attribute="sandbox")
 
 
@@ -170,8 +198,8 @@ class SnapshotSchema(Schema):
     format = fields.Integer()
     sandbox_id = fields.String()
     taken_at = fields.String()
-    sandbox = fields.Dict()
-    tables = fields.Dict(keys=fields.String(), values=fields.List(fields.Dict()))
+    sandbox = JSONObject()
+    tables = fields.Dict(keys=fields.String(), values=fields.List(JSONObject()))
 
 
 # -- clock, timers, events ------------------------------------------------------------------------
@@ -192,7 +220,7 @@ class EventSchema(Schema):
     type = fields.String()
     occurred_at = Timestamp()
     subject = fields.String()
-    data = fields.Dict()
+    data = JSONObject()
 
 
 EventListSchema = list_schema(EventSchema, "EventListSchema")
@@ -228,7 +256,7 @@ class TimerSchema(Schema):
     kind = fields.String()
     subject = fields.String()
     description = fields.String()
-    payload = fields.Dict()
+    payload = JSONObject()
 
 
 TimerListSchema = list_schema(TimerSchema, "TimerListSchema")

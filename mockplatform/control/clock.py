@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
-from mockplatform.errors import Conflict, InvalidRequest
+from mockplatform.errors import Conflict, InvalidRequest, ValidationFailed
 
 NEXT_TIMER = "next_timer"
 
@@ -51,6 +52,11 @@ def advance(ctx: SandboxContext, *, by: timedelta | None = None,
         target = ctx.timers.next_due_at() or previous
     else:
         target = to
+    if target > clocks.LATEST:
+        raise ValidationFailed.field(
+            "by" if by is not None else "to",
+            f"would move the clock to {target.isoformat()}, past the latest instant a sandbox "
+            f"clock reaches ({clocks.LATEST.isoformat()})")
     if target < previous:
         raise Conflict(
             f"the clock only moves forward: it is {previous.isoformat()} and "
@@ -58,6 +64,7 @@ def advance(ctx: SandboxContext, *, by: timedelta | None = None,
             "restore a snapshot to go back in time",
             code="clock_cannot_go_backwards",
             details=[{"field": "by" if by is not None else "to", "location": "body",
+                      "message": "is before the sandbox's now",
                       "now": previous.isoformat(), "requested": target.isoformat()}])
     mark = ctx.events.mark()
     fired = ctx.timers.advance_to(target, ctx.settings.max_timers_per_advance)

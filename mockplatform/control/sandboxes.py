@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import base64
-import json
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.orm import Session
 
+from mockplatform.control import snapshots
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import rng
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.policies import validate_overrides
 from mockplatform.errors import NotFound, ValidationFailed
 from mockplatform.settings import Settings
-from mockplatform.store.models import Sandbox, sandbox_tables, snapshot_tables
+from mockplatform.store.models import Sandbox, Timer, sandbox_tables, snapshot_tables
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = snapshots.FORMAT
 # Where a sandbox's clock starts when the caller gives no start_at: a fixed instant, so that the
 # same calls give the same timestamps in every run.
 DEFAULT_START_AT = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
@@ -87,7 +87,8 @@ def _initialise(session: Session, settings: Settings, sandbox: Sandbox,
     sandbox.counters = {}
     session.flush()
     ctx = SandboxContext(session, sandbox, settings)
-    ctx.record("sandbox.created", subject=sandbox.id, data={
+    # No subject: the sandbox's id is random, and must not enter its own (seeded) data.
+    ctx.record("sandbox.created", data={
         "platform": sandbox.platform, "market": sandbox.market, "seed": sandbox.seed})
     return ctx
 
@@ -144,9 +145,7 @@ def _delete_rows(session: Session, sandbox_id: str) -> None:
 
 # -- snapshots ------------------------------------------------------------------------------
 
-_SANDBOX_STATE = ("name", "platform", "market", "seed", "start_at", "creation", "clock_mode",
-                  "clock_speed", "clock_anchor_virtual", "next_timer_at", "policy_overrides",
-                  "calendar_overrides", "counters")
+_SANDBOX_STATE = snapshots.SANDBOX_STATE
 
 
 def snapshot(ctx: SandboxContext) -> dict[str, Any]:
@@ -170,50 +169,38 @@ def snapshot(ctx: SandboxContext) -> dict[str, Any]:
 def restore(session: Session, settings: Settings, document: Any,
             name: str | None) -> SandboxContext:
     """A new sandbox (new id and credentials) holding exactly the snapshot's state."""
-    if not isinstance(document, dict) or document.get("object") != "sandbox_snapshot":
-        raise ValidationFailed.field("snapshot", "expected a document made by POST "
-                                     "/api/v1/sandboxes/{id}/snapshot")
-    if document.get("format") != SNAPSHOT_FORMAT:
-        raise ValidationFailed.field("snapshot.format",
-                                     f"unsupported snapshot format; expected {SNAPSHOT_FORMAT}")
-    state, tables = document.get("sandbox"), document.get("tables")
-    if not isinstance(state, dict) or not isinstance(tables, dict):
-        raise ValidationFailed.field("snapshot", "snapshot has no sandbox state or tables")
-    missing = [k for k in _SANDBOX_STATE if k not in state]
-    if missing:
-        raise ValidationFailed.field("snapshot.sandbox", f"missing fields: {missing}")
-    known = {t.name: t for t in snapshot_tables()}
-    unknown = sorted(set(tables) - set(known))
-    if unknown:
-        raise ValidationFailed.field("snapshot.tables", f"unknown tables: {unknown}")
-    creation = state["creation"]
-    ctx = create(session, settings, {
-        "platform": creation["platform"], "market": creation["market"],
-        "seed": creation["seed"], "start_at": datetime.fromisoformat(creation["start_at"]),
-        "clock_mode": creation["clock_mode"], "clock_speed": creation["clock_speed"],
-        "policy_overrides": creation["policy_overrides"],
-        "calendar_overrides": [{**o, "date": date.fromisoformat(o["date"])}
-                               for o in creation["calendar_overrides"]],
-        "name": creation["name"]})
+    checked = snapshots.check(document)
+    try:
+        ctx = create(session, settings, checked.creation)
+    except ValidationFailed as exc:  # the creation's own rules (platform, overrides ...)
+        raise ValidationFailed(f"snapshot is damaged: {exc.message}", details=[
+            {**detail, "field": f"snapshot.sandbox.creation.{detail['field']}"}
+            for detail in exc.details]) from None
     sandbox = ctx.sandbox
     _delete_rows(session, sandbox.id)  # drop what creation recorded; the snapshot has its own
+    state = dict(checked.state)
+    del state["creation"]  # create() stored it already, checked and normalised, for reset
     try:
-        for field in _SANDBOX_STATE:
-            setattr(sandbox, field, _from_json(Sandbox.__table__.c[field], state[field]))
-        if name is not None:
-            sandbox.name = name
-        if sandbox.clock_mode == clocks.RUNNING:
-            sandbox.clock_anchor_wall = clocks.wall_now()
-        session.flush()
-        for table_name, rows in tables.items():
-            table = known[table_name]
-            if rows:
-                session.execute(insert(table), [
-                    {"sandbox_id": sandbox.id, **{
-                        k: _from_json(table.c[k], v) for k, v in row.items()}}
-                    for row in rows])
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ValidationFailed.field("snapshot", f"snapshot is damaged: {exc!s}") from None
+        state["policy_overrides"] = validate_overrides(state["platform"],
+                                                       state["policy_overrides"])
+    except ValidationFailed as exc:
+        raise ValidationFailed(f"snapshot is damaged: {exc.message}", details=[
+            {**detail, "field": f"snapshot.sandbox.{detail['field']}"}
+            for detail in exc.details]) from None
+    for field, value in state.items():
+        setattr(sandbox, field, value)
+    if name is not None:
+        sandbox.name = name
+    if sandbox.clock_mode == clocks.RUNNING:
+        sandbox.clock_anchor_wall = clocks.wall_now()
+    session.flush()
+    for table, rows in checked.rows.items():
+        if rows:
+            session.execute(insert(table), [{"sandbox_id": sandbox.id, **row} for row in rows])
+    # Derived, not trusted: the earliest restored timer is what catch-up looks at.
+    sandbox.next_timer_at = session.scalar(
+        select(Timer.due_at).where(Timer.sandbox_id == sandbox.id)
+        .order_by(Timer.due_at, Timer.seq).limit(1))
     session.flush()
     return SandboxContext(session, sandbox, settings)
 
@@ -226,32 +213,3 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
     return value
-
-
-def _from_json(column, value: Any) -> Any:
-    if value is None:
-        return None
-    python_type = _python_type(column)
-    if python_type is datetime:
-        parsed = datetime.fromisoformat(value)
-        if parsed.tzinfo is None:
-            raise ValueError(f"{column.name}: timestamp without offset")
-        return parsed
-    if python_type is Decimal:
-        return Decimal(value)
-    if python_type is bytes:
-        return base64.b64decode(value)
-    if python_type in (dict, list):
-        return json.loads(json.dumps(value))
-    return value
-
-
-def _python_type(column) -> type | None:
-    try:
-        return column.type.python_type
-    except NotImplementedError:
-        impl = getattr(column.type, "impl", None)
-        try:
-            return impl.python_type if impl is not None else None
-        except NotImplementedError:
-            return None

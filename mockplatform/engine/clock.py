@@ -12,6 +12,10 @@ from datetime import UTC, datetime, timedelta
 FROZEN = "frozen"
 RUNNING = "running"
 MODES = (FROZEN, RUNNING)
+# The latest instant a sandbox clock reaches: far beyond any test, and early enough that adding
+# the longest duration the API accepts (about 3,000 years) stays inside datetime's range, so no
+# deadline computed from a sandbox's now can overflow.
+LATEST = datetime(6000, 1, 1, tzinfo=UTC)
 
 
 def wall_now() -> datetime:
@@ -35,8 +39,11 @@ class Clock:
         if self.mode == FROZEN or self.anchor_wall is None:
             return self.anchor_virtual
         elapsed = wall_now() - self.anchor_wall
-        return self.anchor_virtual + timedelta(microseconds=int(
-            elapsed / timedelta(microseconds=1) * self.speed))
+        moved = elapsed / timedelta(microseconds=1) * self.speed
+        # A fast clock left running for long stops at LATEST instead of overflowing.
+        if moved >= (LATEST - self.anchor_virtual) / timedelta(microseconds=1):
+            return max(LATEST, self.anchor_virtual)
+        return self.anchor_virtual + timedelta(microseconds=int(moved))
 
     def set(self, instant: datetime) -> None:
         """Jump to ``instant``; a running clock keeps running from there."""

@@ -19,8 +19,9 @@ KEPT_FOR_RESPONSE = 100
 class EventRecorder:
     def __init__(self, ctx: SandboxContext):
         self.ctx = ctx
-        self.first_recorded: list[Event] = []
         self.recorded_count = 0
+        # The first KEPT_FOR_RESPONSE events recorded since the last ``mark``, to answer with.
+        self._kept: list[Event] = []
 
     def record(self, type_: str, *, subject: str = "", data: dict[str, Any] | None = None) -> Event:
         ctx = self.ctx
@@ -28,18 +29,22 @@ class EventRecorder:
                       type=type_, occurred_at=ctx.now, subject=subject, data=data or {})
         ctx.session.add(event)
         self.recorded_count += 1
-        if len(self.first_recorded) <= KEPT_FOR_RESPONSE:
-            self.first_recorded.append(event)
+        if len(self._kept) < KEPT_FOR_RESPONSE:
+            self._kept.append(event)
         return event
 
-    def mark(self) -> tuple[int, int]:
-        """A position to measure what a piece of work recorded (see ``since``)."""
-        return self.recorded_count, len(self.first_recorded)
+    def mark(self) -> int:
+        """Start measuring what a piece of work records (see ``since``).
 
-    def since(self, mark: tuple[int, int]) -> tuple[list[Event], int]:
+        What was recorded before the mark (a catch-up that fired a hundred timers first, say)
+        must not use up the events kept for the answer of the work that follows it.
+        """
+        self._kept = []
+        return self.recorded_count
+
+    def since(self, mark: int) -> tuple[list[Event], int]:
         """Events recorded since ``mark`` (at most KEPT_FOR_RESPONSE) and how many in all."""
-        count, kept = mark
-        return self.first_recorded[kept:kept + KEPT_FOR_RESPONSE], self.recorded_count - count
+        return list(self._kept), self.recorded_count - mark
 
 
 def event_id(seq: int) -> str:

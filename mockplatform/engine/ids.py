@@ -6,6 +6,8 @@ from mockplatform.errors import ValidationFailed
 
 EVENT_PREFIX = "evt_"
 TIMER_PREFIX = "tmr_"
+# Counters are stored in BIGINT columns: 18 digits always fit.
+MAX_DIGITS = 18
 
 
 def next_value(counters: dict, name: str) -> int:
@@ -20,7 +22,9 @@ def format_id(prefix: str, number: int) -> str:
 
 def parse_id(prefix: str, value: str, *, field: str, location: str = "query") -> int:
     """The counter behind an id such as ``evt_00000042``; a bad id is a 400 naming ``field``."""
-    if isinstance(value, str) and value.startswith(prefix) and value[len(prefix):].isdigit():
-        return int(value[len(prefix):])
+    digits = value[len(prefix):] if isinstance(value, str) and value.startswith(prefix) else ""
+    # ASCII digits only ("٣".isdigit() is true), and few enough for a 64-bit column.
+    if digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS:
+        return int(digits)
     raise ValidationFailed.field(field, f"expected an id like {format_id(prefix, 1)}, got {value!r}",
                                  location=location)

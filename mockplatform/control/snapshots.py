@@ -1,0 +1,300 @@
+"""Reading a snapshot document back. No Flask here.
+
+A snapshot is a JSON document a user may keep, edit or damage, so every value is checked against
+the column it goes into (type, size, null) and against the rules the engine relies on (known
+timer kinds, unique row keys, counters ahead of the rows they number) before anything is
+written: a bad document is a 400 naming the bad field, never a 500, and never a sandbox that
+fails later.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import JSON, Column, Table
+
+from mockplatform.engine import clock as clocks
+from mockplatform.engine.policies import MARKETS, PLATFORMS
+from mockplatform.engine.scheduler import kind as timer_kind
+from mockplatform.errors import ValidationFailed
+from mockplatform.store.models import Sandbox, Timer, snapshot_tables
+
+FORMAT = 1
+# The sandbox's own columns that a snapshot carries.
+SANDBOX_STATE = ("name", "platform", "market", "seed", "start_at", "creation", "clock_mode",
+                 "clock_speed", "clock_anchor_virtual", "next_timer_at", "policy_overrides",
+                 "calendar_overrides", "counters")
+_CREATION_FIELDS = ("name", "platform", "market", "seed", "start_at", "clock_mode",
+                    "clock_speed", "policy_overrides", "calendar_overrides")
+# The counter that numbers each table's ``seq``: it must be ahead of every restored row, or the
+# next event or timer would reuse a number.
+SEQ_COUNTERS = {"events": "event", "timers": "timer"}
+MAX_CLOCK_SPEED = 1e7
+_BIGINT = 2**63
+
+
+@dataclass
+class CheckedSnapshot:
+    creation: dict[str, Any]  # a spec for ``sandboxes.create``
+    state: dict[str, Any]  # sandbox column -> value, ready to set
+    rows: dict[Table, list[dict[str, Any]]]  # without sandbox_id
+
+
+def check(document: Any) -> CheckedSnapshot:
+    if not isinstance(document, dict) or document.get("object") != "sandbox_snapshot":
+        raise ValidationFailed.field("snapshot", "expected a document made by POST "
+                                     "/api/v1/sandboxes/{id}/snapshot")
+    if document.get("format") != FORMAT:
+        raise ValidationFailed.field("snapshot.format",
+                                     f"unsupported snapshot format; expected {FORMAT}")
+    state, tables = document.get("sandbox"), document.get("tables")
+    if not isinstance(state, dict):
+        raise ValidationFailed.field("snapshot.sandbox", "expected the sandbox's state (an object)")
+    if not isinstance(tables, dict):
+        raise ValidationFailed.field("snapshot.tables", "expected an object of table name to rows")
+    _no_missing("snapshot.sandbox", state, SANDBOX_STATE)
+    known = {table.name: table for table in snapshot_tables()}
+    unknown = sorted(set(tables) - set(known))
+    if unknown:
+        raise ValidationFailed.field("snapshot.tables", f"unknown tables: {unknown}; expected "
+                                     f"some of {sorted(known)}")
+    checked_state = _state(state)
+    rows = {known[name]: _rows(known[name], raw_rows, f"snapshot.tables.{name}")
+            for name, raw_rows in tables.items()}
+    _counters_ahead(checked_state["counters"], rows)
+    return CheckedSnapshot(creation=_creation(state["creation"]), state=checked_state, rows=rows)
+
+
+def _bad(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed.field(field, f"snapshot is damaged: {message}")
+
+
+def _no_missing(field: str, value: dict, names: tuple[str, ...]) -> None:
+    missing = [name for name in names if name not in value]
+    if missing:
+        raise _bad(field, f"missing fields: {missing}")
+
+
+def _creation(raw: Any) -> dict[str, Any]:
+    """The creation settings, as the spec ``sandboxes.create`` takes; its own rules (platform,
+    market, overrides) are checked there, with the field names prefixed by the caller."""
+    field = "snapshot.sandbox.creation"
+    if not isinstance(raw, dict):
+        raise _bad(field, "expected an object")
+    _no_missing(field, raw, _CREATION_FIELDS)
+    spec = {name: raw[name] for name in _CREATION_FIELDS}
+    if spec["market"] not in MARKETS:
+        raise _bad(f"{field}.market", f"expected one of {', '.join(MARKETS)}")
+    spec["seed"] = _integer(raw["seed"], f"{field}.seed", minimum=0)
+    spec["start_at"] = _timestamp(raw["start_at"], f"{field}.start_at")
+    spec["clock_mode"] = _clock_mode(raw["clock_mode"], f"{field}.clock_mode")
+    spec["clock_speed"] = _clock_speed(raw["clock_speed"], f"{field}.clock_speed")
+    spec["name"] = _string(raw["name"], f"{field}.name", Sandbox.__table__.c.name)
+    spec["calendar_overrides"] = _calendar_overrides(raw["calendar_overrides"],
+                                                     f"{field}.calendar_overrides")
+    return spec
+
+
+def _state(state: dict[str, Any]) -> dict[str, Any]:
+    columns = Sandbox.__table__.c
+    values = {name: column_value(columns[name], state[name], f"snapshot.sandbox.{name}")
+              for name in SANDBOX_STATE}
+    if values["platform"] not in PLATFORMS:
+        raise _bad("snapshot.sandbox.platform", f"expected one of {', '.join(PLATFORMS)}")
+    if values["market"] not in MARKETS:
+        raise _bad("snapshot.sandbox.market", f"expected one of {', '.join(MARKETS)}")
+    if values["seed"] < 0:
+        raise _bad("snapshot.sandbox.seed", "must not be negative")
+    _clock_mode(values["clock_mode"], "snapshot.sandbox.clock_mode")
+    _clock_speed(values["clock_speed"], "snapshot.sandbox.clock_speed")
+    if values["clock_anchor_virtual"] > clocks.LATEST:
+        raise _bad("snapshot.sandbox.clock_anchor_virtual",
+                   f"must not be after {clocks.LATEST.isoformat()}")
+    counters = values["counters"]
+    if not isinstance(counters, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v < _BIGINT
+            for v in counters.values()):
+        raise _bad("snapshot.sandbox.counters", "expected an object of name to whole number")
+    if not isinstance(values["policy_overrides"], dict):
+        raise _bad("snapshot.sandbox.policy_overrides", "expected an object")
+    # Kept as stored (ISO dates); each item checked as at creation.
+    _calendar_overrides(values["calendar_overrides"], "snapshot.sandbox.calendar_overrides")
+    return values
+
+
+def _calendar_overrides(raw: Any, field: str) -> list[dict[str, Any]]:
+    if not isinstance(raw, list):
+        raise _bad(field, "expected a list")
+    overrides = []
+    for index, item in enumerate(raw):
+        where = f"{field}.{index}"
+        if not isinstance(item, dict) or set(item) - {"date", "working", "name"}:
+            raise _bad(where, "expected {date, working, name}")
+        _no_missing(where, item, ("date", "working"))
+        try:
+            day = date.fromisoformat(item["date"]) if isinstance(item["date"], str) else None
+        except ValueError:
+            day = None
+        if day is None:
+            raise _bad(f"{where}.date", "expected a date such as 2026-01-06")
+        if not isinstance(item["working"], bool):
+            raise _bad(f"{where}.working", "expected true or false")
+        name = item.get("name", "")
+        if not isinstance(name, str) or len(name) > 200:
+            raise _bad(f"{where}.name", "expected a string of at most 200 characters")
+        overrides.append({"date": day, "working": item["working"], "name": name})
+    return overrides
+
+
+def _rows(table: Table, raw_rows: Any, field: str) -> list[dict[str, Any]]:
+    if not isinstance(raw_rows, list):
+        raise _bad(field, "expected a list of rows")
+    columns = {column.name: column for column in table.c if column.name != "sandbox_id"}
+    required = [name for name, column in columns.items()
+                if (column.primary_key or not column.nullable) and column.default is None]
+    key_columns = [column.name for column in table.primary_key.columns
+                   if column.name != "sandbox_id"]
+    rows, seen_keys = [], set()
+    for index, raw in enumerate(raw_rows):
+        where = f"{field}.{index}"
+        if not isinstance(raw, dict):
+            raise _bad(where, "expected an object of column to value")
+        unknown = sorted(set(raw) - set(columns))
+        if unknown:
+            raise _bad(where, f"unknown columns {unknown}; expected some of {sorted(columns)}")
+        _no_missing(where, raw, tuple(required))
+        row = {name: column_value(columns[name], value, f"{where}.{name}")
+               for name, value in raw.items()}
+        key = tuple(row[name] for name in key_columns)
+        if key in seen_keys:
+            named_key = dict(zip(key_columns, key, strict=True))
+            raise _bad(where, f"a second row with the key {named_key}")
+        seen_keys.add(key)
+        if table.name == Timer.__tablename__:
+            try:
+                timer_kind(row["kind"])
+            except LookupError:
+                raise _bad(f"{where}.kind", f"no timer kind {row['kind']!r} in this server") \
+                    from None
+        rows.append(row)
+    return rows
+
+
+def _counters_ahead(counters: dict[str, int], rows: dict[Table, list[dict]]) -> None:
+    for table, table_rows in rows.items():
+        counter = SEQ_COUNTERS.get(table.name)
+        if counter is None or not table_rows:
+            continue
+        highest = max(row["seq"] for row in table_rows)
+        if counters.get(counter, 0) < highest:
+            raise _bad(f"snapshot.sandbox.counters.{counter}",
+                       f"is {counters.get(counter, 0)}, but {table.name} are numbered up to "
+                       f"{highest}")
+
+
+# -- one value ---------------------------------------------------------------------------------
+
+def column_value(column: Column, value: Any, field: str) -> Any:
+    """``value`` from the JSON document, checked and converted for ``column``."""
+    if value is None:
+        if column.primary_key or not column.nullable:
+            raise _bad(field, "must not be null")
+        return None
+    if isinstance(column.type, JSON):
+        if not isinstance(value, dict | list):
+            raise _bad(field, "expected a JSON object or list")
+        return json.loads(json.dumps(value))
+    python_type = _python_type(column)
+    if python_type is datetime:
+        return _timestamp(value, field)
+    if python_type is int:
+        return _integer(value, field)
+    if python_type is float:
+        return _number(value, field)
+    if python_type is str:
+        return _string(value, field, column)
+    if python_type is Decimal:
+        return _decimal(value, field)
+    if python_type is bytes:
+        return _base64(value, field)
+    return value
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    try:  # written as a string by the snapshot, so that no digit is lost
+        parsed = Decimal(value) if isinstance(value, str) else None
+    except InvalidOperation:
+        parsed = None
+    if parsed is None or not parsed.is_finite():
+        raise _bad(field, "expected a decimal number as a string, such as \"5.00\"")
+    return parsed
+
+
+def _base64(value: Any, field: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True) if isinstance(value, str) else None
+    except (binascii.Error, ValueError):
+        pass
+    raise _bad(field, "expected base64 text")
+
+
+def _timestamp(value: Any, field: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise _bad(field, "expected an ISO 8601 timestamp with a UTC offset")
+    return parsed
+
+
+def _integer(value: Any, field: str, minimum: int = -_BIGINT) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not (
+            minimum <= value < _BIGINT):
+        raise _bad(field, f"expected a whole number from {minimum} to {_BIGINT - 1}")
+    return value
+
+
+def _number(value: Any, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise _bad(field, "expected a finite number")
+    return float(value)
+
+
+def _string(value: Any, field: str, column: Column) -> str:
+    length = getattr(column.type, "length", None)
+    if not isinstance(value, str) or (length is not None and len(value) > length):
+        raise _bad(field, "expected a string" + (f" of at most {length} characters"
+                                                 if length else ""))
+    return value
+
+
+def _clock_mode(value: Any, field: str) -> str:
+    if value not in clocks.MODES:
+        raise _bad(field, f"expected one of {', '.join(clocks.MODES)}")
+    return value
+
+
+def _clock_speed(value: Any, field: str) -> float:
+    speed = _number(value, field)
+    if not 0 < speed <= MAX_CLOCK_SPEED:
+        raise _bad(field, f"expected a speed above 0 and at most {MAX_CLOCK_SPEED:g}")
+    return speed
+
+
+def _python_type(column: Column) -> type | None:
+    try:
+        return column.type.python_type
+    except NotImplementedError:
+        impl = getattr(column.type, "impl", None)
+        try:
+            return impl.python_type if impl is not None else None
+        except NotImplementedError:
+            return None
