@@ -1,0 +1,528 @@
+"""Engine benchmarks: sandbox creation, timer firing, and HTTP throughput, side by side.
+
+    python bench/engine.py                 # full run (~1-2 minutes on 2 cores)
+    python bench/engine.py --quick         # smoke run
+    python bench/engine.py --skip-postgres --skip-http
+    python bench/engine.py --profile advance   # cProfile of one advance (also: create, clock)
+
+Not a test: it prints a table (metric, figure, target, PASS/BELOW) and exits 0 unless it breaks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+from mockplatform.app import create_app  # noqa: E402
+from mockplatform.control import sandboxes as sandbox_service  # noqa: E402
+from mockplatform.settings import Settings  # noqa: E402
+from mockplatform.store.models import Sandbox, Timer  # noqa: E402
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+CREATE_TARGET_MS = 5.0
+TIMERS_TARGET = 20_000
+RATIO_TARGET = 0.50
+SPEC = {"platform": "lazada", "market": "MY"}
+
+
+# -- output ----------------------------------------------------------------------------------------
+
+@dataclass
+class Row:
+    metric: str
+    figure: str
+    target: str = "-"
+    verdict: str = "info"
+
+
+ROWS: list[Row] = []
+NOTES: list[str] = []
+
+
+def log(message: str) -> None:
+    print(f"  .. {message}", flush=True)
+
+
+def note(message: str) -> None:
+    NOTES.append(message)
+    log(message)
+
+
+def print_table() -> None:
+    headers = ("metric", "figure", "target", "result")
+    cells = [headers] + [(r.metric, r.figure, r.target, r.verdict) for r in ROWS]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print()
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print(line)
+    for r in cells[1:]:
+        print("  ".join((c.rjust(w) if i == 1 else c.ljust(w)) for i, (c, w) in
+                        enumerate(zip(r, widths, strict=True))))
+    if NOTES:
+        print()
+        for n in NOTES:
+            print(f"note: {n}")
+
+
+def profiled(label: str, fn: Callable[[], object], top: int = 25) -> object:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        return fn()
+    finally:
+        profiler.disable()
+        for order in ("tottime", "cumulative"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
+            print(f"\n===== profile: {label}, by {order} =====")
+            print("\n".join(out.getvalue().splitlines()[4:]))
+
+
+# -- 1. sandbox creation -----------------------------------------------------------------------------
+
+def bench_create(count: int, warmup: int, profile: bool) -> None:
+    app = create_app(Settings(database_url="sqlite://"))
+    client = app.test_client()
+    store = app.extensions["mockplatform"]["store"]
+    settings = app.extensions["mockplatform"]["settings"]
+    try:
+        def post(seed: int) -> None:
+            r = client.post("/api/v1/sandboxes", json={**SPEC, "seed": seed})
+            if r.status_code != 201:
+                raise RuntimeError(f"create sandbox: {r.status_code} {r.get_data(as_text=True)}")
+
+        def service(seed: int) -> None:
+            with store.transaction() as session:
+                sandbox_service.create(session, settings, {**SPEC, "seed": seed}).finish()
+
+        for i in range(warmup):
+            post(i)
+            service(i)
+        http_ms = _timings(post, count)
+        service_ms = _timings(service, count)
+        # The floor of the same harness: a route doing nothing, through the Flask test client.
+        from bench.bare_app import app as bare
+        bare_client = bare.test_client()
+        bare_ms = _timings(lambda _i: bare_client.get("/ping"), count)
+
+        created = client.post("/api/v1/sandboxes", json={**SPEC, "seed": 1}).get_json()
+        headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+        clock_url = f"/api/v1/sandboxes/{created['id']}/clock"
+        clock_ms = _timings(lambda _i: client.get(clock_url, headers=headers), count)
+
+        med = statistics.median(http_ms)
+        ROWS.append(Row("create sandbox, test client, median", f"{med:.2f} ms",
+                        f"<= {CREATE_TARGET_MS:g} ms",
+                        "PASS" if med <= CREATE_TARGET_MS else "BELOW"))
+        ROWS.append(Row("create sandbox, test client, p90", f"{_pct(http_ms, 90):.2f} ms"))
+        ROWS.append(Row("create sandbox, service layer, median",
+                        f"{statistics.median(service_ms):.2f} ms"))
+        ROWS.append(Row("GET /clock, test client, median",
+                        f"{statistics.median(clock_ms):.3f} ms"))
+        ROWS.append(Row("bare Flask GET /ping, test client, median",
+                        f"{statistics.median(bare_ms):.3f} ms"))
+        if profile:
+            profiled("create sandbox x200 (test client)",
+                     lambda: [post(10_000 + i) for i in range(200)])
+    finally:
+        store.dispose()
+
+
+def _timings(fn: Callable[[int], object], count: int) -> list[float]:
+    out = []
+    for i in range(count):
+        start = time.perf_counter()
+        fn(1000 + i)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def _pct(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * pct / 100))]
+
+
+# -- 2. timers fired per second ----------------------------------------------------------------------
+
+def bench_timers(label: str, url: str, n: int, profile: bool, target: bool,
+                 analyze: bool = False) -> None:
+    app = create_app(Settings(database_url=url))
+    client = app.test_client()
+    store = app.extensions["mockplatform"]["store"]
+    sandbox_id = api_key = None
+    try:
+        r = client.post("/api/v1/sandboxes", json={**SPEC, "seed": 7})
+        assert r.status_code == 201, r.get_data(as_text=True)
+        created = r.get_json()
+        sandbox_id, api_key = created["id"], created["credentials"]["api_key"]
+        headers = {"Authorization": f"Bearer {api_key}"}
+
+        setup_start = time.perf_counter()
+        with store.transaction() as session:
+            sandbox = session.get(Sandbox, sandbox_id)
+            start_at = sandbox.clock_anchor_virtual
+            span = 30 * 86400
+            rows = [{"sandbox_id": sandbox_id, "seq": seq,
+                     "due_at": start_at + timedelta(seconds=1 + (seq - 1) * span // n),
+                     "kind": "noop", "subject": f"bench_{seq}", "description": "bench no-op",
+                     "payload": {}}
+                    for seq in range(1, n + 1)]
+            for start in range(0, n, 10_000):
+                session.execute(insert(Timer), rows[start:start + 10_000])
+            sandbox.counters["timer"] = n
+            sandbox.next_timer_at = rows[0]["due_at"]
+        del rows
+        if analyze:  # fresh planner statistics, now that the sandbox holds n timers
+            with store.engine.connect() as conn:
+                conn.exec_driver_sql("ANALYZE timers")
+                conn.commit()
+        log(f"{label}: inserted {n:,} timers{' and analyzed' if analyze else ''} in "
+            f"{time.perf_counter() - setup_start:.1f} s (not timed)")
+
+        clock_url = f"/api/v1/sandboxes/{sandbox_id}/clock"
+        clock_ms = _timings(lambda _i: client.get(clock_url, headers=headers), 15)
+        ROWS.append(Row(f"GET /clock with {n:,} timers pending, {label}",
+                        f"{statistics.median(clock_ms):.2f} ms"))
+
+        def advance():
+            return client.post(f"/api/v1/sandboxes/{sandbox_id}/clock/advance",
+                               json={"by": "P31D"}, headers=headers)
+
+        start = time.perf_counter()
+        if profile:
+            r = profiled(f"advance over {n:,} no-op timers ({label})", advance)
+        else:
+            r = advance()
+        elapsed = time.perf_counter() - start
+        body = r.get_json()
+        if r.status_code != 200 or body.get("timers_fired") != n:
+            raise RuntimeError(f"advance on {label}: {r.status_code} "
+                               f"timers_fired={body.get('timers_fired')!r}, expected {n}")
+        if body["clock"]["timers_pending"] != 0:
+            raise RuntimeError(f"advance on {label}: {body['clock']['timers_pending']} left")
+        rate = n / elapsed
+        figure = f"{rate:,.0f} /s ({elapsed:.2f} s)"
+        if target:
+            ROWS.append(Row(f"timers fired, {label}", figure, f">= {TIMERS_TARGET:,} /s",
+                            "PASS" if rate >= TIMERS_TARGET else "BELOW"))
+        else:
+            ROWS.append(Row(f"timers fired, {label}", figure))
+    finally:
+        if sandbox_id is not None:
+            try:  # do not leave 100k rows behind in a shared database
+                client.delete(f"/api/v1/sandboxes/{sandbox_id}",
+                              headers={"Authorization": f"Bearer {api_key}"})
+            except Exception as exc:  # noqa: BLE001
+                note(f"could not delete bench sandbox {sandbox_id} on {label}: {exc}")
+        store.dispose()
+
+
+def postgres_vacuum(url: str) -> None:
+    """The server runs with autovacuum off: reclaim the dead rows this bench left in timers."""
+    start = time.perf_counter()
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("VACUUM (ANALYZE) timers")
+    finally:
+        engine.dispose()
+    log(f"PostgreSQL: VACUUM (ANALYZE) timers in {time.perf_counter() - start:.1f} s")
+
+
+def postgres_reachable(url: str) -> str | None:
+    try:
+        engine = create_engine(url, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:  # noqa: BLE001
+        return str(exc).splitlines()[0]
+
+
+# -- 3. HTTP throughput --------------------------------------------------------------------------------
+
+class Server:
+    """A server in its own process group; ``ready`` waits for ``pattern`` on stdout or stderr."""
+
+    def __init__(self, name: str, argv: list[str], pattern: str, cwd: Path):
+        self.name = name
+        self.lines: list[str] = []
+        self._found = threading.Event()
+        self._pattern = re.compile(pattern)
+        self.match: re.Match | None = None
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip())
+            if self.match is None:
+                m = self._pattern.search(line)
+                if m:
+                    self.match = m
+                    self._found.set()
+        self._found.set()
+
+    def ready(self, timeout: float = 30) -> re.Match:
+        self._found.wait(timeout)
+        if self.match is None:
+            tail = "\n".join(self.lines[-20:])
+            raise RuntimeError(f"{self.name} did not start (exit {self.proc.poll()}):\n{tail}")
+        return self.match
+
+    def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(5)
+        except ProcessLookupError:
+            pass
+
+
+def load(url: str, headers: dict[str, str], seconds: float, connections: int,
+         threads: int) -> tuple[float, str]:
+    """Requests per second and a description of how they were measured."""
+    wrk = shutil.which("wrk")
+    if wrk:
+        argv = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
+                "--latency"]
+        for k, v in headers.items():
+            argv += ["-H", f"{k}: {v}"]
+        out = subprocess.run(argv + [url], capture_output=True, text=True, timeout=seconds + 30)
+        if out.returncode != 0:
+            raise RuntimeError(f"wrk failed: {out.stderr or out.stdout}")
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out.stdout).group(1))
+        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out.stdout)
+        errors = re.search(r"Socket errors:.*", out.stdout)
+        p50 = re.search(r"^\s*50%\s+(\S+)", out.stdout, re.M)
+        p99 = re.search(r"^\s*99%\s+(\S+)", out.stdout, re.M)
+        if bad:
+            raise RuntimeError(f"{bad.group(1)} non-2xx answers from {url}")
+        if errors:
+            note(f"wrk {url}: {errors.group(0)}")
+        how = (f"wrk -t{threads} -c{connections} -d{max(1, round(seconds))}s; "
+               f"p50 {p50.group(1) if p50 else '?'}, p99 {p99.group(1) if p99 else '?'}")
+        return rps, how
+    import requests
+
+    total = int(seconds * 400)
+    local = threading.local()
+
+    def one(_i):
+        session = getattr(local, "session", None)
+        if session is None:
+            session = local.session = requests.Session()
+        r = session.get(url, headers=headers, timeout=10)
+        if r.status_code != 200:
+            raise RuntimeError(f"{r.status_code} from {url}")
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(connections) as pool:
+        list(pool.map(one, range(total)))
+    rps = total / (time.perf_counter() - start)
+    return rps, (f"wrk NOT installed: Python fallback, {connections} threads with "
+                 f"requests.Session, {total} requests (client-bound, figures not comparable "
+                 "with wrk)")
+
+
+def bench_http(workers: int, threads: int, seconds: float, connections: int,
+               wrk_threads: int) -> None:
+    import requests
+
+    tmp = tempfile.mkdtemp(prefix="mp-bench-http-")
+    servers: list[Server] = []
+    try:
+        ours = Server("mockplatform serve", [
+            str(Path(sys.executable).with_name("mockplatform")), "serve", "--port", "0",
+            "--data-dir", tmp, "--workers", str(workers), "--threads", str(threads)],
+            r"listening on (http://[^\s]+)", ROOT)
+        servers.append(ours)
+        bare = Server("gunicorn bench.bare_app", [
+            sys.executable, "-m", "gunicorn", "-k", "gthread", "--workers", str(workers),
+            "--threads", str(threads), "-b", "127.0.0.1:0", "--chdir", str(ROOT),
+            "bench.bare_app:app"], r"Listening at: (http://[^\s]+)", ROOT)
+        servers.append(bare)
+        base = ours.ready().group(1)
+        bare_base = bare.ready().group(1)
+        _wait_http(f"{base}/healthz", f"{base}/api/v1/policies")
+
+        r = requests.post(f"{base}/api/v1/sandboxes", json={**SPEC, "seed": 1}, timeout=10)
+        r.raise_for_status()
+        created = r.json()
+        headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+        clock_url = f"{base}/api/v1/sandboxes/{created['id']}/clock"
+        ping_url = f"{bare_base}/ping"
+        check = requests.get(clock_url, headers=headers, timeout=10)
+        check.raise_for_status()
+        assert requests.get(ping_url, timeout=10).json() == {"ok": True}
+
+        # Warm both (imports, connection pools, every worker), then alternate two half-length
+        # rounds of each, so that drift in the machine's load hits both alike.
+        load(clock_url, headers, 1, connections, wrk_threads)
+        load(ping_url, {}, 1, connections, wrk_threads)
+        half = max(1, round(seconds / 2))  # wrk takes whole seconds
+        ours_runs, bare_runs = [], []
+        for _round in range(2):
+            ours_runs.append(load(clock_url, headers, half, connections, wrk_threads))
+            bare_runs.append(load(ping_url, {}, half, connections, wrk_threads))
+        ours_rps = statistics.mean(r for r, _ in ours_runs)
+        bare_rps = statistics.mean(r for r, _ in bare_runs)
+        how = "; ".join(f"{r:,.0f} rps ({h})" for r, h in ours_runs)
+        bare_how = "; ".join(f"{r:,.0f} rps ({h})" for r, h in bare_runs)
+        # Our endpoint wrapper with no SQL at all: how much of the gap is not the database.
+        health_rps, _ = load(f"{base}/healthz", {}, half, connections, wrk_threads)
+        ratio = ours_rps / bare_rps
+        setting = f"gthread {workers}w x {threads}t"
+        ROWS.append(Row(f"GET /clock, mockplatform serve ({setting})", f"{ours_rps:,.0f} rps"))
+        ROWS.append(Row(f"GET /ping, bare Flask ({setting})", f"{bare_rps:,.0f} rps"))
+        ROWS.append(Row("GET /healthz, mockplatform serve (no SQL)",
+                        f"{health_rps:,.0f} rps ({health_rps / bare_rps:.0%})"))
+        ROWS.append(Row("GET /clock vs bare, ratio", f"{ratio:.0%}", f">= {RATIO_TARGET:.0%}",
+                        "PASS" if ratio >= RATIO_TARGET else "BELOW"))
+        note(f"/clock: {how}")
+        note(f"/ping: {bare_how}")
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _wait_http(*urls: str) -> None:
+    import requests
+
+    deadline = time.monotonic() + 20
+    for url in urls:
+        while True:
+            try:
+                if requests.get(url, timeout=2).status_code < 500:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{url} did not answer")
+            time.sleep(0.1)
+
+
+def profile_clock_in_process(count: int = 2000) -> None:
+    """The per-request server work of GET /clock, without the network (test client)."""
+    app = create_app(Settings(database_url="sqlite://"))
+    client = app.test_client()
+    created = client.post("/api/v1/sandboxes", json={**SPEC, "seed": 1}).get_json()
+    headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+    url = f"/api/v1/sandboxes/{created['id']}/clock"
+    for _ in range(100):
+        client.get(url, headers=headers)
+    ms = _timings(lambda _i: client.get(url, headers=headers), count)
+    print(f"\nGET /clock in process: median {statistics.median(ms):.3f} ms")
+    profiled(f"GET /clock x{count} (test client, SQLite memory)",
+             lambda: [client.get(url, headers=headers) for _ in range(count)])
+    app.extensions["mockplatform"]["store"].dispose()
+
+
+# -- main ----------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer timers, shorter load")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-http", action="store_true")
+    parser.add_argument("--timers", type=int, help="timers per advance (default 100000, "
+                        "--quick 20000)")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
+                                                                  POSTGRES_URL))
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both servers)")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (both servers)")
+    parser.add_argument("--duration", type=int, help="seconds of load per server, in two "
+                        "alternating rounds (default 6, --quick 2)")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--profile", choices=["create", "advance", "clock"],
+                        help="also print a cProfile of that part")
+    args = parser.parse_args(argv)
+
+    n = args.timers or (20_000 if args.quick else 100_000)
+    creates = 100 if args.quick else 300
+    duration = args.duration or (2 if args.quick else 6)
+    started = time.perf_counter()
+    print(f"mockplatform engine bench: python {sys.version.split()[0]}, {os.cpu_count()} cpus"
+          f"{', quick' if args.quick else ''}", flush=True)
+
+    log(f"1. create sandbox x{creates} (after warm-up)")
+    bench_create(creates, 30, args.profile == "create")
+
+    log(f"2. advance over {n:,} no-op timers")
+    tmp = tempfile.mkdtemp(prefix="mp-bench-")
+    try:
+        bench_timers("SQLite memory", "sqlite://", n, args.profile == "advance", True)
+        bench_timers("SQLite file", f"sqlite:///{tmp}/bench.db", n, args.profile == "advance",
+                     True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if args.skip_postgres:
+        ROWS.append(Row("timers fired, PostgreSQL", "skipped (--skip-postgres)", "-", "skip"))
+    else:
+        problem = postgres_reachable(args.postgres_url)
+        if problem:
+            ROWS.append(Row("timers fired, PostgreSQL", "skipped (unreachable)", "-", "skip"))
+            note(f"PostgreSQL at {args.postgres_url.split('@')[-1]} unreachable: {problem}")
+        else:
+            try:
+                # As found: the planner statistics predate the sandbox's timers (as when a real
+                # sandbox schedules many timers between two ANALYZEs); then with fresh ones.
+                bench_timers("PostgreSQL, stats as found", args.postgres_url, n,
+                             args.profile == "advance", False)
+                bench_timers("PostgreSQL, after ANALYZE", args.postgres_url, n,
+                             args.profile == "advance", False, analyze=True)
+            finally:
+                try:
+                    postgres_vacuum(args.postgres_url)
+                except Exception as exc:  # noqa: BLE001
+                    note(f"VACUUM timers failed: {exc}")
+
+    if args.skip_http:
+        ROWS.append(Row("GET /clock vs bare, ratio", "skipped (--skip-http)", "-", "skip"))
+    else:
+        log(f"3. HTTP: gthread {args.workers} workers x {args.threads} threads, "
+            f"{duration:g} s each")
+        bench_http(args.workers, args.threads, duration, args.connections, 2)
+    if args.profile == "clock":
+        profile_clock_in_process()
+
+    print_table()
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
