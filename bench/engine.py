@@ -195,6 +195,7 @@ def bench_timers(label: str, url: str, n: int, profile: bool, target: bool,
                 session.execute(insert(Timer), rows[start:start + 10_000])
             sandbox.counters["timer"] = n
             sandbox.next_timer_at = rows[0]["due_at"]
+            sandbox.timers_pending = n
         del rows
         if analyze:  # fresh planner statistics, now that the sandbox holds n timers
             with store.engine.connect() as conn:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import and_, delete, insert, or_, select
 
 from mockplatform.engine import ids
 from mockplatform.errors import AdvanceLimitReached
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 BATCH = 1000
-DELETE_CHUNK = 500
 
 
 @dataclass(frozen=True, order=True)
@@ -83,6 +82,11 @@ def _noop(ctx: SandboxContext, timer: DueTimer) -> None:
     """Does nothing; used by benchmarks and engine tests that only count firings."""
 
 
+def _after(key: tuple[datetime, int]):
+    due_at, seq = key
+    return or_(Timer.due_at > due_at, and_(Timer.due_at == due_at, Timer.seq > seq))
+
+
 class Scheduler:
     """The timers of one sandbox within one unit of work."""
 
@@ -110,6 +114,7 @@ class Scheduler:
             "sandbox_id": self.sandbox_id, "seq": seq, "due_at": due_at, "kind": kind_name,
             "subject": subject, "payload": payload, "description": description}
         sandbox = self.ctx.sandbox
+        sandbox.timers_pending += 1
         if sandbox.next_timer_at is None or due_at < sandbox.next_timer_at:
             sandbox.next_timer_at = due_at
         timer = DueTimer(due_at, seq, kind_name, subject, payload, description)
@@ -125,9 +130,10 @@ class Scheduler:
         if kind_name is not None:
             stmt = stmt.where(Timer.kind == kind_name)
         count = self.ctx.session.execute(stmt).rowcount
+        self.ctx.sandbox.timers_pending -= count
         if self._heap:
-            kept = [t for t in self._heap if not (
-                t.subject == subject and (kind_name is None or t.kind == kind_name))]
+            kept = [entry for entry in self._heap if not (
+                entry[2].subject == subject and (kind_name is None or entry[2].kind == kind_name))]
             self._heap[:] = kept
             heapq.heapify(self._heap)
         self._refresh_next()
@@ -144,9 +150,7 @@ class Scheduler:
         return self.ctx.sandbox.next_timer_at
 
     def pending_count(self) -> int:
-        self.flush()
-        return self.ctx.session.scalar(
-            select(func.count()).select_from(Timer).where(Timer.sandbox_id == self.sandbox_id))
+        return self.ctx.sandbox.timers_pending
 
     def list(self, *, kind_name: str | None = None, after_seq: int = 0,
              limit: int = 100) -> tuple[list[Timer], bool]:
@@ -157,11 +161,10 @@ class Scheduler:
             stmt = stmt.where(Timer.kind == kind_name)
         if after_seq:
             anchor = self.ctx.session.get(Timer, (self.sandbox_id, after_seq))
+            # A cursor whose timer has fired since means every timer before it fired too
+            # (they fire in order): what remains starts at the head.
             if anchor is not None:
-                stmt = stmt.where((Timer.due_at > anchor.due_at) | (
-                    (Timer.due_at == anchor.due_at) & (Timer.seq > anchor.seq)))
-            else:
-                stmt = stmt.where(Timer.seq > after_seq)
+                stmt = stmt.where(_after((anchor.due_at, anchor.seq)))
         rows = list(self.ctx.session.scalars(
             stmt.order_by(Timer.due_at, Timer.seq).limit(limit + 1)))
         return rows[:limit], len(rows) > limit
@@ -176,44 +179,61 @@ class Scheduler:
         """
         ctx = self.ctx
         fired = 0
-        due_query = (select(Timer.due_at, Timer.seq, Timer.kind, Timer.subject, Timer.payload)
-                     .where(Timer.sandbox_id == self.sandbox_id, Timer.due_at <= target)
-                     .order_by(Timer.due_at, Timer.seq).limit(BATCH))
+        last: tuple[datetime, int] | None = None
         try:
             while True:
                 self.flush()
-                batch = [DueTimer(*row) for row in ctx.session.execute(due_query)]
+                batch = self._due_batch(target, last)
                 if not batch:
                     break
                 # Timers scheduled during this batch join the firing order when they sort before
-                # the batch's last row; later ones are picked up by the next query.
+                # the batch's last row; later ones are picked up by the next query. A new timer
+                # always sorts after the one firing (it is due no earlier, and its seq is newer).
                 boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
-                heap = self._heap = batch  # sorted, so already a heap
-                fired_seqs: list[int] = []
+                heap = self._heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
                 self._captured = []
                 while heap:
-                    timer = heapq.heappop(heap)
+                    timer = heapq.heappop(heap)[2]
                     if fired >= limit:
-                        self._delete(fired_seqs)
+                        self._delete_through(last)
                         self._stop_at_limit(limit, target)
                     ctx.now = timer.due_at
                     kind(timer.kind).handler(ctx, timer)
                     fired += 1
-                    if self._pending.pop(timer.seq, None) is None:
-                        fired_seqs.append(timer.seq)
+                    last = (timer.due_at, timer.seq)
+                    self._pending.pop(timer.seq, None)
+                    ctx.sandbox.timers_pending -= 1
                     for new in self._captured:
                         if new.due_at <= target and (
                                 boundary is None or (new.due_at, new.seq) < boundary):
-                            heapq.heappush(heap, new)
+                            heapq.heappush(heap, (new.due_at, new.seq, new))
                     self._captured.clear()
-                self._captured = None
-                self._delete(fired_seqs)
+                self._delete_through(last)
         finally:
             self._captured = None
             self._heap = []
         ctx.now = target
         self._refresh_next()
         return fired
+
+    def _due_batch(self, target: datetime, last: tuple[datetime, int] | None) -> list[DueTimer]:
+        # Starting after the last fired timer keeps each query narrow: it never walks back over
+        # rows this transaction already deleted.
+        stmt = (select(Timer.due_at, Timer.seq, Timer.kind, Timer.subject, Timer.payload)
+                .where(Timer.sandbox_id == self.sandbox_id, Timer.due_at <= target))
+        if last is not None:
+            stmt = stmt.where(_after(last))
+        return [DueTimer(*row) for row in self.ctx.session.execute(
+            stmt.order_by(Timer.due_at, Timer.seq).limit(BATCH))]
+
+    def _delete_through(self, last: tuple[datetime, int]) -> None:
+        """Delete every timer up to and including ``last``: all of them have fired (timers
+        fire in order) or were cancelled. One statement per batch, whatever its size."""
+        self.flush()
+        due_at, seq = last
+        self.ctx.session.execute(delete(Timer).where(
+            Timer.sandbox_id == self.sandbox_id,
+            or_(Timer.due_at < due_at, and_(Timer.due_at == due_at, Timer.seq <= seq))))
 
     def _stop_at_limit(self, limit: int, target: datetime) -> None:
         ctx = self.ctx
@@ -227,13 +247,6 @@ class Scheduler:
             f"{target.isoformat()} remain: advance again to continue",
             details=[{"field": "limit", "location": "settings", "limit": limit,
                       "stopped_at": stopped_at.isoformat(), "target": target.isoformat()}])
-
-    def _delete(self, seqs: list[int]) -> None:
-        for start in range(0, len(seqs), DELETE_CHUNK):
-            chunk = seqs[start:start + DELETE_CHUNK]
-            self.ctx.session.execute(delete(Timer).where(
-                Timer.sandbox_id == self.sandbox_id, Timer.seq.in_(chunk)))
-        seqs.clear()
 
     def _refresh_next(self) -> None:
         self.flush()

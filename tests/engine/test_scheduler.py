@@ -234,3 +234,36 @@ def test_freeze_and_run(make_sandbox):
         with unit() as ctx:
             assert ctx.now == START + timedelta(minutes=10)
             assert ctx.clock.mode == "frozen"
+
+
+def test_a_handler_cancelling_a_loaded_timer_stops_it_firing_in_the_same_advance(make_sandbox):
+    @timer_kind("tests.cancel_other", describe="cancel {subject}")
+    def _cancel_other(ctx, timer):
+        FIRED.append((timer.subject, ctx.now))
+        ctx.timers.cancel(subject=timer.payload["victim"])
+
+    unit = make_sandbox()
+    with unit() as ctx:
+        ctx.timers.schedule("tests.cancel_other", START + timedelta(minutes=1), subject="killer",
+                            payload={"victim": "victim"})
+        ctx.timers.schedule("tests.record", START + timedelta(minutes=2), subject="victim")
+        ctx.timers.schedule("tests.record", START + timedelta(minutes=3), subject="survivor")
+    with unit() as ctx:
+        assert clock_service.advance(ctx, by=timedelta(hours=1)).timers_fired == 2
+        assert ctx.timers.pending_count() == 0
+    assert [s for s, _ in FIRED] == ["killer", "survivor"]
+
+
+def test_pending_count_follows_schedule_fire_and_cancel(make_sandbox):
+    unit = make_sandbox()
+    with unit() as ctx:
+        for minute in range(1, 6):
+            ctx.timers.schedule("tests.record", START + timedelta(minutes=minute),
+                                subject=f"t{minute}")
+        assert ctx.timers.pending_count() == 5
+        ctx.timers.cancel(subject="t5")
+        assert ctx.timers.pending_count() == 4
+    with unit() as ctx:
+        clock_service.advance(ctx, by=timedelta(minutes=2))
+        assert ctx.timers.pending_count() == 2
+        assert len(ctx.timers.list()[0]) == 2
