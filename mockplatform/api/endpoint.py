@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import wraps
+from functools import cache, wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from mockplatform.control import sandboxes as sandbox_service
 from mockplatform.engine import clock as clocks
-from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.context import ReadFoundWork, SandboxContext
 from mockplatform.errors import (
     AuthenticationFailed,
     Conflict,
@@ -105,6 +105,13 @@ def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDB
     return register
 
 
+@cache
+def schema_instance(schema: type[Schema]) -> Schema:
+    """One instance per schema class: building one costs far more than using it, and marshmallow
+    schemas keep no per-call state."""
+    return schema()
+
+
 def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) -> Response:
     state = current_app.extensions["mockplatform"]
     store: Store = state["store"]
@@ -122,10 +129,14 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
     if idempotency_key:
         _check_idempotency_key(idempotency_key)
+    # A GET reads without locking its sandbox; one that finds timers due is redone as a write.
+    write = spec.method != "GET"
     for _attempt in range(2):
         try:
             return _unit_of_work(spec, view, store, settings, path_args, raw_body, body, query,
-                                 idempotency_key)
+                                 idempotency_key, write)
+        except ReadFoundWork:
+            write = True
         except _KeyTakenMeanwhile:
             continue  # another request with the same key committed first: replay its answer
     raise Conflict("another request with this Idempotency-Key is in progress; retry it",
@@ -136,9 +147,9 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
 
 def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                   settings: Settings, path_args: dict, raw_body: Any, body: dict, query: dict,
-                  idempotency_key: str | None) -> Response:
-    with store.transaction() as session:
-        ctx, is_admin = _authorise(spec, session, settings, path_args)
+                  idempotency_key: str | None, write: bool) -> Response:
+    with store.transaction(write=write) as session:
+        ctx, is_admin = _authorise(spec, session, settings, path_args, lock=write)
         if ctx is not None:
             ctx.catch_up()
         if idempotency_key:
@@ -152,7 +163,7 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
         ctx = call.ctx  # a view that creates a sandbox hands its context back
         if ctx is not None:
             ctx.finish()
-        payload = spec.response().dump(result) if spec.response else result
+        payload = schema_instance(spec.response).dump(result) if spec.response else result
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         if idempotency_key:
             if ctx is not None and ctx.sandbox.id == scope[0]:
@@ -234,7 +245,7 @@ def _reject_unstorable(values: list[tuple[str, Any]], location: str) -> None:
 
 
 def _query_args(schema: type[Schema]) -> dict[str, Any]:
-    list_fields = {name for name, f in schema().fields.items()
+    list_fields = {name for name, f in schema_instance(schema).fields.items()
                    if f.__class__.__name__ == "List"}
     return {key: (request.args.getlist(key) if key in list_fields
                   else request.args.getlist(key)[-1]) for key in request.args}
@@ -242,9 +253,9 @@ def _query_args(schema: type[Schema]) -> dict[str, Any]:
 
 def _load(schema: type[Schema], data: Any, location: str) -> dict[str, Any]:
     try:
-        return schema().load(data)
+        return schema_instance(schema).load(data)
     except ValidationError as exc:
-        details = list(_flatten(exc.messages, location, schema()))
+        details = list(_flatten(exc.messages, location, schema_instance(schema)))
         summary = "; ".join(f"{d['field'] or location}: {d['message']}" for d in details[:5])
         raise ValidationFailed(f"invalid {location}: {summary}", details=details) from None
 
@@ -305,7 +316,8 @@ def _bearer() -> str | None:
 
 
 def _authorise(spec: EndpointSpec, session: Session, settings: Settings,
-               path_args: dict) -> tuple[SandboxContext | None, bool]:
+               path_args: dict, *, lock: bool) -> tuple[SandboxContext | None, bool]:
+    """Who is calling, and the sandbox they act on (locked when ``lock``: a writing request)."""
     token = _bearer()
     admin_token = settings.admin_token
     is_admin = admin_token is not None and token == admin_token
@@ -318,26 +330,32 @@ def _authorise(spec: EndpointSpec, session: Session, settings: Settings,
     if spec.auth == ADMIN:
         if is_admin or token is None:
             return None, True
-        return SandboxContext(session, _sandbox_for_key(session, token), settings), False
+        return _context(session, _sandbox_for_key(session, token, lock), settings, lock), False
     if spec.auth in (SANDBOX_PATH, SANDBOX_PATH_ADMIN):
         sandbox_id = path_args["sandbox_id"]
         if is_admin:
-            sandbox = sandbox_service.get(session, sandbox_id)
+            sandbox = sandbox_service.get(session, sandbox_id, lock=lock)
         else:
-            sandbox = _sandbox_for_key(session, token)
+            sandbox = _sandbox_for_key(session, token, lock)
             if sandbox.id != sandbox_id:
                 # 404, not 403: a key must not tell whether another sandbox exists.
                 raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
-        return SandboxContext(session, sandbox, settings), is_admin
+        return _context(session, sandbox, settings, lock), is_admin
     if spec.auth == OPTIONAL_SANDBOX and token is None:
         return None, False
-    return SandboxContext(session, _sandbox_for_key(session, token), settings), False
+    return _context(session, _sandbox_for_key(session, token, lock), settings, lock), False
 
 
-def _sandbox_for_key(session: Session, token: str | None):
+def _context(session: Session, sandbox, settings: Settings, writable: bool) -> SandboxContext:
+    ctx = SandboxContext(session, sandbox, settings)
+    ctx.writable = writable
+    return ctx
+
+
+def _sandbox_for_key(session: Session, token: str | None, lock: bool):
     if token is None:
         raise AuthenticationFailed("send the sandbox's api key as 'Authorization: Bearer <key>'")
-    sandbox = sandbox_service.by_api_key(session, token)
+    sandbox = sandbox_service.by_api_key(session, token, lock=lock)
     if sandbox is None:
         raise AuthenticationFailed("unknown api key; it may belong to a deleted sandbox",
                                    code="invalid_api_key")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, exists, insert, select
+from sqlalchemy import bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from mockplatform.control import snapshots
@@ -82,6 +83,7 @@ def _initialise(session: Session, settings: Settings, sandbox: Sandbox,
     sandbox.clock_anchor_wall = clocks.wall_now() if creation["clock_mode"] == clocks.RUNNING \
         else None
     sandbox.next_timer_at = None
+    sandbox.timers_pending = 0
     sandbox.policy_overrides = creation["policy_overrides"]
     sandbox.calendar_overrides = creation["calendar_overrides"]
     sandbox.counters = {}
@@ -100,16 +102,37 @@ def _unique(session: Session, column, make) -> str:
             return value
 
 
+@cache
+def _lookup(column: str, lock: bool):
+    """The sandbox lookup of every request, built once: building and keying a statement costs
+    more than running it. A writing request loads and locks the mapped row; a reading one
+    selects the plain row (see ``_find``)."""
+    if lock:
+        return select(Sandbox).where(getattr(Sandbox, column) == bindparam("value")) \
+            .with_for_update()
+    table = Sandbox.__table__
+    return select(table).where(table.c[column] == bindparam("value"))
+
+
+def _find(session: Session, column: str, value: str, lock: bool) -> Sandbox | None:
+    if lock:
+        return session.scalar(_lookup(column, True), {"value": value})
+    # A reading request never changes its sandbox: a detached copy, built from the plain row,
+    # costs a fraction of loading it into the session.
+    row = session.connection().execute(
+        _lookup(column, False), {"value": value}).mappings().first()
+    return None if row is None else Sandbox(**row)
+
+
 def get(session: Session, sandbox_id: str, *, lock: bool = True) -> Sandbox:
-    stmt = select(Sandbox).where(Sandbox.id == sandbox_id)
-    sandbox = session.scalar(stmt.with_for_update() if lock else stmt)
+    sandbox = _find(session, "id", sandbox_id, lock)
     if sandbox is None:
         raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
     return sandbox
 
 
-def by_api_key(session: Session, api_key: str) -> Sandbox | None:
-    return session.scalar(select(Sandbox).where(Sandbox.api_key == api_key).with_for_update())
+def by_api_key(session: Session, api_key: str, *, lock: bool = True) -> Sandbox | None:
+    return _find(session, "api_key", api_key, lock)
 
 
 def list_(session: Session, *, after: str | None, limit: int) -> tuple[list[Sandbox], bool]:
@@ -201,6 +224,8 @@ def restore(session: Session, settings: Settings, document: Any,
     sandbox.next_timer_at = session.scalar(
         select(Timer.due_at).where(Timer.sandbox_id == sandbox.id)
         .order_by(Timer.due_at, Timer.seq).limit(1))
+    sandbox.timers_pending = session.scalar(
+        select(func.count()).select_from(Timer).where(Timer.sandbox_id == sandbox.id))
     session.flush()
     return SandboxContext(session, sandbox, settings)
 

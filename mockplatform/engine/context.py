@@ -19,7 +19,14 @@ from mockplatform.settings import Settings
 from mockplatform.store.models import Sandbox
 
 
+class ReadFoundWork(Exception):
+    """A reading unit of work found timers due: the caller redoes it as a writing one."""
+
+
 class SandboxContext:
+    # False for a reading unit of work: its sandbox is not locked, so it must not fire timers.
+    writable = True
+
     def __init__(self, session: Session, sandbox: Sandbox, settings: Settings):
         self.session = session
         self.sandbox = sandbox
@@ -60,6 +67,8 @@ class SandboxContext:
         next_due = self.sandbox.next_timer_at
         if next_due is None or next_due > self.now:
             return 0
+        if not self.writable:
+            raise ReadFoundWork()
         return self.timers.advance_to(self.now, self.settings.max_timers_per_advance)
 
     def save_clock(self) -> None:

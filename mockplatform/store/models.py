@@ -56,8 +56,19 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# Bump whenever a table or column changes: a database made by another version is refused with
+# a clear message instead of failing later on a missing column.
+SCHEMA_VERSION = 1
+
+
 class Base(DeclarativeBase):
     pass
+
+
+class SchemaInfo(Base):
+    __tablename__ = "mockplatform_schema"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
 
 
 class Sandbox(Base):
@@ -81,6 +92,7 @@ class Sandbox(Base):
     # The earliest pending timer's due instant, kept exact by the scheduler, so that a request
     # with nothing due needs no timer query at all.
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    timers_pending: Mapped[int] = mapped_column(BigInteger, default=0)
 
     policy_overrides: Mapped[dict] = mapped_column(json_type(), default=dict)
     calendar_overrides: Mapped[list] = mapped_column(json_type(), default=list)

@@ -1,10 +1,14 @@
 """Engine, sessions and the unit of work.
 
 One code path for both databases. Mutations of one sandbox are serialised:
-- PostgreSQL: the request locks its sandbox row (``SELECT ... FOR UPDATE``); other sandboxes
-  proceed in parallel.
-- SQLite: every transaction is ``BEGIN IMMEDIATE`` (one writer at a time across processes) and,
-  inside one process, also holds a lock, because the in-memory database is one shared connection.
+- PostgreSQL: a writing request locks its sandbox row (``SELECT ... FOR UPDATE``); other
+  sandboxes proceed in parallel.
+- SQLite: a writing transaction is ``BEGIN IMMEDIATE`` (one writer at a time across processes)
+  and, inside one process, also holds a lock, so that waiting writers queue instead of sleeping
+  in SQLite's busy handler. The in-memory database is one shared connection: every transaction
+  on it holds the lock.
+Reading transactions (``write=False``) take no lock: a read that finds work to do (timers due)
+is redone as a write by the caller.
 """
 
 from __future__ import annotations
@@ -12,15 +16,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from mockplatform.errors import MockplatformError
-from mockplatform.store.models import Base
+from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
+
+# Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
+_writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
 
 
 class Store:
@@ -30,11 +38,16 @@ class Store:
         self.engine = self._make_engine(echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         self._lock = threading.RLock() if self.is_sqlite else None
+        self._memory = self.is_sqlite and self.url.database in (None, "", ":memory:")
 
     def _make_engine(self, echo: bool) -> Engine:
         if not self.is_sqlite:
+            # Prepared statements pin generic plans that suit the timer queries badly (their
+            # selectivity swings from one sandbox to the next); statements are cheap to plan.
+            connect_args = ({"prepare_threshold": None}
+                            if self.url.get_driver_name() == "psycopg" else {})
             return create_engine(self.url, echo=echo, pool_size=10, max_overflow=20,
-                                 pool_pre_ping=True)
+                                 pool_recycle=1800, connect_args=connect_args)
         memory = self.url.database in (None, "", ":memory:")
         if not memory:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -55,12 +68,22 @@ class Store:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
 
         return engine
 
     def create_schema(self) -> None:
+        """Create the tables if missing; refuse a database made by another schema version."""
         Base.metadata.create_all(self.engine)
+        with self.transaction() as session:
+            versions = session.scalars(select(SchemaInfo.version)).all()
+            if not versions:
+                session.add(SchemaInfo(version=SCHEMA_VERSION))
+            elif versions != [SCHEMA_VERSION]:
+                raise RuntimeError(
+                    f"the database at {self.url.render_as_string(hide_password=True)} has schema "
+                    f"version {versions}, this mockplatform needs {SCHEMA_VERSION}: point it at a "
+                    f"fresh database or data dir")
 
     def drop_schema(self) -> None:
         Base.metadata.drop_all(self.engine)
@@ -69,13 +92,15 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """A session in one transaction: committed on success, rolled back on error.
 
         An error that ``keeps_changes`` (a consistent stop, such as an advance that hit its timer
         bound) is committed before it propagates.
         """
-        with self._lock if self._lock is not None else nullcontext():
+        locked = self._lock is not None and (write or self._memory)
+        with self._lock if locked else nullcontext():
+            token = _writing.set(write)
             session = self._sessions()
             try:
                 yield session
@@ -91,3 +116,4 @@ class Store:
                 raise
             finally:
                 session.close()
+                _writing.reset(token)
