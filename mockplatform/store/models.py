@@ -31,10 +31,21 @@ def json_type():
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive UTC text) and PostgreSQL."""
+    """Aware datetimes in, aware UTC datetimes out.
+
+    PostgreSQL keeps them as ``timestamptz``. SQLite keeps them as fixed-width UTC text
+    (``2026-01-05 01:00:00.000000``, the layout SQLAlchemy's own SQLite type writes), which sorts
+    in time order and parses with ``datetime.fromisoformat``, far faster than the generic
+    parser: every request reads the sandbox's clock and every fired timer its due instant.
+    """
 
     impl = DateTime(timezone=True)
     cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(26))
+        return dialect.type_descriptor(DateTime(timezone=True))
 
     @property
     def python_type(self) -> type:
@@ -46,13 +57,15 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the store; every datetime must be aware")
         value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+        return value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
+        if isinstance(value, str):
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
 
