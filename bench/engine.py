@@ -410,13 +410,13 @@ def bench_http(workers: int, threads: int, seconds: float, connections: int,
         setting = f"gthread {workers}w x {threads}t"
         ROWS.append(Row(f"GET /clock, mockplatform serve ({setting})", f"{ours_rps:,.0f} rps"))
         ROWS.append(Row(f"GET /ping, bare Flask ({setting})", f"{bare_rps:,.0f} rps"))
-        ROWS.append(Row("GET /healthz, mockplatform serve (no SQL)",
+        ROWS.append(Row(f"GET /healthz, mockplatform serve, no SQL ({setting})",
                         f"{health_rps:,.0f} rps ({health_rps / bare_rps:.0%})"))
-        ROWS.append(Row(f"GET /clock vs bare, ratio of medians over {rounds} rounds",
+        ROWS.append(Row(f"GET /clock vs bare ({setting}), median of {rounds} rounds",
                         f"{ratio:.0%}", f">= {RATIO_TARGET:.0%}",
                         "PASS" if ratio >= RATIO_TARGET else "BELOW"))
         best = max(r for r, _ in ours_runs) / max(r for r, _ in bare_runs)
-        ROWS.append(Row("GET /clock vs bare, ratio of best rounds", f"{best:.0%}"))
+        ROWS.append(Row(f"GET /clock vs bare ({setting}), best rounds", f"{best:.0%}"))
         note(f"/clock: {how}")
         note(f"/ping: {bare_how}")
     finally:
@@ -469,7 +469,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                                   POSTGRES_URL))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both servers)")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (both servers)")
+    parser.add_argument("--threads", default="1,4",
+                        help="gunicorn threads per worker (both servers); a comma-separated "
+                             "list runs each setting in turn")
     parser.add_argument("--duration", type=int, help="seconds of load per server, in "
                         "alternating 2-second rounds (default 10, --quick 4)")
     parser.add_argument("--connections", type=int, default=16)
@@ -519,9 +521,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_http:
         ROWS.append(Row("GET /clock vs bare, ratio", "skipped (--skip-http)", "-", "skip"))
     else:
-        log(f"3. HTTP: gthread {args.workers} workers x {args.threads} threads, "
-            f"{duration:g} s each")
-        bench_http(args.workers, args.threads, duration, args.connections, 2)
+        for threads in [int(t) for t in str(args.threads).split(",")]:
+            log(f"3. HTTP: gthread {args.workers} workers x {threads} threads, "
+                f"{duration:g} s each")
+            bench_http(args.workers, threads, duration, args.connections, 2)
     if args.profile == "clock":
         profile_clock_in_process()
 

@@ -7,8 +7,9 @@ One code path for both databases. Mutations of one sandbox are serialised:
   and, inside one process, also holds a lock, so that waiting writers queue instead of sleeping
   in SQLite's busy handler. The in-memory database is one shared connection: every transaction
   on it holds the lock.
-Reading transactions (``write=False``) take no lock: a read that finds work to do (timers due)
-is redone as a write by the caller.
+Reading units of work (``write=False``) take no lock and, on SQLite, open no transaction (each
+statement sees committed data, as under PostgreSQL's READ COMMITTED): a read that finds work to
+do (timers due) is redone as a write by the caller.
 """
 
 from __future__ import annotations
@@ -71,7 +72,10 @@ class Store:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if _writing.get() else "BEGIN")
+            # A reading unit of work opens no transaction: each statement then reads committed
+            # data, as PostgreSQL's READ COMMITTED does, and there is no BEGIN/COMMIT to pay for.
+            if _writing.get():
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
 
