@@ -31,6 +31,8 @@ def parse_duration(value: object, *, field: str = "duration", location: str = "b
         except InvalidOperation:
             raise ValidationFailed.field(
                 field, f"{value!r} is not {EXPECTED}", location=location) from None
+    if not any(ch.isdigit() for ch in text):  # "P" or "PT" alone names no length at all
+        raise ValidationFailed.field(field, f"{value!r} is not {EXPECTED}", location=location)
     try:
         parsed = isodate.parse_duration(text)
     except (isodate.ISO8601Error, ValueError):

@@ -245,7 +245,8 @@ class Scheduler:
             f"stopped at {stopped_at.isoformat()} after firing {limit} timers, the most one "
             f"advance may fire (setting max_timers_per_advance); timers due by "
             f"{target.isoformat()} remain: advance again to continue",
-            details=[{"field": "limit", "location": "settings", "limit": limit,
+            details=[{"field": "max_timers_per_advance", "location": "settings",
+                      "message": f"at most {limit} timers fire in one advance", "limit": limit,
                       "stopped_at": stopped_at.isoformat(), "target": target.isoformat()}])
 
     def _refresh_next(self) -> None:

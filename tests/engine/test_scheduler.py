@@ -267,3 +267,17 @@ def test_pending_count_follows_schedule_fire_and_cancel(make_sandbox):
         clock_service.advance(ctx, by=timedelta(minutes=2))
         assert ctx.timers.pending_count() == 2
         assert len(ctx.timers.list()[0]) == 2
+
+
+def test_the_bound_error_names_the_setting_with_a_message(make_sandbox, settings):
+    unit = make_sandbox()
+    bounded = unit()
+    bounded.settings = settings.with_(max_timers_per_advance=1)
+    with unit() as ctx:
+        for minute in (1, 2):
+            ctx.timers.schedule("tests.record", START + timedelta(minutes=minute), subject="t")
+    with pytest.raises(AdvanceLimitReached) as raised, bounded:
+        clock_service.advance(bounded.ctx, by=timedelta(hours=1))
+    detail = raised.value.details[0]
+    assert detail["field"] == "max_timers_per_advance"
+    assert detail["message"] == "at most 1 timers fire in one advance"
