@@ -177,6 +177,9 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
 # -- input ------------------------------------------------------------------------------------
 
 def _json_body(spec: EndpointSpec) -> Any:
+    if not request.content_length and "chunked" not in request.headers.get(
+            "Transfer-Encoding", "").lower():
+        return {}  # no body at all: nothing to read (most GETs)
     data = request.get_data(cache=True)
     if not data.strip():
         return {}

@@ -18,7 +18,7 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.policies import validate_overrides
 from mockplatform.errors import NotFound, ValidationFailed
 from mockplatform.settings import Settings
-from mockplatform.store.models import Sandbox, Timer, sandbox_tables, snapshot_tables
+from mockplatform.store.models import Sandbox, SandboxRow, Timer, sandbox_tables, snapshot_tables
 
 SNAPSHOT_FORMAT = snapshots.FORMAT
 # Where a sandbox's clock starts when the caller gives no start_at: a fixed instant, so that the
@@ -106,22 +106,28 @@ def _unique(session: Session, column, make) -> str:
 def _lookup(column: str, lock: bool):
     """The sandbox lookup of every request, built once: building and keying a statement costs
     more than running it. A writing request loads and locks the mapped row; a reading one
-    selects the plain row (see ``_find``)."""
+    selects the plain columns it may read (see ``_find``)."""
     if lock:
         return select(Sandbox).where(getattr(Sandbox, column) == bindparam("value")) \
             .with_for_update()
     table = Sandbox.__table__
-    return select(table).where(table.c[column] == bindparam("value"))
+    return select(*(c for c in table.c if c.name not in _WRITE_ONLY)) \
+        .where(table.c[column] == bindparam("value"))
 
 
-def _find(session: Session, column: str, value: str, lock: bool) -> Sandbox | None:
+# What only a writing unit of work needs: the creation settings (reset, snapshot) and the id
+# counters (new ids).
+_WRITE_ONLY = ("creation", "counters")
+
+
+def _find(session: Session, column: str, value: str, lock: bool) -> Sandbox | SandboxRow | None:
     if lock:
         return session.scalar(_lookup(column, True), {"value": value})
-    # A reading request never changes its sandbox: a detached copy, built from the plain row,
-    # costs a fraction of loading it into the session.
+    # A reading request never changes its sandbox: a plain copy of the row costs a fraction of
+    # loading a mapped instance into the session.
     row = session.connection().execute(
         _lookup(column, False), {"value": value}).mappings().first()
-    return None if row is None else Sandbox(**row)
+    return None if row is None else SandboxRow(**row)
 
 
 def get(session: Session, sandbox_id: str, *, lock: bool = True) -> Sandbox:

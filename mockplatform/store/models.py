@@ -8,6 +8,7 @@ table takes part in all four by having the column.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from sqlalchemy import (
     JSON,
@@ -117,6 +118,10 @@ class Sandbox(Base):
     access_token: Mapped[str] = mapped_column(String(80), unique=True)
 
     __table_args__ = (Index("ix_sandboxes_created", "created_wall_at", "id"),)
+
+
+class SandboxRow(SimpleNamespace):
+    """A sandbox as a reading request sees it: the row's plain values, never written back."""
 
 
 class Timer(Base):

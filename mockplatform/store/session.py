@@ -111,7 +111,10 @@ class Store:
             session = self._sessions()
             try:
                 yield session
-                session.commit()
+                # A read has nothing to commit, and a unit of work that never touched the
+                # database has no transaction: closing is enough for both.
+                if write and session.in_transaction():
+                    session.commit()
             except MockplatformError as exc:
                 if exc.keeps_changes:
                     session.commit()
