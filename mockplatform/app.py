@@ -8,6 +8,7 @@ import threading
 from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 
+from mockplatform import domains
 from mockplatform.settings import Settings
 from mockplatform.store.session import Store
 
@@ -32,6 +33,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(routes.bp)
     app.register_blueprint(control_routes.bp)
     app.register_blueprint(openapi.bp)
+    for routes_module in domains.load():
+        app.register_blueprint(routes_module.bp)
     _request_ids(app)
     return app
 

@@ -81,6 +81,9 @@ class Store:
 
     def create_schema(self) -> None:
         """Create the tables if missing; refuse a database made by another schema version."""
+        from mockplatform import domains  # noqa: PLC0415 - the domains' tables, not their rules
+
+        domains.load()
         Base.metadata.create_all(self.engine)
         with self.transaction() as session:
             versions = session.scalars(select(SchemaInfo.version)).all()
