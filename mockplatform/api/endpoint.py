@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError, fields
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -170,7 +170,8 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                 # The window starts when the answer is given: an advance of 24 h or more must
                 # not expire its own key, or its retry would advance the clock again.
                 scope = (scope[0], ctx.now)
-            _remember(session, scope, idempotency_key, raw_body, spec.status, text)
+            _remember(session, scope, idempotency_key, raw_body, spec.status, text,
+                      settings.idempotency_window_hours)
     return Response(text, status=spec.status, mimetype="application/json")
 
 
@@ -413,7 +414,7 @@ def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, d
 
 
 def _remember(session: Session, scope: tuple[str, datetime], key: str, raw_body: Any,
-              status: int, text: str) -> None:
+              status: int, text: str, window_hours: int) -> None:
     scope_id, now = scope
     # Keys of calls on a sandbox are serialised by its row lock; keys of the global scope
     # (creating a sandbox) are not, so two first uses can race to this insert.
@@ -424,6 +425,11 @@ def _remember(session: Session, scope: tuple[str, datetime], key: str, raw_body:
                                           status=status, body=text, created_at=now))
     except IntegrityError:
         raise _KeyTakenMeanwhile from None
+    if scope_id == GLOBAL_SCOPE:
+        # Keys of a sandbox go with it (reset, delete); the global ones would pile up forever.
+        session.execute(delete(IdempotencyRecord).where(
+            IdempotencyRecord.sandbox_id == GLOBAL_SCOPE,
+            IdempotencyRecord.created_at < now - timedelta(hours=window_hours)))
 
 
 def request_id() -> str:

@@ -171,7 +171,8 @@ class IdempotencyRecord(Base):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ux_idempotency_scope_key", "sandbox_id", "key", unique=True),)
+    __table_args__ = (Index("ux_idempotency_scope_key", "sandbox_id", "key", unique=True),
+                      Index("ix_idempotency_scope_created", "sandbox_id", "created_at"))
 
 
 def sandbox_tables() -> list[Table]:

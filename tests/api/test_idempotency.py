@@ -207,3 +207,30 @@ def test_concurrent_first_uses_of_a_key_create_one_sandbox(app, store):
     assert [status for status, _ in answers] == [201] * 6, answers
     assert len({body["id"] for _, body in answers}) == 1
     assert _sandboxes_named(store, name) == 1
+
+
+def test_expired_global_keys_are_pruned_when_a_new_one_is_stored(api, store):
+    import uuid
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+    from sqlalchemy import func, select
+
+    from mockplatform.store.models import IdempotencyRecord
+
+    def global_keys() -> int:
+        with store.transaction() as session:
+            return session.scalar(select(func.count()).select_from(IdempotencyRecord).where(
+                IdempotencyRecord.sandbox_id == "global",
+                IdempotencyRecord.key.in_([old, new])))
+
+    old, new = f"prune-old-{uuid.uuid4().hex}", f"prune-new-{uuid.uuid4().hex}"
+    with freeze_time("2030-01-01T00:00:00Z") as wall:
+        spec = {"platform": "lazada", "market": "MY"}
+        assert api.post("/api/v1/sandboxes", json=spec,
+                        headers={"Idempotency-Key": old}).status_code == 201
+        assert global_keys() == 1
+        wall.tick(timedelta(hours=25))
+        assert api.post("/api/v1/sandboxes", json=spec,
+                        headers={"Idempotency-Key": new}).status_code == 201
+        assert global_keys() == 1  # the expired one went when the new one was stored
