@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ()
+DOMAINS: tuple[str, ...] = ("mockplatform.finance", "mockplatform.catalog")
 
 
 def load() -> list[ModuleType]:

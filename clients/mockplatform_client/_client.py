@@ -19,7 +19,17 @@ from ._transport import (
     Transport,
 )
 from .errors import MockplatformError, make_status_error
-from .resources import Clock, Events, Policies, Sandboxes, TestHelpers, Timers
+from .resources import (
+    Buyers,
+    Clock,
+    Events,
+    Ledger,
+    Policies,
+    Products,
+    Sandboxes,
+    TestHelpers,
+    Timers,
+)
 
 _UNSET: Any = object()
 
@@ -69,6 +79,18 @@ class Client:
     @cached_property
     def events(self) -> Events:
         return Events(self)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return Ledger(self)
+
+    @cached_property
+    def products(self) -> Products:
+        return Products(self)
+
+    @cached_property
+    def buyers(self) -> Buyers:
+        return Buyers(self)
 
     @cached_property
     def policies(self) -> Policies:

@@ -189,7 +189,8 @@ def _rows(table: Table, raw_rows: Any, field: str) -> list[dict[str, Any]]:
 
 def _counters_ahead(counters: dict[str, int], rows: dict[Table, list[dict]]) -> None:
     for table, table_rows in rows.items():
-        counter = SEQ_COUNTERS.get(table.name)
+        # A domain table numbered from a counter names it in ``info={"seq_counter": ...}``.
+        counter = SEQ_COUNTERS.get(table.name) or table.info.get("seq_counter")
         if counter is None or not table_rows:
             continue
         highest = max(row["seq"] for row in table_rows)
@@ -214,6 +215,10 @@ def column_value(column: Column, value: Any, field: str) -> Any:
     python_type = _python_type(column)
     if python_type is datetime:
         return _timestamp(value, field)
+    if python_type is bool:
+        if not isinstance(value, bool):
+            raise _bad(field, "expected true or false")
+        return value
     if python_type is int:
         return _integer(value, field)
     if python_type is float:
@@ -221,19 +226,25 @@ def column_value(column: Column, value: Any, field: str) -> Any:
     if python_type is str:
         return _string(value, field, column)
     if python_type is Decimal:
-        return _decimal(value, field)
+        return _decimal(value, field, column)
     if python_type is bytes:
         return _base64(value, field)
     return value
 
 
-def _decimal(value: Any, field: str) -> Decimal:
+def _decimal(value: Any, field: str, column: Column) -> Decimal:
     try:  # written as a string by the snapshot, so that no digit is lost
         parsed = Decimal(value) if isinstance(value, str) else None
     except InvalidOperation:
         parsed = None
     if parsed is None or not parsed.is_finite():
         raise _bad(field, "expected a decimal number as a string, such as \"5.00\"")
+    precision, scale = getattr(column.type, "precision", None), getattr(column.type, "scale", None)
+    if precision is not None and scale is not None and (
+            abs(parsed) >= Decimal(10) ** (precision - scale)
+            or parsed != parsed.quantize(Decimal(1).scaleb(-scale))):
+        raise _bad(field, f"expected at most {precision - scale} digits before the point and "
+                          f"{scale} after")
     return parsed
 
 

@@ -1,10 +1,13 @@
 from ._base import Resource, quote_id
+from .buyers import Buyers
 from .clock import NEXT_TIMER, Clock
 from .events import Events
+from .ledger import Ledger, LedgerPage
 from .policies import Policies
+from .products import Products
 from .sandboxes import Sandboxes
 from .test_helpers import TestHelpers
 from .timers import Timers
 
-__all__ = ["Resource", "quote_id", "NEXT_TIMER", "Clock", "Events", "Policies", "Sandboxes",
-           "TestHelpers", "Timers"]
+__all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
+           "LedgerPage", "Policies", "Products", "Sandboxes", "TestHelpers", "Timers"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .._encoding import Duration, Timestamp, without_none
 from .._object import MockplatformObject
 from ._base import Resource
+from .ledger import Amount, amount_to_wire
 
 
 class TestHelpers(Resource):
@@ -24,4 +27,55 @@ class TestHelpers(Resource):
         body = without_none(label=label, at=at, delay=delay, repeat_every=repeat_every,
                             repeat_times=repeat_times)
         return self._request("POST", "/api/v1/test_helpers/timers", json=body,
+                             idempotency_key=idempotency_key)
+
+    # The ledger (settlement is driven by these until orders mark delivered items settleable).
+
+    def post_ledger_entry(
+        self,
+        amount: Amount,
+        kind: str | None = None,
+        currency: str | None = None,
+        subject: str | None = None,
+        policy_key: str | None = None,
+        details: dict[str, Any] | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> MockplatformObject:
+        """Post a ledger entry: an ``adjustment`` (signed amount) unless ``kind`` says otherwise."""
+        body = without_none(amount=amount_to_wire(amount), kind=kind, currency=currency,
+                            subject=subject, policy_key=policy_key, details=details)
+        return self._request("POST", "/api/v1/test_helpers/ledger/entries", json=body,
+                             idempotency_key=idempotency_key)
+
+    def mark_settleable(self, subject: str, amount: Amount, currency: str | None = None, *,
+                        idempotency_key: str | None = None) -> MockplatformObject:
+        """``subject`` is owed ``amount`` from now on; the answer names its statement and
+        ``payout_at``."""
+        body = without_none(subject=subject, amount=amount_to_wire(amount), currency=currency)
+        return self._request("POST", "/api/v1/test_helpers/ledger/settleable", json=body,
+                             idempotency_key=idempotency_key)
+
+    def mark_unsettleable(self, subject: str, reason: str | None = None, *,
+                          idempotency_key: str | None = None) -> MockplatformObject:
+        """``subject`` is never paid, even if it is (or becomes) settleable."""
+        return self._request("POST", "/api/v1/test_helpers/ledger/unsettleable",
+                             json=without_none(subject=subject, reason=reason),
+                             idempotency_key=idempotency_key)
+
+    # The catalog and buyers.
+
+    def seed(self, products: int | None = None, buyers: int | None = None, *,
+             idempotency_key: str | None = None) -> MockplatformObject:
+        """Fill the sandbox with seeded products and buyers (same seed, same fill); the answer
+        gives the count and first and last id of each."""
+        return self._request("POST", "/api/v1/test_helpers/seed",
+                             json=without_none(products=products, buyers=buyers),
+                             idempotency_key=idempotency_key)
+
+    def create_buyer(self, *, idempotency_key: str | None = None,
+                     **fields: str) -> MockplatformObject:
+        """A buyer with the fields given (``first_name``, ``phone``, ``address1``, ``city`` ...);
+        the rest generated in the market's locale."""
+        return self._request("POST", "/api/v1/test_helpers/buyers", json=fields,
                              idempotency_key=idempotency_key)

@@ -1,0 +1,2 @@
+"""The catalog and buyers of a sandbox: products with their SKUs (price, seller stock, package
+size), listed or delisted; buyers in the market's locale; and seeded fills of both."""

@@ -1,0 +1,71 @@
+"""Tables of the catalog: products, their SKUs, and buyers. Keyed by ``sandbox_id`` like every
+sandbox table, so reset, delete, snapshot and restore carry them. No foreign keys: a restore
+inserts tables in the order the snapshot document lists them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mockplatform.store.models import Base, UTCDateTime
+
+# Money up to 15 significant digits, which SQLite's floating-point NUMERIC keeps exactly.
+MONEY = Numeric(15, 2)
+
+
+class Product(Base):
+    __tablename__ = "catalog_products"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_catalog_products_status", "sandbox_id", "status", "item_id"),)
+
+
+class Sku(Base):
+    __tablename__ = "catalog_skus"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    sku_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    item_id: Mapped[int] = mapped_column(BigInteger)
+    seller_sku: Mapped[str] = mapped_column(String(100))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    stock: Mapped[int] = mapped_column(Integer)
+    package_weight: Mapped[Decimal] = mapped_column(Numeric(9, 3))  # kg
+    package_length: Mapped[Decimal] = mapped_column(Numeric(7, 1))  # cm
+    package_width: Mapped[Decimal] = mapped_column(Numeric(7, 1))
+    package_height: Mapped[Decimal] = mapped_column(Numeric(7, 1))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_catalog_skus_item", "sandbox_id", "item_id", "sku_id"),
+                      Index("ux_catalog_skus_seller_sku", "sandbox_id", "seller_sku",
+                            unique=True))
+
+
+class Buyer(Base):
+    __tablename__ = "catalog_buyers"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    buyer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str] = mapped_column(String(254))
+    address1: Mapped[str] = mapped_column(String(255))
+    address2: Mapped[str] = mapped_column(String(255), default="")
+    city: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    postcode: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,133 @@
+"""Tables of the finance domain: ledger entries, settlement statements and settlement items.
+
+Every table has a ``sandbox_id`` column, so reset, delete, snapshot and restore cover it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Index, Numeric, String, TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mockplatform.store.models import Base, UTCDateTime, json_type
+
+AMOUNT_SCALE = 2  # every amount is rounded to its currency's minor unit: 0 or 2 places
+RATE_SCALE = 6
+
+
+class ExactDecimal(TypeDecorator):
+    """A ``Decimal`` stored without loss on both databases.
+
+    PostgreSQL keeps ``NUMERIC``. SQLite has no decimal type (it would keep a float, and its SUM
+    would add floats), so there the value is an integer count of ``10**-scale`` units, which
+    stores, sums and compares exactly; ``func.sum`` over the column comes back through this type,
+    so a balance is a ``Decimal`` with the same digits on both databases.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, scale: int):
+        super().__init__(precision=18, scale=scale, asdecimal=True)
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(precision=18, scale=self.scale))
+
+    @property
+    def python_type(self) -> type:
+        return Decimal
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        exact = Decimal(value).quantize(self._quantum)
+        if exact != value:
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(exact.scaleb(self.scale)) if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value).quantize(self._quantum)
+
+
+class LedgerEntry(Base):
+    """One movement of the seller's money. Append-only: entries are never changed or deleted;
+    a correction is a new entry (an ``adjustment``)."""
+
+    __tablename__ = "ledger_entries"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(40))
+    # Signed: what the seller is charged (a debit) is negative, what they are paid is positive.
+    amount: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
+    currency: Mapped[str] = mapped_column(String(3))
+    # ``amount`` converted into the sandbox's market currency and rounded to its minor unit.
+    market_amount: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
+    market_currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(ExactDecimal(RATE_SCALE))
+    subject: Mapped[str] = mapped_column(String(120), default="")
+    policy_key: Mapped[str] = mapped_column(String(80), default="")
+    details: Mapped[dict] = mapped_column(json_type(), default=dict)
+
+    __table_args__ = (Index("ix_ledger_kind", "sandbox_id", "kind", "seq"),
+                      Index("ix_ledger_subject", "sandbox_id", "subject", "seq"),
+                      Index("ix_ledger_occurred", "sandbox_id", "occurred_at", "seq"),
+                      {"info": {"seq_counter": "ledger_entry"}})
+
+
+class SettlementStatement(Base):
+    """One statement period of ``settlement.cycle`` that has something to settle."""
+
+    __tablename__ = "settlement_statements"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Exclusive: the instant the next statement starts (Monday 00:00 local after Sunday 23:59:59).
+    period_end: Mapped[datetime] = mapped_column(UTCDateTime)
+    payout_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))  # open, closed, paid
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_statements_period", "sandbox_id", "period_start"),
+                      {"info": {"seq_counter": "settlement_statement"}})
+
+
+class SettlementItem(Base):
+    """What one subject (an order item, say) is owed, and whether it may be paid.
+
+    A subject can be flagged unsettleable before it becomes settleable (a seller marks an
+    order as failed delivery, and it is delivered later): the row then exists without an
+    amount, and it is never paid.
+    """
+
+    __tablename__ = "settlement_items"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20))  # pending, paid, unsettleable
+    amount: Mapped[Decimal | None] = mapped_column(ExactDecimal(AMOUNT_SCALE), nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    settleable_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    statement_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    entry_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    unsettleable_reason: Mapped[str] = mapped_column(String(200), default="")
+    policy_key: Mapped[str] = mapped_column(String(80), default="")
+
+    __table_args__ = (Index("ix_settlement_items_subject", "sandbox_id", "subject"),
+                      Index("ix_settlement_items_statement", "sandbox_id", "statement_seq",
+                            "seq"),
+                      {"info": {"seq_counter": "settlement_item"}})

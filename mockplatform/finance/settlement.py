@@ -1,0 +1,259 @@
+"""Settlement by ``settlement.cycle``: settleable amounts are grouped into statement periods
+(weekly, Monday 00:00 to Sunday 23:59:59 market-local time by default) and each statement is paid
+on the Nth working day after it closes, by a timer on the sandbox clock.
+
+Payout instant [choice]: 00:00 market-local time of the Nth working day after the statement's
+last day (N = ``paid_after_working_days``, counted with ``add_duration(..., "working_days")`` on
+the sandbox's market calendar), and never before the statement closes. With the defaults, a
+statement of Mon 5 - Sun 11 January 2026 in MY is paid at Fri 16 January 00:00 MYT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from mockplatform.engine import ids
+from mockplatform.engine.calendar import add_duration, local_date
+from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.policies import Money
+from mockplatform.engine.scheduler import DueTimer, timer_kind
+from mockplatform.errors import Conflict, InvalidStateTransition, ValidationFailed
+from mockplatform.finance import service
+from mockplatform.finance.models import SettlementItem, SettlementStatement
+
+CYCLE = "settlement.cycle"
+SELLER_MARKED_FAILED = "settlement.seller_marked_failed"
+CLOSE_KIND = "finance.statement_close"
+PAYOUT_KIND = "finance.settlement_payout"
+STATEMENT_PREFIX = "stm_"
+# Any Monday: statement periods are counted from a fixed local midnight, so a period that is
+# not a week (an override) still tiles time the same way in every sandbox.
+_ANCHOR = datetime(2024, 1, 1)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PENDING, PAID, UNSETTLEABLE = "pending", "paid", "unsettleable"
+OPEN, CLOSED = "open", "closed"
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime  # UTC, inclusive
+    end: datetime  # UTC, exclusive
+    payout_at: datetime  # UTC
+
+
+def statement_id(seq: int) -> str:
+    return ids.format_id(STATEMENT_PREFIX, seq)
+
+
+def _cycle(ctx: SandboxContext) -> Any:
+    if CYCLE not in ctx.policies:
+        raise Conflict(f"the {ctx.sandbox.platform} profile has no {CYCLE} policy: nothing is "
+                       f"settled in this sandbox", code="settlement_not_available")
+    return ctx.policies.value(CYCLE)
+
+
+def period_of(ctx: SandboxContext, moment: datetime) -> Period:
+    """The statement period holding ``moment``, and when it is paid."""
+    cycle = _cycle(ctx)
+    length: timedelta = cycle["statement_period"]
+    if length <= timedelta(0):
+        raise Conflict(f"policy {CYCLE}: statement_period must be positive",
+                       code="settlement_not_available")
+    cal = ctx.calendar
+    anchor = _ANCHOR + timedelta(days=_WEEKDAYS.index(cycle["statement_starts_on"]))
+    local = moment.astimezone(cal.tz).replace(tzinfo=None)
+    # The markets keep no daylight saving time, so local wall time and elapsed time agree.
+    start_local = anchor + length * ((local - anchor) // length)
+    start = start_local.replace(tzinfo=cal.tz).astimezone(UTC)
+    end = (start_local + length).replace(tzinfo=cal.tz).astimezone(UTC)
+    return Period(start, end, payout_instant(ctx, end, cycle["paid_after_working_days"]))
+
+
+def payout_instant(ctx: SandboxContext, period_end: datetime, working_days: int) -> datetime:
+    cal = ctx.calendar
+    # The last second of the statement (Sunday 23:59:59): working days are counted after its date.
+    last_second = period_end - timedelta(seconds=1)
+    due = add_duration(last_second, timedelta(days=working_days), "working_days", cal)
+    start_of_day = datetime.combine(local_date(due, cal), time(0), tzinfo=cal.tz).astimezone(UTC)
+    return max(start_of_day, period_end)
+
+
+# -- marking -------------------------------------------------------------------------------------
+
+def mark_settleable(ctx: SandboxContext, *, subject: str, amount: Money | Decimal,
+                    currency: str | None = None,
+                    settleable_at: datetime | None = None, exact: bool = False) -> SettlementItem:
+    """``subject`` (a delivered order item, say) is owed ``amount``, paid with the statement
+    holding ``settleable_at`` (default: now). A subject already flagged unsettleable is kept
+    unsettleable: it is recorded but never paid. A statement that has already closed takes no
+    more: a late amount joins the statement open now."""
+    if isinstance(amount, Money):
+        amount, currency = amount.amount, amount.currency
+    currency = currency or service.market_currency(ctx)
+    # The same checks as a posting, now rather than when the statement is paid.
+    signed = service.signed_amount("settlement", amount, currency, exact=exact)
+    if not subject:
+        raise ValidationFailed.field("subject", "must not be empty")
+    service.check_length("subject", subject, 120)
+    settleable_at = settleable_at or ctx.now
+    if settleable_at > ctx.now:
+        raise ValidationFailed.field("settleable_at", "must not be after the sandbox's now")
+    item = _item(ctx, subject)
+    if item is not None and item.status != UNSETTLEABLE:
+        raise InvalidStateTransition(f"settlement item {subject}", item.status,
+                                     "mark_settleable", ["mark_unsettleable"]
+                                     if item.status == PENDING else [])
+    if item is None:
+        item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
+                              subject=subject, status=PENDING)
+        ctx.session.add(item)
+    statement = _open_statement(ctx, settleable_at)
+    item.amount, item.currency, item.settleable_at = signed, currency, settleable_at
+    item.statement_seq = statement.seq
+    ctx.record("settlement.item_settleable", subject=subject, data=item_json(item, statement))
+    return item
+
+
+def mark_unsettleable(ctx: SandboxContext, *, subject: str, reason: str,
+                      policy_key: str = "") -> SettlementItem:
+    """``subject`` is never paid, even if it becomes (or already is) settleable."""
+    service.check_length("subject", subject, 120)
+    item = _item(ctx, subject)
+    if item is not None and item.status == PAID:
+        raise InvalidStateTransition(f"settlement item {subject}", PAID, "mark_unsettleable", [])
+    if item is None:
+        item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
+                              subject=subject, status=UNSETTLEABLE)
+        ctx.session.add(item)
+    item.status, item.unsettleable_reason, item.policy_key = UNSETTLEABLE, reason[:200], policy_key
+    ctx.record("settlement.item_unsettleable", subject=subject,
+               data=item_json(item, _statement_of(ctx, item)))
+    return item
+
+
+def seller_marked_failed(ctx: SandboxContext, *, subject: str) -> bool:
+    """The seller marked a platform-shipped ``subject`` as failed delivery: per
+    ``settlement.seller_marked_failed`` it is never paid. Returns whether the rule applied."""
+    if SELLER_MARKED_FAILED not in ctx.policies or not ctx.policies.value(SELLER_MARKED_FAILED):
+        return False
+    mark_unsettleable(ctx, subject=subject, reason="seller marked the delivery as failed",
+                      policy_key=SELLER_MARKED_FAILED)
+    return True
+
+
+def _item(ctx: SandboxContext, subject: str) -> SettlementItem | None:
+    ctx.session.flush()
+    return ctx.session.scalar(select(SettlementItem).where(
+        SettlementItem.sandbox_id == ctx.sandbox.id, SettlementItem.subject == subject))
+
+
+def _open_statement(ctx: SandboxContext, settleable_at: datetime) -> SettlementStatement:
+    """The statement for ``settleable_at``; created with its two timers the first time."""
+    period = period_of(ctx, settleable_at)
+    if period.end <= ctx.now:
+        period = period_of(ctx, ctx.now)
+    statement = ctx.session.scalar(select(SettlementStatement).where(
+        SettlementStatement.sandbox_id == ctx.sandbox.id,
+        SettlementStatement.period_start == period.start))
+    if statement is not None:
+        return statement
+    statement = SettlementStatement(
+        sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_statement"),
+        period_start=period.start, period_end=period.end, payout_at=period.payout_at,
+        status=OPEN)
+    ctx.session.add(statement)
+    ctx.session.flush()
+    payload = {"statement_id": statement_id(statement.seq),
+               "period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
+    ctx.timers.schedule(CLOSE_KIND, period.end, subject=payload["statement_id"], payload=payload)
+    ctx.timers.schedule(PAYOUT_KIND, period.payout_at, subject=payload["statement_id"],
+                        payload=payload)
+    return statement
+
+
+def _statement_of(ctx: SandboxContext, item: SettlementItem) -> SettlementStatement | None:
+    if item.statement_seq is None:
+        return None
+    return ctx.session.get(SettlementStatement, (ctx.sandbox.id, item.statement_seq))
+
+
+def describe_item(ctx: SandboxContext, item: SettlementItem) -> dict[str, Any]:
+    return item_json(item, _statement_of(ctx, item))
+
+
+def item_json(item: SettlementItem, statement: SettlementStatement | None) -> dict[str, Any]:
+    """An item as JSON data, with the statement that pays it (None while it has none)."""
+    period = _period_json(statement) if statement is not None else dict.fromkeys(
+        ("statement_id", "period_start", "period_end", "payout_at"))
+    return {"object": "settlement_item", "subject": item.subject, "status": item.status,
+            "amount": None if item.amount is None else service.format_money(item.amount,
+                                                                            item.currency),
+            "currency": item.currency,
+            "settleable_at": item.settleable_at.isoformat() if item.settleable_at else None,
+            "reason": item.unsettleable_reason, "policy_key": item.policy_key, **period}
+
+
+# -- the timers ----------------------------------------------------------------------------------
+
+def _statement(ctx: SandboxContext, timer: DueTimer) -> SettlementStatement | None:
+    seq = ids.parse_id(STATEMENT_PREFIX, timer.payload["statement_id"], field="statement_id")
+    return ctx.session.get(SettlementStatement, (ctx.sandbox.id, seq))
+
+
+def _period_json(statement: SettlementStatement) -> dict[str, Any]:
+    return {"statement_id": statement_id(statement.seq),
+            "period_start": statement.period_start.isoformat(),
+            "period_end": statement.period_end.isoformat(),
+            "payout_at": statement.payout_at.isoformat()}
+
+
+def _items_of(ctx: SandboxContext, statement: SettlementStatement) -> list[SettlementItem]:
+    ctx.session.flush()
+    return list(ctx.session.scalars(select(SettlementItem).where(
+        SettlementItem.sandbox_id == ctx.sandbox.id,
+        SettlementItem.statement_seq == statement.seq).order_by(SettlementItem.seq)))
+
+
+@timer_kind(CLOSE_KIND, describe="statement {statement_id}: close the settlement period")
+def _close(ctx: SandboxContext, timer: DueTimer) -> None:
+    statement = _statement(ctx, timer)
+    if statement is None or statement.status != OPEN:
+        return
+    statement.status, statement.closed_at = CLOSED, ctx.now
+    items = _items_of(ctx, statement)
+    ctx.record("settlement.statement_closed", subject=statement_id(statement.seq), data={
+        **_period_json(statement),
+        "payable_count": sum(item.status == PENDING for item in items),
+        "unsettleable_count": sum(item.status == UNSETTLEABLE for item in items)})
+
+
+@timer_kind(PAYOUT_KIND, describe="statement {statement_id}: pay settleable amounts (ledger "
+                                  "credits)")
+def _pay(ctx: SandboxContext, timer: DueTimer) -> None:
+    statement = _statement(ctx, timer)
+    if statement is None or statement.status == PAID:
+        return
+    period = _period_json(statement)
+    target = service.market_currency(ctx)
+    total, entries, skipped = Decimal(0), [], 0
+    for item in _items_of(ctx, statement):
+        if item.status != PENDING:
+            skipped += item.status == UNSETTLEABLE
+            continue
+        entry = service.post_entry(ctx, kind="settlement", amount=item.amount,
+                                   currency=item.currency, subject=item.subject,
+                                   policy_key=CYCLE, details=period)
+        item.status, item.entry_seq = PAID, entry.seq
+        total += entry.market_amount
+        entries.append(service.entry_id(entry.seq))
+    statement.status, statement.paid_at = PAID, ctx.now
+    ctx.record("settlement.paid", subject=statement_id(statement.seq), data={
+        **period, "entry_count": len(entries), "unsettleable_count": skipped,
+        "total": service.format_money(total, target), "currency": target,
+        "first_entry_id": entries[0] if entries else None,
+        "last_entry_id": entries[-1] if entries else None})
