@@ -99,6 +99,10 @@ class Scheduler:
         # and the loaded timers still to fire (so that a cancel reaches them too).
         self._captured: list[DueTimer] | None = None
         self._heap: list[DueTimer] = []
+        # While an advance runs: the key of the timer firing now. It and every timer before it
+        # have fired, though their rows are only deleted at the end of the batch, so a cancel
+        # must not count them (or the pending count would drop twice for one timer).
+        self._fired_through: tuple[datetime, int] | None = None
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -129,6 +133,8 @@ class Scheduler:
                                    Timer.subject == subject)
         if kind_name is not None:
             stmt = stmt.where(Timer.kind == kind_name)
+        if self._fired_through is not None:
+            stmt = stmt.where(_after(self._fired_through))
         count = self.ctx.session.execute(stmt).rowcount
         self.ctx.sandbox.timers_pending -= count
         if self._heap:
@@ -198,6 +204,7 @@ class Scheduler:
                         self._delete_through(last)
                         self._stop_at_limit(limit, target)
                     ctx.now = timer.due_at
+                    self._fired_through = (timer.due_at, timer.seq)
                     kind(timer.kind).handler(ctx, timer)
                     fired += 1
                     last = (timer.due_at, timer.seq)
@@ -212,6 +219,7 @@ class Scheduler:
         finally:
             self._captured = None
             self._heap = []
+            self._fired_through = None
         ctx.now = target
         self._refresh_next()
         return fired

@@ -254,6 +254,32 @@ def test_a_handler_cancelling_a_loaded_timer_stops_it_firing_in_the_same_advance
     assert [s for s, _ in FIRED] == ["killer", "survivor"]
 
 
+def test_a_handler_cancelling_its_own_subject_counts_each_timer_once(make_sandbox):
+    """A deadline that closes its subject cancels the subject's timers, its own row included
+    (still in the table until the batch ends) and those that fired before it in the batch:
+    neither may be counted as cancelled, or the pending count goes below the truth."""
+    @timer_kind("tests.close_subject", describe="close {subject}")
+    def _close(ctx, timer):
+        FIRED.append((timer.subject, ctx.now))
+        ctx.timers.cancel(subject=timer.subject)
+
+    unit = make_sandbox()
+    with unit() as ctx:
+        ctx.timers.schedule("tests.record", START + timedelta(minutes=1), subject="parcel")
+        ctx.timers.schedule("tests.close_subject", START + timedelta(minutes=2),
+                            subject="parcel")
+        ctx.timers.schedule("tests.record", START + timedelta(minutes=3), subject="parcel")
+        ctx.timers.schedule("tests.record", START + timedelta(minutes=4), subject="other")
+    with unit() as ctx:
+        assert clock_service.advance(ctx, by=timedelta(minutes=2)).timers_fired == 2
+        assert ctx.timers.pending_count() == 1
+        assert [t.subject for t in ctx.timers.list()[0]] == ["other"]
+    with unit() as ctx:
+        assert clock_service.advance(ctx, by=timedelta(hours=1)).timers_fired == 1
+        assert ctx.timers.pending_count() == 0
+    assert [s for s, _ in FIRED] == ["parcel", "parcel", "other"]
+
+
 def test_pending_count_follows_schedule_fire_and_cancel(make_sandbox):
     unit = make_sandbox()
     with unit() as ctx:
