@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ("mockplatform.finance", "mockplatform.catalog")
+DOMAINS: tuple[str, ...] = ("mockplatform.finance", "mockplatform.catalog", "mockplatform.orders")
 
 
 def load() -> list[ModuleType]:

@@ -249,8 +249,8 @@ def _reject_unstorable(values: list[tuple[str, Any]], location: str) -> None:
 
 
 def _query_args(schema: type[Schema]) -> dict[str, Any]:
-    list_fields = {name for name, f in schema_instance(schema).fields.items()
-                   if f.__class__.__name__ == "List"}
+    list_fields = {f.data_key or name for name, f in schema_instance(schema).fields.items()
+                   if isinstance(f, fields.List)}
     return {key: (request.args.getlist(key) if key in list_fields
                   else request.args.getlist(key)[-1]) for key in request.args}
 

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 
 from mockplatform.catalog import money, states
 from mockplatform.catalog.models import Product, Sku
-from mockplatform.engine import rng
+from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict, NotFound, ValidationFailed
 
 ID_FLOORS = {"item": 3_000_000_000, "sku": 15_000_000_000, "buyer": 500_000_000}
-ID_BASE_SPREAD = 100_000_000
 MAX_STOCK = 1_000_000_000
 PACKAGE_DEFAULTS = {"package_weight": Decimal("0.5"), "package_length": Decimal("20"),
                     "package_width": Decimal("15"), "package_height": Decimal("10")}
@@ -29,20 +27,10 @@ PACKAGE_DEFAULTS = {"package_weight": Decimal("0.5"), "package_length": Decimal(
 
 # -- ids ----------------------------------------------------------------------------------------
 
-@cache
-def _id_base(seed: int, name: str) -> int:
-    return ID_FLOORS[name] + rng.keyed(seed, "catalog", f"{name}_id_base").randrange(
-        ID_BASE_SPREAD)
-
-
 def reserve_ids(ctx: SandboxContext, name: str, count: int) -> range:
     """``count`` new ids of kind ``name`` (item, sku, buyer), in order."""
-    counters = ctx.sandbox.counters
-    key = f"catalog.{name}"
-    first = counters.get(key, 0) + 1
-    counters[key] = first + count - 1
-    base = _id_base(ctx.sandbox.seed, name)
-    return range(base + first, base + first + count)
+    return ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="catalog", kind=name,
+                            floor=ID_FLOORS[name], count=count)
 
 
 def new_id(ctx: SandboxContext, name: str) -> int:

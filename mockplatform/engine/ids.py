@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from mockplatform.errors import ValidationFailed
 
 EVENT_PREFIX = "evt_"
@@ -28,3 +30,26 @@ def parse_id(prefix: str, value: str, *, field: str, location: str = "query") ->
         return int(digits)
     raise ValidationFailed.field(field, f"expected an id like {format_id(prefix, 1)}, got {value!r}",
                                  location=location)
+
+
+# Platform-looking numeric ids (Lazada's order ids have 15 digits, item ids 10) start at a base
+# drawn from the sandbox seed above a floor, then count up: the same seed and calls give the
+# same ids, and sandboxes with different seeds do not share them.
+ID_BASE_SPREAD = 100_000_000
+
+
+@cache
+def _seeded_base(seed: int, domain: str, kind: str, floor: int) -> int:
+    from mockplatform.engine import rng  # the one module that may hold randomness
+
+    return floor + rng.keyed(seed, domain, f"{kind}_id_base").randrange(ID_BASE_SPREAD)
+
+
+def seeded_block(counters: dict, seed: int, *, domain: str, kind: str, floor: int,
+                 count: int = 1) -> range:
+    """``count`` new ids of ``kind``, in order, counted by the counter ``<domain>.<kind>``."""
+    key = f"{domain}.{kind}"
+    first = counters.get(key, 0) + 1
+    counters[key] = first + count - 1
+    base = _seeded_base(seed, domain, kind, floor)
+    return range(base + first, base + first + count)

@@ -30,6 +30,8 @@ STATUSES = (UNPAID, PENDING, PACKED, READY_TO_SHIP, SHIPPED, DELIVERED, FAILED_D
 # Statuses the seller may still cancel from, and the RTS deadline still watches.
 SELLER_CANCELABLE = (PENDING, PACKED, READY_TO_SHIP)
 AWAITING_RTS = (PENDING, PACKED)
+# Actions after which an item no longer awaits the ready-to-ship deadline.
+LEAVES_AWAITING_RTS = ("ready_to_ship", "cancel", "miss_rts_deadline")
 # Where an item's story ends.
 FINAL = (DELIVERED, CANCELED, RETURNED, SHIPPED_BACK_SUCCESS, LOST_BY_3PL, DAMAGED_BY_3PL)
 
@@ -58,3 +60,6 @@ ITEM = StateMachine("order item", STATUSES, [
     (READY_TO_SHIP, "damage", DAMAGED_BY_3PL),
     (SHIPPED, "damage", DAMAGED_BY_3PL),
 ])
+
+# Every item status any flow uses, in the order ``statuses`` lists them.
+ALL_STATUSES = STATUSES

@@ -133,7 +133,7 @@ def test_nul_in_a_query_or_header_is_a_400(sbx):
 # -- routes, methods, query ------------------------------------------------------------------
 
 @pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/api/v1/nope"), ("POST", "/api/v1/orders"), ("GET", "/nope"),
+    ("GET", "/api/v1/nope"), ("POST", "/api/v1/ordersx"), ("GET", "/nope"),
     ("GET", "/static/app.js"), ("GET", "/api/docs/static/nope.js"),
     ("GET", "/api/v1/sandboxes/sbx_1/clock/rewind")])
 def test_an_unknown_route_is_a_404_route_not_found(api, method, path):

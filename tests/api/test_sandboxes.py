@@ -321,7 +321,7 @@ def _damage(path: str, value=None, *, delete: bool = False, append_copy: bool = 
     (_damage("format", 99), "snapshot.format"),
     (_damage("sandbox", []), "snapshot.sandbox"),
     (_damage("tables", None), "snapshot.tables"),
-    (_damage("tables.orders", []), "snapshot.tables"),
+    (_damage("tables.no_such_table", []), "snapshot.tables"),
     (_damage("sandbox.counters", None, delete=True), "snapshot.sandbox"),
     (_damage("sandbox.creation", 5), "snapshot.sandbox.creation"),
     (_damage("sandbox.creation.platform", None, delete=True), "snapshot.sandbox.creation"),

@@ -1,0 +1,119 @@
+"""Packages: reading them, their shipping label, and closing one whose items were canceled."""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any
+
+from sqlalchemy import select
+
+from mockplatform.engine.context import SandboxContext
+from mockplatform.errors import InvalidStateTransition, NotFound
+from mockplatform.logistics import tracking
+from mockplatform.logistics.models import Package
+from mockplatform.orders.models import Order, OrderItem
+
+CANCELED = "canceled"
+# Statuses a package has a label in: it was packed and has not been canceled.
+LABELLED = ("packed", "ready_to_ship", "in_transit", "delivered", "failed_delivery",
+            "returning", "returned", "lost", "damaged")
+
+
+def subject(package: Package) -> str:
+    return f"package:{package.package_id}"
+
+
+def not_found(package_id: str) -> NotFound:
+    return NotFound(f"no package {package_id!r} in this sandbox", code="package_not_found",
+                    details=[{"field": "package_id", "location": "path",
+                              "message": "unknown package"}])
+
+
+def get(ctx: SandboxContext, package_id: str) -> Package:
+    package = ctx.session.get(Package, (ctx.id, package_id))
+    if package is None:
+        raise not_found(package_id)
+    return package
+
+
+def by_tracking_number(ctx: SandboxContext, tracking_number: str) -> Package | None:
+    return ctx.session.scalar(select(Package).where(
+        Package.sandbox_id == ctx.id, Package.tracking_number == tracking_number))
+
+
+def items_in(ctx: SandboxContext, package: Package) -> list[OrderItem]:
+    return list(ctx.session.scalars(select(OrderItem).where(
+        OrderItem.sandbox_id == ctx.id, OrderItem.package_id == package.package_id)
+        .order_by(OrderItem.order_item_id)))
+
+
+def summary(package: Package) -> dict[str, Any]:
+    """What events about a package's items say of it."""
+    return {"package_id": package.package_id, "tracking_number": package.tracking_number,
+            "shipment_provider": package.shipment_provider}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def view(ctx: SandboxContext, package: Package) -> dict[str, Any]:
+    items = items_in(ctx, package)
+    return {"object": "package", "package_id": package.package_id,
+            "order_id": package.order_id, "tracking_number": package.tracking_number,
+            "shipment_provider": package.shipment_provider, "status": package.status,
+            "order_item_ids": [item.order_item_id for item in items],
+            "item_statuses": sorted({item.status for item in items}),
+            "packed_at": package.packed_at, "ready_to_ship_at": package.ready_to_ship_at,
+            "first_mile_scan_deadline": package.first_mile_scan_deadline,
+            "first_mile_scanned_at": package.first_mile_scanned_at,
+            "journey_step": package.journey_step or None,
+            "journey": [{"step": step, **planned} for step, planned in package.journey.items()],
+            "delivery_attempts": package.delivery_attempts,
+            "failure_reason": package.failure_reason or None, "measured": package.measured,
+            "seller_marked_failed": package.seller_marked_failed_at is not None,
+            "seller_marked_failed_at": package.seller_marked_failed_at,
+            "delivered_at": package.delivered_at, "updated_at": package.updated_at}
+
+
+def describe(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
+    return view(ctx, get(ctx, package_id))
+
+
+def cancel(ctx: SandboxContext, order: Order, package: Package) -> None:
+    """The package will not travel: its timers go, a tracking event says so."""
+    package.status = CANCELED
+    package.updated_at = ctx.now
+    ctx.timers.cancel(subject=subject(package))
+    tracking.record(ctx, order, package, "canceled")
+
+
+def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
+    """The shipping label (air waybill) as Lazada's PrintAWB gives it: an HTML document,
+    base64-encoded. Only a package that was packed and not canceled has one."""
+    package = get(ctx, package_id)
+    if package.status not in LABELLED:
+        raise InvalidStateTransition(f"package {package_id}", package.status, "print_label", [])
+    order = ctx.session.get(Order, (ctx.id, package.order_id))
+    items = items_in(ctx, package)
+    address = order.address_shipping
+    lines = "".join(f"<tr><td>{item.order_item_id}</td><td>{html.escape(item.seller_sku)}</td>"
+                    f"<td>{html.escape(item.name)}</td></tr>" for item in items)
+    document = (
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Shipping label "
+        f"{package.tracking_number}</title></head><body>"
+        f"<h1>{html.escape(package.shipment_provider)}</h1>"
+        f"<p class=\"tracking-number\">{package.tracking_number}</p>"
+        f"<p>Package {package.package_id} &middot; Order {order.order_id} &middot; "
+        f"{'COD ' + order.currency + ' ' + str(order.price) if order.payment_method == 'cod' else 'Prepaid'}"
+        "</p><h2>Deliver to</h2><address>"
+        + "<br>".join(html.escape(str(address.get(name) or "")) for name in (
+            "first_name", "last_name", "phone", "address1", "address2", "city", "region",
+            "postcode", "country") if address.get(name))
+        + f"</address><table><tr><th>Item</th><th>SKU</th><th>Name</th></tr>{lines}</table>"
+        "</body></html>")
+    return {"object": "shipping_label", "package_id": package.package_id,
+            "tracking_number": package.tracking_number, "doc_type": "HTML",
+            "mime_type": "text/html",
+            "file": base64.b64encode(document.encode("utf-8")).decode("ascii")}

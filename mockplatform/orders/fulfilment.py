@@ -1,0 +1,223 @@
+"""What the seller does with an order: pack items into a package, ready it to ship, cancel.
+
+Each action checks every item it touches against the state machine before changing anything,
+so a refused call (a 409 naming the item's status and the actions it allows) writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+
+from mockplatform.catalog.models import Sku
+from mockplatform.engine import ids
+from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.errors import Conflict, InvalidRequest, ValidationFailed
+from mockplatform.logistics import journey
+from mockplatform.logistics import packages as package_service
+from mockplatform.logistics.models import Package
+from mockplatform.orders import service, states
+from mockplatform.orders.models import Order, OrderItem
+
+PACKAGE_FLOOR = 10_000_000_000_000  # "FP" and 15 digits, like Lazada's package ids
+TRACKING_FLOOR = 1_000_000_000
+FIRST_MILE_DEADLINE = "logistics.first_mile_scan_deadline"
+CANCEL_REASONS = ("out_of_stock", "sourcing_delay", "wrong_price")
+CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcing Delay",
+                      "wrong_price": "Wrong Price or Pricing Error"}
+SELLER_INITIATED = "cancellation-seller"
+
+
+def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
+    """The carriers a package may be given: Lazada Global Shipping's first-mile services for
+    cross-border orders, Lazada Express and the market's couriers for local ones."""
+    market = ctx.sandbox.market
+    if shipping == "cross_border":
+        return ("LGS-FM40", "LGS-FM41", "LGS-FM50")
+    return (f"LEX {market}", "Ninja Van", "J&T Express")
+
+
+def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, action: str,
+                  ) -> list[OrderItem]:
+    """The items named by ``given`` (each must be of the order, once), or by default every item
+    that allows ``action``; none at all is a 409 naming the order's statuses."""
+    items = service.items_of(ctx, [order.order_id])[order.order_id]
+    if given is None:
+        chosen = [item for item in items
+                  if service.machine_of(order).can(item.status, action)]
+        if not chosen:
+            statuses = service.statuses_of(items)
+            raise Conflict(f"order {order.order_id} has no item that can {action}: its items "
+                           f"are {', '.join(statuses)}", code="invalid_state_transition",
+                           details=[{"field": "order_item_ids", "location": "body",
+                                     "message": f"no item can {action}",
+                                     "current_state": statuses, "action": action,
+                                     "allowed_actions": [
+                                         a for a in dict.fromkeys(
+                                             a for item in items for a in
+                                             service.machine_of(order).allowed(item.status))
+                                         if a in service.SELLER_ACTIONS]}])
+        return chosen
+    by_id = {item.order_item_id: item for item in items}
+    details = []
+    seen = set()
+    for index, item_id in enumerate(given):
+        if item_id in seen:
+            details.append({"field": f"order_item_ids.{index}", "location": "body",
+                            "message": f"{item_id} is given twice"})
+        elif item_id not in by_id:
+            details.append({"field": f"order_item_ids.{index}", "location": "body",
+                            "message": f"order {order.order_id} has no item {item_id}"})
+        seen.add(item_id)
+    if details:
+        raise InvalidRequest("order_item_ids: " + "; ".join(d["message"] for d in details),
+                             code="unknown_order_item", details=details)
+    return [by_id[item_id] for item_id in given]
+
+
+# -- pack ---------------------------------------------------------------------------------------
+
+def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None,
+         shipment_provider: str | None) -> dict[str, Any]:
+    """Pack items (by default every pending one) into one new package with a tracking number."""
+    order = service.get_order(ctx, order_id)
+    items = _chosen_items(ctx, order, order_item_ids, "pack")
+    service.check_allowed(order, items, "pack", service.SELLER_ACTIONS)
+    providers = shipment_providers(ctx, order.shipping_type)
+    provider = shipment_provider or providers[0]
+    if provider not in providers:
+        raise ValidationFailed.field("shipment_provider", f"expected one of "
+                                     f"{', '.join(providers)} for {order.shipping_type} "
+                                     f"shipping, got {provider!r}")
+    package = new_package(ctx, order, provider)
+    for item in items:
+        item.package_id = package.package_id
+    service.transition(ctx, order, items, "pack", actor_actions=service.SELLER_ACTIONS,
+                       data=package_service.summary(package))
+    return package_service.view(ctx, package)
+
+
+def new_package(ctx: SandboxContext, order: Order, provider: str,
+                tracking_number: str | None = None) -> Package:
+    seed, counters = ctx.sandbox.seed, ctx.sandbox.counters
+    number = ids.seeded_block(counters, seed, domain="logistics", kind="package",
+                              floor=PACKAGE_FLOOR)[0]
+    if tracking_number is None:
+        serial = ids.seeded_block(counters, seed, domain="logistics", kind="tracking_number",
+                                  floor=TRACKING_FLOOR)[0]
+        prefix = "LGS" if order.shipping_type == "cross_border" else "LEX"
+        tracking_number = f"{prefix}{ctx.sandbox.market}{serial:010d}"
+    package = Package(sandbox_id=ctx.id, package_id=f"FP{number:015d}", order_id=order.order_id,
+                      tracking_number=tracking_number, shipment_provider=provider,
+                      status="packed", packed_at=ctx.now, journey_step="", journey={},
+                      delivery_attempts=0, failure_reason="", measured={}, scripted=[],
+                      updated_at=ctx.now)
+    ctx.session.add(package)
+    ctx.session.flush()
+    return package
+
+
+# -- ready to ship ------------------------------------------------------------------------------
+
+def ready_to_ship(ctx: SandboxContext, order_id: int, *,
+                  package_ids: list[str] | None) -> dict[str, Any]:
+    """Ready packed packages (by default every packed one): their items become
+    ``ready_to_ship``, the first-mile scan deadline starts and the carrier's journey begins."""
+    order = service.get_order(ctx, order_id)
+    packages = service.packages_of(ctx, [order_id])[order_id]
+    if package_ids is None:
+        chosen = [p for p in packages if p.status == "packed"]
+        if not chosen:
+            raise Conflict(f"order {order_id} has no packed package to ready; pack items first",
+                           code="invalid_state_transition",
+                           details=[{"field": "package_ids", "location": "body",
+                                     "message": "no packed package",
+                                     "current_state": service.statuses_of(
+                                         service.items_of(ctx, [order_id])[order_id]),
+                                     "action": "ready_to_ship", "allowed_actions": ["pack"]}])
+    else:
+        by_id = {p.package_id: p for p in packages}
+        unknown = [{"field": f"package_ids.{i}", "location": "body",
+                    "message": f"order {order_id} has no package {pid!r}"}
+                   for i, pid in enumerate(package_ids) if pid not in by_id]
+        if unknown or len(set(package_ids)) != len(package_ids):
+            unknown = unknown or [{"field": "package_ids", "location": "body",
+                                   "message": "a package is given twice"}]
+            raise InvalidRequest("package_ids: " + "; ".join(d["message"] for d in unknown),
+                                 code="unknown_package", details=unknown)
+        chosen = [by_id[pid] for pid in package_ids]
+    items_by_package = _items_by_package(ctx, order_id, chosen)
+    for package in chosen:
+        service.check_allowed(order, items_by_package[package.package_id], "ready_to_ship",
+                              service.SELLER_ACTIONS)
+    for package in chosen:
+        package.status = "ready_to_ship"
+        package.ready_to_ship_at = package.updated_at = ctx.now
+        package.first_mile_scan_deadline = policy_deadline(ctx, FIRST_MILE_DEADLINE, ctx.now)
+        ctx.timers.schedule(FIRST_MILE_DEADLINE, package.first_mile_scan_deadline,
+                            subject=package_service.subject(package),
+                            payload={"package_id": package.package_id,
+                                     "order_id": order_id})
+        service.transition(ctx, order, items_by_package[package.package_id], "ready_to_ship",
+                           actor_actions=service.SELLER_ACTIONS,
+                           data=package_service.summary(package))
+        journey.start(ctx, order, package)
+    return service.describe(ctx, order_id)
+
+
+def _items_by_package(ctx: SandboxContext, order_id: int,
+                      packages: Sequence[Package]) -> dict[str, list[OrderItem]]:
+    wanted = {p.package_id: [] for p in packages}
+    for item in service.items_of(ctx, [order_id])[order_id]:
+        if item.package_id in wanted:
+            wanted[item.package_id].append(item)
+    return wanted
+
+
+# -- cancel -------------------------------------------------------------------------------------
+
+def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
+           order_item_ids: list[int] | None) -> dict[str, Any]:
+    """Cancel items (by default every cancelable one). As on Lazada, canceling an item of a
+    package cancels the whole package; ``out_of_stock`` sets the SKUs' stock to 0, the other
+    reasons put the units back into stock."""
+    order = service.get_order(ctx, order_id)
+    items = _chosen_items(ctx, order, order_item_ids, "cancel")
+    package_ids = {item.package_id for item in items if item.package_id}
+    if package_ids:
+        chosen = {item.order_item_id for item in items}
+        items += [item for item in service.items_of(ctx, [order_id])[order_id]
+                  if item.package_id in package_ids and item.order_item_id not in chosen]
+    service.check_allowed(order, items, "cancel", service.SELLER_ACTIONS)
+    service.transition(ctx, order, items, "cancel", actor_actions=service.SELLER_ACTIONS,
+                       reason=reason, reason_detail=CANCEL_REASON_TEXT[reason],
+                       initiator=SELLER_INITIATED)
+    if reason == "out_of_stock":
+        for sku in ctx.session.scalars(select(Sku).where(
+                Sku.sandbox_id == ctx.id, Sku.sku_id.in_({item.sku_id for item in items}))
+                .order_by(Sku.sku_id)):
+            previous, sku.stock, sku.updated_at = sku.stock, 0, ctx.now
+            ctx.record("product.stock_updated", subject=str(sku.item_id), data={
+                "item_id": sku.item_id, "sku_id": sku.sku_id, "previous_stock": previous,
+                "stock": 0, "reason": "order canceled out of stock"})
+    else:
+        service.restore_stock(ctx, items)
+    close_packages(ctx, order, package_ids)
+    return service.describe(ctx, order_id)
+
+
+def close_packages(ctx: SandboxContext, order: Order, package_ids: set[str]) -> None:
+    """Packages whose items are all canceled are canceled too, and their timers dropped."""
+    if not package_ids:
+        return
+    items = service.items_of(ctx, [order.order_id])[order.order_id]
+    for package in service.packages_of(ctx, [order.order_id])[order.order_id]:
+        if package.package_id not in package_ids:
+            continue
+        mine = [item for item in items if item.package_id == package.package_id]
+        if mine and all(item.status == states.CANCELED for item in mine):
+            package_service.cancel(ctx, order, package)
+

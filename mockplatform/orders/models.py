@@ -1,0 +1,78 @@
+"""Tables of the orders domain: orders and their items, one row per unit as Lazada keeps them.
+
+Keyed by ``sandbox_id`` like every sandbox table (reset, delete, snapshot and restore carry
+them). No foreign keys: a restore inserts tables in the order the snapshot document lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mockplatform.finance.models import AMOUNT_SCALE, ExactDecimal
+from mockplatform.store.models import Base, UTCDateTime, json_type
+
+
+class Order(Base):
+    __tablename__ = "orders"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    order_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Which walk the seller takes: ``lazada`` (pack, ready to ship, platform logistics) or
+    # ``semi_hosted`` (AliExpress: accept, pack, ship with the seller's own carrier).
+    flow: Mapped[str] = mapped_column(String(20))
+    buyer_id: Mapped[int] = mapped_column(BigInteger)
+    payment_method: Mapped[str] = mapped_column(String(20))  # prepaid, cod
+    shipping_type: Mapped[str] = mapped_column(String(20))  # cross_border, local
+    currency: Mapped[str] = mapped_column(String(3))
+    price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))  # items, before shipping
+    shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
+    items_count: Mapped[int] = mapped_column(Integer)
+    # The buyer's name, phone and address as they were when the order was placed.
+    address_shipping: Mapped[dict] = mapped_column(json_type())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Deadlines the seller can miss, shown on the order before they pass.
+    rts_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When the order enters the seller's "delayed" view (past a deadline's warning point and not
+    # canceled); None while nothing is due. Kept up to date at every change so the view is one
+    # indexed comparison with the clock.
+    delayed_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    __table_args__ = (
+        Index("ix_orders_created", "sandbox_id", "created_at", "order_id"),
+        Index("ix_orders_updated", "sandbox_id", "updated_at", "order_id"),
+        Index("ix_orders_delayed", "sandbox_id", "delayed_from", "order_id"),
+    )
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+
+    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    order_item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    order_id: Mapped[int] = mapped_column(BigInteger)
+    item_id: Mapped[int] = mapped_column(BigInteger)  # the product
+    sku_id: Mapped[int] = mapped_column(BigInteger)
+    seller_sku: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(255))
+    item_price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
+    paid_price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
+    status: Mapped[str] = mapped_column(String(30))
+    package_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Why the item was canceled or failed, and who started it (Lazada's
+    # ``cancel_return_initiator``: cancellation-seller, cancellation-internal, ...).
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    reason_detail: Mapped[str] = mapped_column(String(255), default="")
+    cancel_return_initiator: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_order_items_order", "sandbox_id", "order_id", "order_item_id"),
+        Index("ix_order_items_status", "sandbox_id", "status", "order_id"),
+        Index("ix_order_items_package", "sandbox_id", "package_id"),
+    )

@@ -1,0 +1,107 @@
+"""Native API of orders: the seller's order list and actions, packages and their labels, and
+the buyer's test helper that places an order."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from mockplatform.api.endpoint import Call, endpoint
+from mockplatform.catalog.schemas import numeric_id
+from mockplatform.logistics import packages
+from mockplatform.orders import deadlines, fulfilment, listing, service
+from mockplatform.orders import schemas as s
+
+bp = Blueprint("orders", __name__, url_prefix="/api/v1")
+
+__all__ = ["bp", "deadlines"]  # importing deadlines registers its timer kinds
+
+ACTION_ERRORS = [400, 404, 409]
+
+
+def _order_id(call: Call) -> int:
+    return numeric_id(call.path["order_id"], "order_id", "path")
+
+
+@endpoint(bp, "/orders", query=s.OrderListQuery, response=s.OrderListSchema,
+          summary="List orders", tags=["orders"], errors=[400])
+def list_orders(call: Call):
+    """Newest first by default. Filter by item ``status`` (an order matches when any of its
+    items has one of the statuses; repeat the parameter or separate with commas), by
+    ``created_after``/``created_before`` and ``updated_after``/``updated_before`` (inclusive),
+    and ``delayed``; sort by ``created_at`` or ``updated_at``, ``asc`` or ``desc``; page with
+    ``after`` (the ``next_cursor``) and ``limit`` (at most 100)."""
+    return listing.list_orders(call.ctx, call.query)
+
+
+@endpoint(bp, "/orders/<order_id>", response=s.OrderSchema, summary="Get an order",
+          tags=["orders"], errors=[400, 404])
+def get_order(call: Call):
+    """With its items (one per unit), ``statuses`` (the set of its items' statuses), its
+    deadlines as timestamps, whether it is ``delayed``, and its packages."""
+    return service.describe(call.ctx, _order_id(call))
+
+
+@endpoint(bp, "/orders/<order_id>/items", response=s.OrderItemListSchema,
+          summary="Get an order's items", tags=["orders"], errors=[400, 404])
+def get_order_items(call: Call):
+    return {"data": service.describe_items(call.ctx, _order_id(call))}
+
+
+@endpoint(bp, "/orders/<order_id>/pack", method="POST", body=s.PackSchema,
+          response=s.PackageSchema, status=201, summary="Pack items into a package",
+          tags=["orders"], errors=ACTION_ERRORS)
+def pack(call: Call):
+    """Packs the given ``order_item_ids`` (default: every ``pending`` item) into one new
+    package with a package id, a tracking number and a ``shipment_provider`` (default: the
+    first of the market's providers for the order's shipping)."""
+    return fulfilment.pack(call.ctx, _order_id(call),
+                           order_item_ids=call.body.get("order_item_ids"),
+                           shipment_provider=call.body.get("shipment_provider"))
+
+
+@endpoint(bp, "/orders/<order_id>/ready_to_ship", method="POST", body=s.ReadyToShipSchema,
+          response=s.OrderSchema, summary="Ready packed packages to ship", tags=["orders"],
+          errors=ACTION_ERRORS)
+def ready_to_ship(call: Call):
+    """The given ``package_ids`` (default: every packed package) are handed to the carrier:
+    their items become ``ready_to_ship``, the first-mile scan deadline starts and the journey
+    begins."""
+    return fulfilment.ready_to_ship(call.ctx, _order_id(call),
+                                    package_ids=call.body.get("package_ids"))
+
+
+@endpoint(bp, "/orders/<order_id>/cancel", method="POST", body=s.CancelSchema,
+          response=s.OrderSchema, summary="Cancel items as the seller", tags=["orders"],
+          errors=ACTION_ERRORS)
+def cancel(call: Call):
+    """``reason``: ``out_of_stock`` (sets the SKUs' stock to 0), ``sourcing_delay`` or
+    ``wrong_price``. Only ``pending``, ``packed`` or ``ready_to_ship`` items; canceling an item
+    of a package cancels the whole package."""
+    return fulfilment.cancel(call.ctx, _order_id(call), reason=call.body["reason"],
+                             order_item_ids=call.body.get("order_item_ids"))
+
+
+@endpoint(bp, "/packages/<package_id>", response=s.PackageSchema, summary="Get a package",
+          tags=["orders"], errors=[404])
+def get_package(call: Call):
+    """With its journey (each step's planned and actual instant), delivery attempts and what
+    the sorting centre measured."""
+    return packages.describe(call.ctx, call.path["package_id"])
+
+
+@endpoint(bp, "/packages/<package_id>/label", response=s.LabelSchema,
+          summary="The package's shipping label", tags=["orders"], errors=[404, 409])
+def get_label(call: Call):
+    """An HTML air waybill, base64-encoded as Lazada's PrintAWB returns it; only for a package
+    that was packed and not canceled."""
+    return packages.label(call.ctx, call.path["package_id"])
+
+
+@endpoint(bp, "/test_helpers/orders", method="POST", body=s.OrderPlaceSchema,
+          response=s.OrderSchema, status=201, summary="Place an order as the buyer",
+          tags=["test_helpers"], errors=[400, 409])
+def place_order(call: Call):
+    """Items by ``sku_id`` or ``seller_sku`` with a ``quantity``; one order item per unit.
+    Stock is taken for every unit or for none (409 ``insufficient_stock``). The buyer is
+    ``buyer_id``, a new ``buyer`` with the fields given, or a generated one."""
+    return service.place(call.ctx, call.body)

@@ -1,0 +1,180 @@
+"""The orders domain's wire contract: load schemas reject unknown fields and wrong types."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from mockplatform.api.schemas import JSONObject, PageQuery, Timestamp, list_schema
+from mockplatform.catalog.schemas import BuyerCreateSchema
+from mockplatform.engine.ids import MAX_DIGITS
+from mockplatform.orders import fulfilment, listing, service, states
+
+ID = validate.Range(min=1, max=10 ** MAX_DIGITS - 1, error="expected a positive numeric id")
+
+
+class OrderLineSchema(Schema):
+    sku_id = fields.Integer(strict=True, validate=ID)
+    seller_sku = fields.String(validate=validate.Length(min=1, max=100))
+    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(
+        min=1, max=service.MAX_UNITS_PER_ORDER,
+        error=f"must be between 1 and {service.MAX_UNITS_PER_ORDER}"))
+
+    @validates_schema
+    def _one_sku(self, data, **kwargs):
+        if ("sku_id" in data) == ("seller_sku" in data):
+            raise ValidationError("give exactly one of sku_id or seller_sku", "sku_id")
+
+
+class OrderPlaceSchema(Schema):
+    items = fields.List(fields.Nested(OrderLineSchema), required=True,
+                        validate=validate.Length(min=1, max=50,
+                                                 error="between 1 and 50 lines"))
+    buyer_id = fields.Integer(strict=True, validate=ID)
+    buyer = fields.Nested(BuyerCreateSchema, metadata={
+        "description": "a new buyer with these fields (the rest generated); magic values in "
+                       "phone or address lines script delivery outcomes (see the README)"})
+    payment_method = fields.String(load_default="prepaid",
+                                   validate=validate.OneOf(service.PAYMENT_METHODS))
+    shipping = fields.String(load_default="cross_border",
+                             validate=validate.OneOf(service.SHIPPING_TYPES))
+
+    @validates_schema
+    def _one_buyer(self, data, **kwargs):
+        if "buyer_id" in data and "buyer" in data:
+            raise ValidationError("give buyer_id or buyer, not both", "buyer")
+
+
+class CommaList(fields.List):
+    """A query list given as repeated parameters or comma-separated (``status=a,b``)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list):
+            value = [part for item in value for part in str(item).split(",") if part]
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class OrderListQuery(PageQuery):
+    status = CommaList(fields.String(validate=validate.OneOf(states.ALL_STATUSES)))
+    created_after = Timestamp()
+    created_before = Timestamp()
+    updated_after = Timestamp()
+    updated_before = Timestamp()
+    sort_by = fields.String(load_default="created_at",
+                            validate=validate.OneOf(listing.SORT_FIELDS))
+    sort_direction = fields.String(load_default="desc",
+                                   validate=validate.OneOf(listing.DIRECTIONS))
+    delayed = fields.Boolean(metadata={"description": "only orders in (true) or out of "
+                                                      "(false) the delayed view"})
+    after = fields.String(metadata={"description": "the next_cursor of the previous page"})
+
+
+class PackSchema(Schema):
+    order_item_ids = fields.List(fields.Integer(strict=True, validate=ID),
+                                 validate=validate.Length(min=1, max=100))
+    shipment_provider = fields.String(validate=validate.Length(min=1, max=60))
+
+
+class ReadyToShipSchema(Schema):
+    package_ids = fields.List(fields.String(validate=validate.Length(min=1, max=40)),
+                              validate=validate.Length(min=1, max=20))
+
+
+class CancelSchema(Schema):
+    reason = fields.String(required=True, validate=validate.OneOf(fulfilment.CANCEL_REASONS))
+    order_item_ids = fields.List(fields.Integer(strict=True, validate=ID),
+                                 validate=validate.Length(min=1, max=100))
+
+
+class OrderItemSchema(Schema):
+    object = fields.Constant("order_item")
+    order_item_id = fields.Integer()
+    order_id = fields.Integer()
+    status = fields.String()
+    name = fields.String()
+    item_id = fields.Integer()
+    sku_id = fields.Integer()
+    seller_sku = fields.String()
+    item_price = fields.String()
+    paid_price = fields.String()
+    currency = fields.String()
+    package_id = fields.String(allow_none=True)
+    tracking_code = fields.String(allow_none=True)
+    shipment_provider = fields.String(allow_none=True)
+    reason = fields.String()
+    reason_detail = fields.String()
+    cancel_return_initiator = fields.String()
+    allowed_actions = fields.List(fields.String())
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+class OrderSchema(Schema):
+    object = fields.Constant("order")
+    order_id = fields.Integer()
+    order_number = fields.Integer()
+    flow = fields.String()
+    buyer_id = fields.Integer()
+    payment_method = fields.String()
+    shipping_type = fields.String()
+    currency = fields.String()
+    price = fields.String()
+    shipping_fee = fields.String()
+    items_count = fields.Integer()
+    statuses = fields.List(fields.String())
+    deadlines = JSONObject(metadata={"description": "deadline timestamps (rts_deadline, "
+                                                    "first_mile_scan_deadline, ...)"})
+    delayed = fields.Boolean()
+    address_shipping = JSONObject()
+    package_ids = fields.List(fields.String())
+    allowed_actions = fields.List(fields.String())
+    items = fields.List(fields.Nested(OrderItemSchema))
+    created_at = Timestamp()
+    updated_at = Timestamp()
+
+
+OrderListSchema = list_schema(OrderSchema, "OrderListSchema")
+
+
+class OrderItemListSchema(Schema):
+    object = fields.Constant("list")
+    data = fields.List(fields.Nested(OrderItemSchema))
+
+
+class JourneyStepSchema(Schema):
+    step = fields.String()
+    due_at = fields.String(allow_none=True)
+    done_at = fields.String(allow_none=True)
+
+
+class PackageSchema(Schema):
+    object = fields.Constant("package")
+    package_id = fields.String()
+    order_id = fields.Integer()
+    tracking_number = fields.String()
+    shipment_provider = fields.String()
+    status = fields.String()
+    order_item_ids = fields.List(fields.Integer())
+    item_statuses = fields.List(fields.String())
+    packed_at = Timestamp()
+    ready_to_ship_at = Timestamp(allow_none=True)
+    first_mile_scan_deadline = Timestamp(allow_none=True)
+    first_mile_scanned_at = Timestamp(allow_none=True)
+    journey_step = fields.String(allow_none=True)
+    journey = fields.List(fields.Nested(JourneyStepSchema))
+    delivery_attempts = fields.Integer()
+    failure_reason = fields.String(allow_none=True)
+    measured = JSONObject()
+    seller_marked_failed = fields.Boolean()
+    seller_marked_failed_at = Timestamp(allow_none=True)
+    delivered_at = Timestamp(allow_none=True)
+    updated_at = Timestamp()
+
+
+class LabelSchema(Schema):
+    object = fields.Constant("shipping_label")
+    package_id = fields.String()
+    tracking_number = fields.String()
+    doc_type = fields.String()
+    mime_type = fields.String()
+    file = fields.String(metadata={"description": "the HTML document, base64-encoded"})
+
