@@ -41,8 +41,22 @@ ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "c
                   "postcode", "country")
 
 # The flow of each platform profile's orders; a flow has its own item machine.
-FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED, "tiktok_shop": LAZADA}
+FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED}
 MACHINES: dict[str, StateMachine] = {LAZADA: states.ITEM}
+
+
+def flow_of(ctx: SandboxContext) -> str:
+    """The order flow of the sandbox's profile; a profile without one takes no orders yet."""
+    flow = FLOW_OF_PLATFORM.get(ctx.sandbox.platform)
+    if flow is None:
+        raise Conflict(f"the {ctx.sandbox.platform} profile has no order flow yet: orders can "
+                       f"be placed in lazada and aliexpress sandboxes",
+                       code="orders_not_available",
+                       details=[{"field": "platform", "location": "sandbox",
+                                 "message": f"no order flow for {ctx.sandbox.platform}",
+                                 "current_state": ctx.sandbox.platform,
+                                 "allowed_platforms": sorted(FLOW_OF_PLATFORM)}])
+    return flow
 
 
 def machine_of(order: Order) -> StateMachine:
@@ -94,11 +108,11 @@ def statuses_of(items: Iterable[OrderItem]) -> list[str]:
 
 def place(ctx: SandboxContext, spec: dict[str, Any]) -> dict[str, Any]:
     """Place an order as the buyer: stock is taken for every unit or for none."""
+    flow = flow_of(ctx)
     lines = spec["items"]
     skus = _skus_for(ctx, lines)
     _take_stock(ctx, lines, skus)
     buyer = _buyer_for(ctx, spec)
-    flow = FLOW_OF_PLATFORM[ctx.sandbox.platform]
     shipping = spec.get("shipping", "cross_border")
     code = money.currency_of(ctx.sandbox.market)
     order_id = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
