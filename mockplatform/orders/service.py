@@ -78,24 +78,23 @@ def get_order(ctx: SandboxContext, order_id: int) -> Order:
     return order
 
 
-def items_of(ctx: SandboxContext, order_ids: Sequence[int]) -> dict[int, list[OrderItem]]:
-    by_order: dict[int, list[OrderItem]] = {order_id: [] for order_id in order_ids}
+def _by_order(ctx: SandboxContext, model, order_ids: Sequence[int], *order_by) -> dict:
+    """Rows of ``model`` for each of ``order_ids`` (one query), in ``order_by`` order."""
+    by_order: dict[int, list] = {order_id: [] for order_id in order_ids}
     if order_ids:
-        for item in ctx.session.scalars(select(OrderItem).where(
-                OrderItem.sandbox_id == ctx.id, OrderItem.order_id.in_(order_ids))
-                .order_by(OrderItem.order_id, OrderItem.order_item_id)):
-            by_order[item.order_id].append(item)
+        for row in ctx.session.scalars(select(model).where(
+                model.sandbox_id == ctx.id, model.order_id.in_(order_ids))
+                .order_by(model.order_id, *order_by)):
+            by_order[row.order_id].append(row)
     return by_order
+
+
+def items_of(ctx: SandboxContext, order_ids: Sequence[int]) -> dict[int, list[OrderItem]]:
+    return _by_order(ctx, OrderItem, order_ids, OrderItem.order_item_id)
 
 
 def packages_of(ctx: SandboxContext, order_ids: Sequence[int]) -> dict[int, list[Package]]:
-    by_order: dict[int, list[Package]] = {order_id: [] for order_id in order_ids}
-    if order_ids:
-        for package in ctx.session.scalars(select(Package).where(
-                Package.sandbox_id == ctx.id, Package.order_id.in_(order_ids))
-                .order_by(Package.order_id, Package.packed_at, Package.package_id)):
-            by_order[package.order_id].append(package)
-    return by_order
+    return _by_order(ctx, Package, order_ids, Package.packed_at, Package.package_id)
 
 
 def statuses_of(items: Iterable[OrderItem]) -> list[str]:
