@@ -95,7 +95,9 @@ def details_of(excinfo):
 # Rules this project adds where POLICIES.md is silent ([choice] in their source), each of them
 # data like the documented ones; they may stand anywhere in a table.
 EXTENSIONS = {
-    "lazada": {"order.delayed_warning"},
+    "lazada": {"order.delayed_warning", "logistics.journey_jitter", "logistics.measurement_noise",
+               "logistics.shipping_fee", "logistics.loss_compensation", "delivery.failure_rate",
+               "logistics.return_leg"},
     "tiktok_shop": set(),
     "aliexpress": set(),
 }
@@ -279,6 +281,18 @@ def test_partial_schedule_override_keeps_the_other_steps_and_their_order():
     assert journey["pickup"] == 2 * HOURS
     assert journey["uplift"] == 2 * DAYS
     assert list(journey) == list(load_table("lazada", "MY").value("logistics.journey"))
+
+
+def test_a_nested_mapping_override_changes_only_the_fields_it_names():
+    overrides = {"delivery.failure_rate": {"first_attempt": "0.3",
+                                           "reason_weights": {"force_majeure": 1}}}
+    policy = load_table("lazada", "MY", overrides).get("delivery.failure_rate")
+    assert policy.value["first_attempt"] == Decimal("0.3")
+    assert policy.value["later_attempts"] == Decimal("0")
+    assert policy.value["reason_weights"]["force_majeure"] == Decimal("1")
+    assert policy.value["reason_weights"]["recipient_absent"] == Decimal("0.35")
+    stored = validate_overrides("lazada", overrides)
+    assert load_table("lazada", "MY", stored) == load_table("lazada", "MY", overrides)
 
 
 def test_schedule_offsets_must_not_decrease():

@@ -221,8 +221,12 @@ def _fields(raw: Mapping[str, Any], rows: Row, base: Any) -> Mapping[str, Any]:
     values = {}
     for name in rows:
         if name in raw:
+            # A nested mapping overrides like a top-level one: only the fields it names.
+            nested = base.get(name) if isinstance(base, Mapping) else None
             try:
-                values[name] = _parse(raw[name], rows[name])
+                values[name] = _parse(raw[name], rows[name], nested)
+                if isinstance(nested, Mapping):
+                    values[name] = _merge(nested, values[name])
             except _Invalid as exc:
                 errors += [(f".{name}{path}", message) for path, message in exc.errors]
     if errors:
