@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import InvalidStateTransition, NotFound
-from mockplatform.logistics import tracking
+from mockplatform.logistics import plans, tracking
 from mockplatform.logistics.models import Package
 from mockplatform.orders.models import Order, OrderItem
 
@@ -48,6 +48,31 @@ def items_in(ctx: SandboxContext, package: Package) -> list[OrderItem]:
         .order_by(OrderItem.order_item_id)))
 
 
+# A package's journey touches the same rows at every step, and one advance may fire thousands
+# of steps. The session's identity map holds clean rows only weakly, so each step would load them
+# again; these keep them for the unit of work (``session.info`` lives and dies with the session).
+
+def _held(ctx: SandboxContext) -> dict:
+    return ctx.session.info.setdefault("logistics.held", {})
+
+
+def held(ctx: SandboxContext, model: type, key: tuple) -> Any:
+    """``session.get(model, key)``, kept for the rest of the unit of work."""
+    rows = _held(ctx)
+    if (model, key) not in rows:
+        rows[model, key] = ctx.session.get(model, key)
+    return rows[model, key]
+
+
+def held_items(ctx: SandboxContext, package: Package) -> list[OrderItem]:
+    """``items_in``, kept for the unit of work: a package's items never change once packed."""
+    rows = _held(ctx)
+    key = ("items", package.package_id)
+    if key not in rows:
+        rows[key] = items_in(ctx, package)
+    return rows[key]
+
+
 def summary(package: Package) -> dict[str, Any]:
     """What events about a package's items say of it."""
     return {"package_id": package.package_id, "tracking_number": package.tracking_number,
@@ -69,8 +94,10 @@ def view(ctx: SandboxContext, package: Package) -> dict[str, Any]:
             "first_mile_scan_deadline": package.first_mile_scan_deadline,
             "first_mile_scanned_at": package.first_mile_scanned_at,
             "journey_step": package.journey_step or None,
-            "journey": [{"step": step, **planned} for step, planned in package.journey.items()],
+            "journey": [{"step": step, **planned}
+                        for step, planned in plans.ordered(package.journey)],
             "delivery_attempts": package.delivery_attempts,
+            "queued_failures": [queued["reason"] for queued in package.scripted],
             "failure_reason": package.failure_reason or None, "measured": package.measured,
             "seller_marked_failed": package.seller_marked_failed_at is not None,
             "seller_marked_failed_at": package.seller_marked_failed_at,

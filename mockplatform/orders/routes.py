@@ -1,5 +1,6 @@
-"""Native API of orders: the seller's order list and actions, packages and their labels, and
-the buyer's test helper that places an order."""
+"""Native API of orders: the seller's order list and actions, packages, their labels and the
+seller's "mark as failed delivery", the buyer's test helper that places an order and the
+carrier's test helpers that decide a package's fate."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Blueprint
 
 from mockplatform.api.endpoint import Call, endpoint
 from mockplatform.catalog.schemas import numeric_id
-from mockplatform.logistics import packages
+from mockplatform.logistics import carrier, delivery, packages
 from mockplatform.orders import deadlines, fulfilment, listing, service
 from mockplatform.orders import schemas as s
 
@@ -95,6 +96,57 @@ def get_label(call: Call):
     """An HTML air waybill, base64-encoded as Lazada's PrintAWB returns it; only for a package
     that was packed and not canceled."""
     return packages.label(call.ctx, call.path["package_id"])
+
+
+@endpoint(bp, "/packages/<package_id>/mark_failed_delivery", method="POST",
+          response=s.PackageSchema, summary="Mark a platform-shipped package as failed delivery",
+          tags=["orders"], errors=[404, 409])
+def mark_failed_delivery(call: Call):
+    """As the seller center allows for a platform-shipped (Lazada flow) package that is ready
+    to ship or in transit: recorded (``seller_marked_failed_at``, event
+    ``package.seller_marked_failed_delivery``) and, per ``settlement.seller_marked_failed``, its
+    items are never settled, even if the package is delivered later; the journey goes on. Once
+    per package."""
+    return delivery.seller_mark_failed(call.ctx, call.path["package_id"])
+
+
+@endpoint(bp, "/test_helpers/packages/<package_id>/deliver", method="POST",
+          response=s.PackageSchema, summary="Deliver a travelling package now, as the carrier",
+          tags=["test_helpers"], errors=[404, 409])
+def deliver_package(call: Call):
+    """Whatever journey step the package (ready to ship or in transit) is at: its items
+    become ``shipped`` if they were not yet, then ``delivered`` and settleable."""
+    return carrier.deliver(call.ctx, call.path["package_id"])
+
+
+@endpoint(bp, "/test_helpers/packages/<package_id>/fail_next_attempt", method="POST",
+          body=s.FailNextAttemptSchema, response=s.PackageSchema,
+          summary="Fail the package's next delivery attempt, as the carrier",
+          tags=["test_helpers"], errors=[400, 404, 409])
+def fail_next_attempt(call: Call):
+    """Queues a failure with ``reason`` (default: the first of the sandbox's
+    ``delivery.failure_reasons``; ``buyer_refused_cod`` only for cash on delivery) for the next
+    attempt without one; repeat to fail several. A 409 when every remaining attempt
+    (``delivery.max_attempts``) already has one."""
+    return carrier.fail_next_attempt(call.ctx, call.path["package_id"], call.body.get("reason"))
+
+
+@endpoint(bp, "/test_helpers/packages/<package_id>/lose", method="POST",
+          response=s.PackageSchema, summary="Lose a travelling package, as the carrier",
+          tags=["test_helpers"], errors=[404, 409])
+def lose_package(call: Call):
+    """Its items become ``lost_by_3pl`` and the seller is credited
+    ``logistics.loss_compensation`` of their paid price."""
+    return carrier.lose(call.ctx, call.path["package_id"])
+
+
+@endpoint(bp, "/test_helpers/packages/<package_id>/damage", method="POST",
+          response=s.PackageSchema, summary="Damage a travelling package, as the carrier",
+          tags=["test_helpers"], errors=[404, 409])
+def damage_package(call: Call):
+    """Its items become ``damaged_by_3pl`` and the seller is credited
+    ``logistics.loss_compensation`` of their paid price."""
+    return carrier.damage(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/test_helpers/orders", method="POST", body=s.OrderPlaceSchema,

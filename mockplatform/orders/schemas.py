@@ -85,6 +85,11 @@ class CancelSchema(Schema):
                                  validate=validate.Length(min=1, max=100))
 
 
+class FailNextAttemptSchema(Schema):
+    reason = fields.String(validate=validate.Length(min=1, max=60), metadata={
+        "description": "one of the sandbox's delivery.failure_reasons (default: its first)"})
+
+
 class OrderItemSchema(Schema):
     object = fields.Constant("order_item")
     order_item_id = fields.Integer()
@@ -162,6 +167,9 @@ class PackageSchema(Schema):
     journey_step = fields.String(allow_none=True)
     journey = fields.List(fields.Nested(JourneyStepSchema))
     delivery_attempts = fields.Integer()
+    queued_failures = fields.List(fields.String(), metadata={
+        "description": "failure reasons queued by the carrier's fail_next_attempt test helper "
+                       "for the coming delivery attempts, in order"})
     failure_reason = fields.String(allow_none=True)
     measured = JSONObject()
     seller_marked_failed = fields.Boolean()

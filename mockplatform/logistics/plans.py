@@ -1,0 +1,80 @@
+"""A package's plan: ``Package.journey``, every step it will take with the instant it is due
+and the instant it was done, ``{step: {"due_at": iso, "done_at": iso | None}}``.
+
+The steps of ``logistics.journey`` come first; a failed delivery attempt adds the next one
+(``out_for_delivery_2``, ``delivery_attempt_2`` ...), the last failed attempt the return leg
+(``shipped_back``, ``shipped_back_success``). One step is on the clock at a time: the earliest
+not yet done, whose timer schedules the next when it fires.
+
+PostgreSQL's JSONB keeps no key order, so the order is always computed: by due instant, then
+by the step's place in the journey.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from mockplatform.logistics.models import Package
+
+FORWARD_STEPS = ("pickup", "origin_sorting_scan", "uplift", "destination_arrival", "customs",
+                 "last_mile_hub", "out_for_delivery", "delivery_attempt")
+RETURN_STEPS = ("shipped_back", "shipped_back_success")
+# Steps a later delivery attempt repeats, numbered from 2.
+REPEATED = ("out_for_delivery", "delivery_attempt")
+
+
+def numbered(step: str, attempt: int) -> str:
+    return step if attempt == 1 else f"{step}_{attempt}"
+
+
+def split(step: str) -> tuple[str, int]:
+    """``delivery_attempt_2`` -> ``("delivery_attempt", 2)``; an unnumbered step is attempt 1."""
+    base, _, suffix = step.rpartition("_")
+    if suffix.isdigit() and base in REPEATED:
+        return base, int(suffix)
+    return step, 1
+
+
+def is_return_step(step: str) -> bool:
+    return step in RETURN_STEPS
+
+
+def _rank(step: str) -> tuple[int, int, int]:
+    base, attempt = split(step)
+    if base in RETURN_STEPS:
+        return 1, 0, RETURN_STEPS.index(base)
+    return 0, attempt, FORWARD_STEPS.index(base) if base in FORWARD_STEPS else len(FORWARD_STEPS)
+
+
+def due_at(entry: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(entry["due_at"])
+
+
+def ordered(journey: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """The steps of a plan in the order they are taken."""
+    return sorted(journey.items(), key=lambda pair: (due_at(pair[1]), _rank(pair[0])))
+
+
+def add(package: Package, steps: dict[str, datetime]) -> None:
+    """Plan ``steps`` (their due instants). The column is replaced, not mutated in place, so the
+    change is seen by the ORM."""
+    package.journey = {**package.journey, **{
+        step: {"due_at": at.isoformat(), "done_at": None} for step, at in steps.items()}}
+
+
+def mark_done(package: Package, step: str, at: datetime) -> None:
+    package.journey = {**package.journey,
+                       step: {**package.journey[step], "done_at": at.isoformat()}}
+    package.journey_step = step
+
+
+def next_pending(package: Package) -> tuple[str, datetime] | None:
+    """The earliest step not yet done, among the return leg once the package is going back."""
+    going_back = any(is_return_step(step) for step in package.journey)
+    pending = [(step, entry) for step, entry in ordered(package.journey)
+               if entry["done_at"] is None and is_return_step(step) == going_back]
+    if not pending:
+        return None
+    step, entry = pending[0]
+    return step, due_at(entry)
