@@ -24,6 +24,7 @@ from .resources import (
     Clock,
     Events,
     Ledger,
+    Packages,
     Policies,
     Products,
     Sandboxes,
@@ -91,6 +92,10 @@ class Client:
     @cached_property
     def buyers(self) -> Buyers:
         return Buyers(self)
+
+    @cached_property
+    def packages(self) -> Packages:
+        return Packages(self)
 
     @cached_property
     def policies(self) -> Policies:

@@ -6,7 +6,7 @@ from typing import Any
 
 from .._encoding import Duration, Timestamp, without_none
 from .._object import MockplatformObject
-from ._base import Resource
+from ._base import Resource, quote_id
 from .ledger import Amount, amount_to_wire
 
 
@@ -79,3 +79,33 @@ class TestHelpers(Resource):
         the rest generated in the market's locale."""
         return self._request("POST", "/api/v1/test_helpers/buyers", json=fields,
                              idempotency_key=idempotency_key)
+
+    # The carrier: a travelling package's fate.
+
+    def deliver_package(self, package_id: str, *,
+                        idempotency_key: str | None = None) -> MockplatformObject:
+        """Deliver a package that is ready to ship or in transit now, whatever its journey
+        step."""
+        return self._package_action(package_id, "deliver", None, idempotency_key)
+
+    def fail_next_attempt(self, package_id: str, reason: str | None = None, *,
+                          idempotency_key: str | None = None) -> MockplatformObject:
+        """Queue a failure with ``reason`` (default: the sandbox's first failure reason) for
+        the package's next delivery attempt without one."""
+        return self._package_action(package_id, "fail_next_attempt",
+                                    without_none(reason=reason), idempotency_key)
+
+    def lose_package(self, package_id: str, *,
+                     idempotency_key: str | None = None) -> MockplatformObject:
+        """The carrier loses a travelling package: its items become ``lost_by_3pl``."""
+        return self._package_action(package_id, "lose", None, idempotency_key)
+
+    def damage_package(self, package_id: str, *,
+                       idempotency_key: str | None = None) -> MockplatformObject:
+        """The carrier damages a travelling package: its items become ``damaged_by_3pl``."""
+        return self._package_action(package_id, "damage", None, idempotency_key)
+
+    def _package_action(self, package_id: str, action: str, body: dict[str, Any] | None,
+                        idempotency_key: str | None) -> MockplatformObject:
+        return self._request("POST", f"/api/v1/test_helpers/packages/{quote_id(package_id)}/"
+                                     f"{action}", json=body, idempotency_key=idempotency_key)
