@@ -24,6 +24,8 @@ from .resources import (
     Clock,
     Events,
     Ledger,
+    Orders,
+    Packages,
     Policies,
     Products,
     Sandboxes,
@@ -87,6 +89,14 @@ class Client:
     @cached_property
     def products(self) -> Products:
         return Products(self)
+
+    @cached_property
+    def orders(self) -> Orders:
+        return Orders(self)
+
+    @cached_property
+    def packages(self) -> Packages:
+        return Packages(self)
 
     @cached_property
     def buyers(self) -> Buyers:

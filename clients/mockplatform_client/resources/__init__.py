@@ -3,6 +3,8 @@ from .buyers import Buyers
 from .clock import NEXT_TIMER, Clock
 from .events import Events
 from .ledger import Ledger, LedgerPage
+from .orders import Orders
+from .packages import Packages, label_document
 from .policies import Policies
 from .products import Products
 from .sandboxes import Sandboxes
@@ -10,4 +12,5 @@ from .test_helpers import TestHelpers
 from .timers import Timers
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
-           "LedgerPage", "Policies", "Products", "Sandboxes", "TestHelpers", "Timers"]
+           "LedgerPage", "Orders", "Packages", "Policies", "Products", "Sandboxes", "TestHelpers",
+           "Timers", "label_document"]

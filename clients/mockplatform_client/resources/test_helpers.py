@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from .._encoding import Duration, Timestamp, without_none
 from .._object import MockplatformObject
 from ._base import Resource
 from .ledger import Amount, amount_to_wire
+
+PaymentMethod = Literal["prepaid", "cod"]
+Shipping = Literal["cross_border", "local"]
 
 
 class TestHelpers(Resource):
@@ -78,4 +82,29 @@ class TestHelpers(Resource):
         """A buyer with the fields given (``first_name``, ``phone``, ``address1``, ``city`` ...);
         the rest generated in the market's locale."""
         return self._request("POST", "/api/v1/test_helpers/buyers", json=fields,
+                             idempotency_key=idempotency_key)
+
+    # Orders, acting as the buyer.
+
+    def place_order(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        buyer_id: int | str | None = None,
+        buyer: Mapping[str, Any] | None = None,
+        payment_method: PaymentMethod | None = None,
+        shipping: Shipping | None = None,
+        idempotency_key: str | None = None,
+    ) -> MockplatformObject:
+        """Place an order as the buyer. Each item: ``sku_id`` or ``seller_sku``, and a
+        ``quantity`` (default 1); one order item is made per unit. Stock is taken for every
+        unit or none (``ConflictError`` ``insufficient_stock``). The buyer is ``buyer_id``, a
+        new ``buyer`` with the fields given, or a generated one; ``payment_method`` ``prepaid``
+        (default) or ``cod``; ``shipping`` ``cross_border`` (default) or ``local``."""
+        if buyer_id is not None and buyer is not None:
+            raise ValueError("place_order() takes buyer_id= or buyer=, not both")
+        body = without_none(items=[dict(item) for item in items], buyer_id=buyer_id,
+                            buyer=dict(buyer) if buyer is not None else None,
+                            payment_method=payment_method, shipping=shipping)
+        return self._request("POST", "/api/v1/test_helpers/orders", json=body,
                              idempotency_key=idempotency_key)

@@ -1,0 +1,35 @@
+"""Packages of the client's sandbox (made by ``client.orders.pack``) and their shipping labels."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+from .._object import MockplatformObject
+from ._base import Resource, quote_id
+from .orders import PackageRef, package_id_of
+
+_PATH = "/api/v1/packages"
+
+
+def label_document(label: Mapping[str, Any]) -> str:
+    """The text of a label answer: its ``file`` is the document base64-encoded (as Lazada's
+    PrintAWB sends it), in UTF-8."""
+    return base64.b64decode(label["file"], validate=True).decode("utf-8")
+
+
+class Packages(Resource):
+    def get(self, package: PackageRef) -> MockplatformObject:
+        """The package with its items, deadlines, journey and delivery attempts."""
+        return self._request("GET", f"{_PATH}/{quote_id(package_id_of(package))}")
+
+    def label(self, package: PackageRef) -> MockplatformObject:
+        """``{"object": "shipping_label", "package_id", "tracking_number", "doc_type",
+        "mime_type", "file"}``; ``file`` is base64. Only a packed, not canceled package has
+        one (else ``InvalidStateTransitionError``)."""
+        return self._request("GET", f"{_PATH}/{quote_id(package_id_of(package))}/label")
+
+    def label_html(self, package: PackageRef) -> str:
+        """The label's HTML document, decoded."""
+        return label_document(self.label(package))
