@@ -182,10 +182,12 @@ def _items_by_package(ctx: SandboxContext, order_id: int,
 def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
            order_item_ids: list[int] | None) -> dict[str, Any]:
     """Cancel items (by default every cancelable one). As on Lazada, canceling an item of a
-    package cancels the whole package; ``out_of_stock`` sets the SKUs' stock to 0, the other
-    reasons put the units back into stock."""
+    package cancels the whole package; ``out_of_stock`` sets the stock of the SKUs named to 0,
+    and every other unit canceled goes back into stock."""
     order = service.get_order(ctx, order_id)
     items = _chosen_items(ctx, order, order_item_ids, "cancel")
+    # Only what the seller named is out of stock: a package mate canceled along with it is not.
+    out_of_stock = {item.sku_id for item in items} if reason == "out_of_stock" else set()
     package_ids = {item.package_id for item in items if item.package_id}
     if package_ids:
         chosen = {item.order_item_id for item in items}
@@ -195,16 +197,14 @@ def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
     service.transition(ctx, order, items, "cancel", actor_actions=service.SELLER_ACTIONS,
                        reason=reason, reason_detail=CANCEL_REASON_TEXT[reason],
                        initiator=SELLER_INITIATED)
-    if reason == "out_of_stock":
+    if out_of_stock:
         for sku in ctx.session.scalars(select(Sku).where(
-                Sku.sandbox_id == ctx.id, Sku.sku_id.in_({item.sku_id for item in items}))
-                .order_by(Sku.sku_id)):
+                Sku.sandbox_id == ctx.id, Sku.sku_id.in_(out_of_stock)).order_by(Sku.sku_id)):
             previous, sku.stock, sku.updated_at = sku.stock, 0, ctx.now
             ctx.record("product.stock_updated", subject=str(sku.item_id), data={
                 "item_id": sku.item_id, "sku_id": sku.sku_id, "previous_stock": previous,
                 "stock": 0, "reason": "order canceled out of stock"})
-    else:
-        service.restore_stock(ctx, items)
+    service.restore_stock(ctx, [item for item in items if item.sku_id not in out_of_stock])
     close_packages(ctx, order, package_ids)
     return service.describe(ctx, order_id)
 
