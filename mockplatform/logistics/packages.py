@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import InvalidStateTransition, NotFound
 from mockplatform.logistics import tracking
@@ -98,6 +99,9 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     order = ctx.session.get(Order, (ctx.id, package.order_id))
     items = items_in(ctx, package)
     address = order.address_shipping
+    # The amount as the API shows it: in the currency's minor unit ("399000" VND, "60.80" MYR).
+    payment = (f"COD {order.currency} {money.format_amount(order.price, order.currency)}"
+               if order.payment_method == "cod" else "Prepaid")
     lines = "".join(f"<tr><td>{item.order_item_id}</td><td>{html.escape(item.seller_sku)}</td>"
                     f"<td>{html.escape(item.name)}</td></tr>" for item in items)
     document = (
@@ -105,8 +109,7 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
         f"{package.tracking_number}</title></head><body>"
         f"<h1>{html.escape(package.shipment_provider)}</h1>"
         f"<p class=\"tracking-number\">{package.tracking_number}</p>"
-        f"<p>Package {package.package_id} &middot; Order {order.order_id} &middot; "
-        f"{'COD ' + order.currency + ' ' + str(order.price) if order.payment_method == 'cod' else 'Prepaid'}"
+        f"<p>Package {package.package_id} &middot; Order {order.order_id} &middot; {payment}"
         "</p><h2>Deliver to</h2><address>"
         + "<br>".join(html.escape(str(address.get(name) or "")) for name in (
             "first_name", "last_name", "phone", "address1", "address2", "city", "region",
