@@ -276,11 +276,16 @@ def refresh_delayed(ctx: SandboxContext, order: Order, items: Sequence[OrderItem
     instant = point[0] if point else None
     if instant == order.delayed_from:
         return
+    was_delayed = order.delayed_from is not None and order.delayed_from <= ctx.now
     if order.delayed_from is not None and order.delayed_from > ctx.now:
         ctx.timers.cancel(subject=order_subject(order.order_id), kind_name=DELAYED_WARNING)
     order.delayed_from = instant
-    if point is not None and instant >= ctx.now:
-        ctx.timers.schedule(DELAYED_WARNING, instant, subject=order_subject(order.order_id),
+    # A warning point already behind the clock (a lead longer than the time left, as a policy
+    # override allows) puts the order in the view at once: the event is due now, unless the
+    # order was in the view already.
+    if point is not None and (instant >= ctx.now or not was_delayed):
+        ctx.timers.schedule(DELAYED_WARNING, max(instant, ctx.now),
+                            subject=order_subject(order.order_id),
                             payload={"order_id": order.order_id, "at": instant.isoformat(),
                                      "deadline": point[1]})
 
