@@ -40,6 +40,14 @@ def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     return (f"LEX {market}", "Ninja Van", "J&T Express")
 
 
+def _seller_actions(order: Order, items: Sequence[OrderItem]) -> list[str]:
+    """What the seller may still do with some item of the order, in the machine's order."""
+    machine = service.machine_of(order)
+    return [action for action in dict.fromkeys(
+        action for item in items for action in machine.allowed(item.status))
+        if action in service.SELLER_ACTIONS]
+
+
 def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, action: str,
                   ) -> list[OrderItem]:
     """The items named by ``given`` (each must be of the order, once), or by default every item
@@ -55,11 +63,7 @@ def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, ac
                            details=[{"field": "order_item_ids", "location": "body",
                                      "message": f"no item can {action}",
                                      "current_state": statuses, "action": action,
-                                     "allowed_actions": [
-                                         a for a in dict.fromkeys(
-                                             a for item in items for a in
-                                             service.machine_of(order).allowed(item.status))
-                                         if a in service.SELLER_ACTIONS]}])
+                                     "allowed_actions": _seller_actions(order, items)}])
         return chosen
     by_id = {item.order_item_id: item for item in items}
     details = []
@@ -131,13 +135,16 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
     if package_ids is None:
         chosen = [p for p in packages if p.status == "packed"]
         if not chosen:
-            raise Conflict(f"order {order_id} has no packed package to ready; pack items first",
+            items = service.items_of(ctx, [order_id])[order_id]
+            allowed = _seller_actions(order, items)
+            statuses = service.statuses_of(items)
+            raise Conflict(f"order {order_id} has no packed package to ready: its items are "
+                           f"{', '.join(statuses)}"
+                           + ("; pack items first" if "pack" in allowed else ""),
                            code="invalid_state_transition",
                            details=[{"field": "package_ids", "location": "body",
-                                     "message": "no packed package",
-                                     "current_state": service.statuses_of(
-                                         service.items_of(ctx, [order_id])[order_id]),
-                                     "action": "ready_to_ship", "allowed_actions": ["pack"]}])
+                                     "message": "no packed package", "current_state": statuses,
+                                     "action": "ready_to_ship", "allowed_actions": allowed}])
     else:
         by_id = {p.package_id: p for p in packages}
         unknown = [{"field": f"package_ids.{i}", "location": "body",

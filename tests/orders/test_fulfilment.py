@@ -207,7 +207,8 @@ def test_ready_to_ship_before_packing_is_refused(sbx, order):
     error = refused(sbx, order, "ready_to_ship", 409, "invalid_state_transition")
 
     detail = state_detail(error)
-    assert detail["current_state"] == ["pending"] and detail["allowed_actions"] == ["pack"]
+    assert detail["current_state"] == ["pending"]
+    assert detail["allowed_actions"] == ["pack", "cancel"]
     assert "pack items first" in error["message"]
 
 
@@ -220,6 +221,9 @@ def test_ready_to_ship_twice_is_refused_naming_the_status(sbx, order):
                     package_ids=[package["package_id"]])
 
     assert state_detail(by_default)["current_state"] == ["ready_to_ship"]
+    # Not "pack items first": nothing is left to pack.
+    assert state_detail(by_default)["allowed_actions"] == ["cancel"]
+    assert "pack items first" not in by_default["message"]
     detail = state_detail(by_id)
     assert (detail["current_state"], detail["allowed_actions"]) == ("ready_to_ship",
                                                                     ["cancel"])
@@ -444,3 +448,39 @@ def test_a_cod_label_shows_the_amount_to_collect_as_the_api_does(api, market, pr
 
     assert f" {shown}</p>" in base64.b64decode(label["file"]).decode("utf-8")
     assert shown.endswith(order["price"])
+
+
+# -- every refused seller action, from every status the seller can reach ----------------------
+
+SELLER_ALLOWED = {"pending": ["pack", "cancel"], "packed": ["ready_to_ship", "cancel"],
+                  "ready_to_ship": ["cancel"], "canceled": []}
+
+
+def bring_to(sbx, order: dict, status: str) -> str | None:
+    """Walk ``order`` to ``status`` through the API; its package id, if it has one."""
+    if status == "pending":
+        return None
+    package = ok(act(sbx, order["order_id"], "pack"), 201)["package_id"]
+    if status == "ready_to_ship":
+        ok(act(sbx, order["order_id"], "ready_to_ship"))
+    if status == "canceled":
+        ok(act(sbx, order["order_id"], "cancel", reason="sourcing_delay"))
+    return package
+
+
+@pytest.mark.parametrize(("status", "action"), [
+    (status, action) for status, allowed in SELLER_ALLOWED.items()
+    for action in ("pack", "ready_to_ship", "cancel") if action not in allowed])
+def test_a_refused_action_names_the_status_and_what_it_allows(sbx, order, status, action):
+    package_id = bring_to(sbx, order, status)
+    body = {"cancel": {"reason": "wrong_price", "order_item_ids": item_ids(order)},
+            "pack": {"order_item_ids": item_ids(order)},
+            "ready_to_ship": {"package_ids": [package_id]} if package_id else {}}[action]
+
+    error = refused(sbx, order, action, 409, "invalid_state_transition", **body)
+
+    detail = state_detail(error)
+    assert detail["current_state"] in (status, [status])
+    assert detail["action"] == action
+    assert detail["allowed_actions"] == SELLER_ALLOWED[status]
+    assert status in error["message"]
