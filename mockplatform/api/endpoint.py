@@ -9,23 +9,19 @@ OpenAPI document, so the spec can never drift from what is served.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from functools import cache, wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError, fields
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mockplatform.api import idempotency
 from mockplatform.control import sandboxes as sandbox_service
-from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import ReadFoundWork, SandboxContext
 from mockplatform.errors import (
     AuthenticationFailed,
@@ -36,7 +32,6 @@ from mockplatform.errors import (
     ValidationFailed,
 )
 from mockplatform.settings import Settings
-from mockplatform.store.models import IdempotencyRecord
 from mockplatform.store.session import Store
 
 # Who may call an endpoint.
@@ -49,8 +44,6 @@ SANDBOX_PATH = "sandbox_path"  # the api key of the sandbox in the path, or the 
 # The sandbox in the path, by the admin token when one is configured, else by its api key.
 SANDBOX_PATH_ADMIN = "sandbox_path_admin"
 OPTIONAL_SANDBOX = "optional_sandbox"  # a sandbox's api key if given, else public
-
-GLOBAL_SCOPE = "global"
 
 
 @dataclass
@@ -128,7 +121,7 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
             for name in sorted(request.args)])
     idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
     if idempotency_key:
-        _check_idempotency_key(idempotency_key)
+        idempotency.check_key(idempotency_key)
     # A GET reads without locking its sandbox; one that finds timers due is redone as a write.
     write = spec.method != "GET"
     for _attempt in range(2):
@@ -137,7 +130,7 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
                                  idempotency_key, write)
         except ReadFoundWork:
             write = True
-        except _KeyTakenMeanwhile:
+        except idempotency.KeyTakenMeanwhile:
             continue  # another request with the same key committed first: replay its answer
     raise Conflict("another request with this Idempotency-Key is in progress; retry it",
                    code="idempotency_key_in_use",
@@ -153,8 +146,8 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
         if ctx is not None:
             ctx.catch_up()
         if idempotency_key:
-            scope = _scope_and_now(ctx)
-            replay = _idempotent_replay(session, settings, scope, idempotency_key, raw_body)
+            scope = idempotency.scope_and_now(ctx)
+            replay = idempotency.replay(session, settings, scope, idempotency_key, raw_body)
             if replay is not None:
                 return replay
         call = Call(session=session, settings=settings, body=body, query=query, path=path_args,
@@ -170,8 +163,8 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                 # The window starts when the answer is given: an advance of 24 h or more must
                 # not expire its own key, or its retry would advance the clock again.
                 scope = (scope[0], ctx.now)
-            _remember(session, scope, idempotency_key, raw_body, spec.status, text,
-                      settings.idempotency_window_hours)
+            idempotency.remember(session, scope, idempotency_key, raw_body, spec.status, text,
+                                 settings.idempotency_window_hours)
     return Response(text, status=spec.status, mimetype="application/json")
 
 
@@ -364,72 +357,6 @@ def _sandbox_for_key(session: Session, token: str | None, lock: bool):
         raise AuthenticationFailed("unknown api key; it may belong to a deleted sandbox",
                                    code="invalid_api_key")
     return sandbox
-
-
-# -- idempotency ---------------------------------------------------------------------------------
-
-def _request_hash(raw_body: Any) -> str:
-    canonical = json.dumps([request.method, request.path, raw_body], sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _scope_and_now(ctx: SandboxContext | None) -> tuple[str, datetime]:
-    # Keys of sandbox calls live in sandbox time, so a test that jumps 30 days sees them expire.
-    return (ctx.sandbox.id, ctx.now) if ctx is not None else (GLOBAL_SCOPE, clocks.wall_now())
-
-
-class _KeyTakenMeanwhile(Exception):
-    """A concurrent request stored the same idempotency key first; this unit of work must roll
-    back and run again, to replay that request's answer."""
-
-
-def _check_idempotency_key(key: str) -> None:
-    if len(key) > 255:
-        raise ValidationFailed.field("Idempotency-Key", "at most 255 characters",
-                                     location="header")
-    if not key.isprintable():
-        raise ValidationFailed.field("Idempotency-Key", "only printable characters",
-                                     location="header")
-
-
-def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, datetime],
-                       key: str, raw_body: Any) -> Response | None:
-    scope_id, now = scope
-    record = session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.sandbox_id == scope_id, IdempotencyRecord.key == key))
-    if record is None:
-        return None
-    if now - record.created_at >= timedelta(hours=settings.idempotency_window_hours):
-        session.delete(record)
-        session.flush()
-        return None
-    if record.request_hash != _request_hash(raw_body):
-        raise Conflict("this Idempotency-Key was already used with a different request; "
-                       "use a new key for a new request", code="idempotency_key_reused",
-                       details=[{"field": "Idempotency-Key", "location": "header",
-                                 "message": "reused with a different method, path or body"}])
-    response = Response(record.body, status=record.status, mimetype="application/json")
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-def _remember(session: Session, scope: tuple[str, datetime], key: str, raw_body: Any,
-              status: int, text: str, window_hours: int) -> None:
-    scope_id, now = scope
-    # Keys of calls on a sandbox are serialised by its row lock; keys of the global scope
-    # (creating a sandbox) are not, so two first uses can race to this insert.
-    try:
-        with session.begin_nested():
-            session.add(IdempotencyRecord(sandbox_id=scope_id, key=key,
-                                          request_hash=_request_hash(raw_body),
-                                          status=status, body=text, created_at=now))
-    except IntegrityError:
-        raise _KeyTakenMeanwhile from None
-    if scope_id == GLOBAL_SCOPE:
-        # Keys of a sandbox go with it (reset, delete); the global ones would pile up forever.
-        session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.sandbox_id == GLOBAL_SCOPE,
-            IdempotencyRecord.created_at < now - timedelta(hours=window_hours)))
 
 
 def request_id() -> str:
