@@ -59,6 +59,8 @@ class EndpointSpec:
     status: int = 200
     description: str = ""
     errors: list[int] = field(default_factory=list)
+    # The blueprint that serves it: the OpenAPI document of an app lists only what it serves.
+    blueprint: Blueprint | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -85,7 +87,8 @@ def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDB
         spec = EndpointSpec(rule=(bp.url_prefix or "") + rule, method=method, auth=auth,
                             summary=summary, tags=tags, body=body, query=query,
                             response=response, status=status,
-                            description=(view.__doc__ or "").strip(), errors=errors or [])
+                            description=(view.__doc__ or "").strip(), errors=errors or [],
+                            blueprint=bp)
         ENDPOINTS.append(spec)
 
         @wraps(view)
