@@ -1,10 +1,11 @@
 """What every native endpoint does around its one service call.
 
-A view is declared with ``@endpoint(...)``: its body and query schemas, who may call it, and its
-response schema. The wrapper parses and validates the input, opens the unit of work, identifies
-and locks the sandbox, fires the timers already due by its clock (catch-up), honours
-``Idempotency-Key``, calls the view, dumps the result and commits. The same declarations feed the
-OpenAPI document, so the spec can never drift from what is served.
+A view is declared with ``@endpoint(...)``: its body and query schemas (or the file it takes,
+``upload=``), who may call it, and its response schema. The wrapper parses and validates the
+input, opens the unit of work, identifies and locks the sandbox, fires the timers already due by
+its clock (catch-up), honours ``Idempotency-Key``, calls the view, dumps the result and commits.
+The same declarations feed the OpenAPI document, so the spec can never drift from what is
+served.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
-from mockplatform.api import idempotency
+from mockplatform.api import idempotency, uploads
+from mockplatform.api.uploads import Upload, UploadSpec
 from mockplatform.control import sandboxes as sandbox_service
 from mockplatform.engine.context import ReadFoundWork, SandboxContext
 from mockplatform.errors import (
@@ -59,6 +62,7 @@ class EndpointSpec:
     status: int = 200
     description: str = ""
     errors: list[int] = field(default_factory=list)
+    upload: UploadSpec | None = None
     # The blueprint that serves it: the OpenAPI document of an app lists only what it serves.
     blueprint: Blueprint | None = field(default=None, repr=False, compare=False)
 
@@ -74,6 +78,7 @@ class Call:
     path: dict[str, Any]
     ctx: SandboxContext | None
     is_admin: bool
+    upload: Upload | None = None  # the file of an ``upload=`` endpoint
 
 
 ENDPOINTS: list[EndpointSpec] = []
@@ -82,13 +87,28 @@ ENDPOINTS: list[EndpointSpec] = []
 def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDBOX,
              summary: str, tags: list[str], body: type[Schema] | None = None,
              query: type[Schema] | None = None, response: type[Schema] | None = None,
-             status: int = 200, errors: list[int] | None = None) -> Callable:
+             status: int = 200, errors: list[int] | None = None,
+             upload: UploadSpec | None = None) -> Callable:
+    """Declare a native endpoint.
+
+    ``upload`` makes it take one file instead of a JSON body (see ``UploadSpec``); the view gets
+    it as ``call.upload`` and the other form fields, loaded by ``upload.form``, as ``call.body``.
+    """
+    if upload is not None and body is not None:
+        raise TypeError(f"{rule}: an upload endpoint takes its form fields from upload.form, "
+                        "not body=")
+    if upload is not None and method not in ("POST", "PUT", "PATCH"):
+        raise TypeError(f"{rule}: a {method} request carries no file")
+    if upload is not None and upload.form is not None and upload.field in {
+            f.data_key or name for name, f in schema_instance(upload.form).fields.items()}:
+        raise TypeError(f"{rule}: the form field {upload.field!r} is the file's part")
+
     def register(view: Callable[[Call], Any]) -> Callable:
         spec = EndpointSpec(rule=(bp.url_prefix or "") + rule, method=method, auth=auth,
                             summary=summary, tags=tags, body=body, query=query,
                             response=response, status=status,
                             description=(view.__doc__ or "").strip(), errors=errors or [],
-                            blueprint=bp)
+                            upload=upload, blueprint=bp)
         ENDPOINTS.append(spec)
 
         @wraps(view)
@@ -112,11 +132,16 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     state = current_app.extensions["mockplatform"]
     store: Store = state["store"]
     settings: Settings = state["settings"]
-    raw_body = _json_body(spec)
+    upload = None
+    if spec.upload:
+        raw_body, body, upload = _upload_body(spec.upload)
+    else:
+        raw_body = _json_body(spec)
     _reject_unstorable(list(path_args.items()), "path")
     _reject_unstorable(list(request.args.items(multi=True)), "query")
-    body = _load(spec.body, raw_body, "body") if spec.body else {}
-    query = _load(spec.query, _query_args(spec.query), "query") if spec.query else {}
+    if not spec.upload:
+        body = _load(spec.body, raw_body, "body") if spec.body else {}
+    query = _load(spec.query, _query_args(spec.query, request.args), "query") if spec.query else {}
     if not spec.query and request.args:
         raise ValidationFailed(f"this endpoint takes no query parameters; got "
                                f"{sorted(request.args)}", details=[
@@ -130,7 +155,7 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     for _attempt in range(2):
         try:
             return _unit_of_work(spec, view, store, settings, path_args, raw_body, body, query,
-                                 idempotency_key, write)
+                                 idempotency_key, write, upload)
         except ReadFoundWork:
             write = True
         except idempotency.KeyTakenMeanwhile:
@@ -143,7 +168,8 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
 
 def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                   settings: Settings, path_args: dict, raw_body: Any, body: dict, query: dict,
-                  idempotency_key: str | None, write: bool) -> Response:
+                  idempotency_key: str | None, write: bool,
+                  upload: Upload | None) -> Response:
     with store.transaction(write=write) as session:
         ctx, is_admin = _authorise(spec, session, settings, path_args, lock=write)
         if ctx is not None:
@@ -154,7 +180,7 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
             if replay is not None:
                 return replay
         call = Call(session=session, settings=settings, body=body, query=query, path=path_args,
-                    ctx=ctx, is_admin=is_admin)
+                    ctx=ctx, is_admin=is_admin, upload=upload)
         result = view(call)
         ctx = call.ctx  # a view that creates a sandbox hands its context back
         if ctx is not None:
@@ -244,11 +270,34 @@ def _reject_unstorable(values: list[tuple[str, Any]], location: str) -> None:
             f"{d['field']}: {d['message']}" for d in details[:5]), details=details)
 
 
-def _query_args(schema: type[Schema]) -> dict[str, Any]:
+def _upload_body(spec: UploadSpec) -> tuple[dict[str, Any], dict[str, Any], Upload]:
+    """The file, and the other form fields loaded by ``spec.form``; the first value is what an
+    Idempotency-Key is bound to (it stands where a JSON body would)."""
+    upload, form, location = uploads.read_upload(spec)
+    _reject_unstorable(list(form.items(multi=True)), "form")
+    if location == "form":
+        _reject_unstorable([(f"{spec.field}.filename", upload.filename or "")], "form")
+    else:
+        _reject_unstorable([("Content-Disposition", upload.filename or "")], "header")
+    if spec.form:
+        body = _load(spec.form, _query_args(spec.form, form), "form")
+    elif form:
+        raise ValidationFailed(f"this endpoint takes no form fields besides {spec.field!r}; got "
+                               f"{sorted(form)}", details=[
+            {"field": name, "location": "form", "message": "unknown field"}
+            for name in sorted(form)])
+    else:
+        body = {}
+    return uploads.request_fingerprint(upload, form), body, upload
+
+
+def _query_args(schema: type[Schema], args: MultiDict) -> dict[str, Any]:
+    """``args`` (query parameters or form fields) as ``schema`` loads them: a list for a List
+    field, else the last value given."""
     list_fields = {f.data_key or name for name, f in schema_instance(schema).fields.items()
                    if isinstance(f, fields.List)}
-    return {key: (request.args.getlist(key) if key in list_fields
-                  else request.args.getlist(key)[-1]) for key in request.args}
+    return {key: (args.getlist(key) if key in list_fields
+                  else args.getlist(key)[-1]) for key in args}
 
 
 def _load(schema: type[Schema], data: Any, location: str) -> dict[str, Any]:
