@@ -1,11 +1,11 @@
 """What every native endpoint does around its one service call.
 
 A view is declared with ``@endpoint(...)``: its body and query schemas (or the file it takes,
-``upload=``), who may call it, and its response schema. The wrapper parses and validates the
-input, opens the unit of work, identifies and locks the sandbox, fires the timers already due by
-its clock (catch-up), honours ``Idempotency-Key``, calls the view, dumps the result and commits.
-The same declarations feed the OpenAPI document, so the spec can never drift from what is
-served.
+``upload=``), who may call it, its response schema (and its CSV form, ``csv=``). The wrapper
+parses and validates the input, opens the unit of work, identifies and locks the sandbox, fires
+the timers already due by its clock (catch-up), honours ``Idempotency-Key``, calls the view,
+dumps the result and commits. The same declarations feed the OpenAPI document, so the spec can
+never drift from what is served.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from mockplatform.api import idempotency, uploads
+from mockplatform.api import formats, idempotency, uploads
+from mockplatform.api.formats import CsvFormat
 from mockplatform.api.uploads import Upload, UploadSpec
 from mockplatform.control import sandboxes as sandbox_service
 from mockplatform.engine.context import ReadFoundWork, SandboxContext
@@ -63,8 +64,13 @@ class EndpointSpec:
     description: str = ""
     errors: list[int] = field(default_factory=list)
     upload: UploadSpec | None = None
+    csv: CsvFormat | None = None
     # The blueprint that serves it: the OpenAPI document of an app lists only what it serves.
     blueprint: Blueprint | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return (formats.JSON, formats.CSV) if self.csv else (formats.JSON,)
 
 
 @dataclass
@@ -79,6 +85,7 @@ class Call:
     ctx: SandboxContext | None
     is_admin: bool
     upload: Upload | None = None  # the file of an ``upload=`` endpoint
+    format: str = formats.JSON  # the answer's format; the view returns the same data for each
 
 
 ENDPOINTS: list[EndpointSpec] = []
@@ -88,11 +95,13 @@ def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDB
              summary: str, tags: list[str], body: type[Schema] | None = None,
              query: type[Schema] | None = None, response: type[Schema] | None = None,
              status: int = 200, errors: list[int] | None = None,
-             upload: UploadSpec | None = None) -> Callable:
+             upload: UploadSpec | None = None, csv: CsvFormat | None = None) -> Callable:
     """Declare a native endpoint.
 
     ``upload`` makes it take one file instead of a JSON body (see ``UploadSpec``); the view gets
     it as ``call.upload`` and the other form fields, loaded by ``upload.form``, as ``call.body``.
+    ``csv`` lets it answer CSV as well as JSON, chosen by ``?format=csv`` or ``Accept:
+    text/csv``; the query parameter ``format`` is then reserved.
     """
     if upload is not None and body is not None:
         raise TypeError(f"{rule}: an upload endpoint takes its form fields from upload.form, "
@@ -102,13 +111,17 @@ def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDB
     if upload is not None and upload.form is not None and upload.field in {
             f.data_key or name for name, f in schema_instance(upload.form).fields.items()}:
         raise TypeError(f"{rule}: the form field {upload.field!r} is the file's part")
+    if csv is not None and query is not None and formats.FORMAT_PARAMETER in {
+            f.data_key or name for name, f in schema_instance(query).fields.items()}:
+        raise TypeError(f"{rule}: the query parameter {formats.FORMAT_PARAMETER!r} is reserved "
+                        "for the answer's format on an endpoint with csv=")
 
     def register(view: Callable[[Call], Any]) -> Callable:
         spec = EndpointSpec(rule=(bp.url_prefix or "") + rule, method=method, auth=auth,
                             summary=summary, tags=tags, body=body, query=query,
                             response=response, status=status,
                             description=(view.__doc__ or "").strip(), errors=errors or [],
-                            upload=upload, blueprint=bp)
+                            upload=upload, csv=csv, blueprint=bp)
         ENDPOINTS.append(spec)
 
         @wraps(view)
@@ -141,12 +154,18 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     _reject_unstorable(list(request.args.items(multi=True)), "query")
     if not spec.upload:
         body = _load(spec.body, raw_body, "body") if spec.body else {}
-    query = _load(spec.query, _query_args(spec.query, request.args), "query") if spec.query else {}
-    if not spec.query and request.args:
-        raise ValidationFailed(f"this endpoint takes no query parameters; got "
-                               f"{sorted(request.args)}", details=[
+    args = request.args
+    answer_format = formats.JSON
+    if spec.csv:
+        answer_format = formats.negotiate(spec.formats, args)
+        args = formats.without_format(args)
+    query = _load(spec.query, _query_args(spec.query, args), "query") if spec.query else {}
+    if not spec.query and args:
+        besides = f" other than {formats.FORMAT_PARAMETER!r}" if spec.csv else ""
+        raise ValidationFailed(f"this endpoint takes no query parameters{besides}; got "
+                               f"{sorted(args)}", details=[
             {"field": name, "location": "query", "message": "unknown parameter"}
-            for name in sorted(request.args)])
+            for name in sorted(args)])
     idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
     if idempotency_key:
         idempotency.check_key(idempotency_key)
@@ -155,7 +174,7 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     for _attempt in range(2):
         try:
             return _unit_of_work(spec, view, store, settings, path_args, raw_body, body, query,
-                                 idempotency_key, write, upload)
+                                 idempotency_key, write, upload, answer_format)
         except ReadFoundWork:
             write = True
         except idempotency.KeyTakenMeanwhile:
@@ -168,8 +187,8 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
 
 def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                   settings: Settings, path_args: dict, raw_body: Any, body: dict, query: dict,
-                  idempotency_key: str | None, write: bool,
-                  upload: Upload | None) -> Response:
+                  idempotency_key: str | None, write: bool, upload: Upload | None,
+                  answer_format: str) -> Response:
     with store.transaction(write=write) as session:
         ctx, is_admin = _authorise(spec, session, settings, path_args, lock=write)
         if ctx is not None:
@@ -178,9 +197,11 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
             scope = idempotency.scope_and_now(ctx)
             replay = idempotency.replay(session, settings, scope, idempotency_key, raw_body)
             if replay is not None:
-                return replay
+                response = _answer(spec, replay.status, replay.body, answer_format, path_args)
+                response.headers["Idempotent-Replayed"] = "true"
+                return response
         call = Call(session=session, settings=settings, body=body, query=query, path=path_args,
-                    ctx=ctx, is_admin=is_admin, upload=upload)
+                    ctx=ctx, is_admin=is_admin, upload=upload, format=answer_format)
         result = view(call)
         ctx = call.ctx  # a view that creates a sandbox hands its context back
         if ctx is not None:
@@ -194,7 +215,19 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                 scope = (scope[0], ctx.now)
             idempotency.remember(session, scope, idempotency_key, raw_body, spec.status, text,
                                  settings.idempotency_window_hours)
-    return Response(text, status=spec.status, mimetype="application/json")
+    return _answer(spec, spec.status, text, answer_format, path_args)
+
+
+def _answer(spec: EndpointSpec, status: int, text: str, answer_format: str,
+            path_args: dict) -> Response:
+    """The JSON answer ``text``, or its rendering in the format the caller asked for."""
+    if answer_format == formats.CSV:
+        response = formats.csv_response(spec.csv, text, status, path_args)
+    else:
+        response = Response(text, status=status, mimetype="application/json")
+    if spec.csv:
+        response.vary.add("Accept")  # the same URL answers differently by Accept
+    return response
 
 
 # -- input ------------------------------------------------------------------------------------

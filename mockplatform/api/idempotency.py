@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Response, request
+from flask import request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -47,7 +47,9 @@ def check_key(key: str) -> None:
 
 
 def replay(session: Session, settings: Settings, scope: tuple[str, datetime], key: str,
-           raw_body: Any) -> Response | None:
+           raw_body: Any) -> IdempotencyRecord | None:
+    """The first answer given with ``key`` in its window, to be replayed (its ``status`` and
+    JSON ``body``); None if the key is new or its window has passed."""
     scope_id, now = scope
     record = session.scalar(select(IdempotencyRecord).where(
         IdempotencyRecord.sandbox_id == scope_id, IdempotencyRecord.key == key))
@@ -62,9 +64,7 @@ def replay(session: Session, settings: Settings, scope: tuple[str, datetime], ke
                        "use a new key for a new request", code="idempotency_key_reused",
                        details=[{"field": "Idempotency-Key", "location": "header",
                                  "message": "reused with a different method, path or body"}])
-    response = Response(record.body, status=record.status, mimetype="application/json")
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
+    return record
 
 
 def remember(session: Session, scope: tuple[str, datetime], key: str, raw_body: Any,

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 
 from mockplatform import __version__
 from mockplatform.api import endpoint as ep
+from mockplatform.api import formats
 from mockplatform.api.uploads import UploadSpec
 
 bp = Blueprint("docs", __name__)
@@ -56,6 +57,11 @@ def build_spec() -> dict:
                        "schema": {"type": "string"}} for name in re.findall(r"{([a-z_]+)}", path)]
         if e.query:
             parameters.append({"in": "query", "schema": e.query})
+        if e.csv:
+            parameters.append({
+                "in": "query", "name": formats.FORMAT_PARAMETER, "required": False,
+                "schema": {"type": "string", "enum": list(e.formats), "default": formats.JSON},
+                "description": "the answer's format; without it, Accept: text/csv asks for CSV"})
         if e.method == "POST":
             parameters.append({"in": "header", "name": "Idempotency-Key", "required": False,
                                "schema": {"type": "string", "maxLength": 255},
@@ -68,9 +74,7 @@ def build_spec() -> dict:
                 "application/json": {"schema": e.body}}}
         if e.upload:
             operation["requestBody"] = _upload_body(e.upload, marshmallow)
-        responses = {str(e.status): {"description": "OK", "content": {
-            "application/json": {"schema": e.response}}} if e.response else {
-            "description": "OK"}}
+        responses = {str(e.status): _success(e)}
         codes = {400} | ({401, 404} if e.auth != ep.PUBLIC else set()) | set(e.errors)
         if e.body:
             codes |= {409, 413, 415} if e.method == "POST" else set()
@@ -85,6 +89,18 @@ def build_spec() -> dict:
     for path, operations in {**paths, **_DOCUMENTATION_PATHS}.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def _success(e: ep.EndpointSpec) -> dict:
+    content = {"application/json": {"schema": e.response}} if e.response else {}
+    if not e.csv:
+        return {"description": "OK", "content": content} if content else {"description": "OK"}
+    content[formats.MEDIA_TYPES[formats.CSV]] = {"schema": {
+        "type": "string", "description": f"columns: {', '.join(e.csv.columns)}"}}
+    return {"description": "OK; CSV (UTF-8, a header row) when asked for", "content": content,
+            "headers": {"Content-Disposition": {
+                "description": "attachment; filename=... (CSV answers only)",
+                "schema": {"type": "string"}}}}
 
 
 def _upload_body(upload: UploadSpec, marshmallow: MarshmallowPlugin) -> dict:

@@ -1,4 +1,4 @@
-"""File upload bodies (``upload=``) of the endpoint framework.
+"""File upload bodies (``upload=``) and CSV answers (``csv=``) of the endpoint framework.
 
 The endpoints are test-only, on a blueprint registered only on this module's app: the OpenAPI
 document of every other app lists only the blueprints it serves, so they never leak there.
@@ -16,6 +16,8 @@ from marshmallow import Schema, fields, validate
 from openapi_spec_validator import validate as validate_openapi
 
 from mockplatform.api.endpoint import Call, endpoint
+from mockplatform.api.formats import CsvFormat
+from mockplatform.api.schemas import list_schema, page
 from mockplatform.api.uploads import MULTIPART_OVERHEAD_BYTES, UploadSpec
 from mockplatform.app import create_app
 from mockplatform.settings import Settings
@@ -31,6 +33,8 @@ SMALL_FILE_LIMIT = 100
 UPLOADS = "/api/v1/test_only/uploads"
 SMALL_UPLOADS = "/api/v1/test_only/small_uploads"
 MULTIPART_ONLY = "/api/v1/test_only/multipart_only"
+ROWS = "/api/v1/test_only/rows"
+REPORT = "/api/v1/test_only/groups/{group}/report"
 
 CSV_TEXT = "sku,qty\r\nSKU-1,2\r\nSKU-2,5\r\n"
 
@@ -69,8 +73,12 @@ def _receive(call: Call) -> dict:
             "copies": call.body.get("copies", 1), "rows": rows}
 
 
+RECEIPT_CSV = CsvFormat(columns=("line", "sku", "qty"), rows=lambda receipt: receipt["rows"],
+                        filename="receipt.csv")
+
+
 @endpoint(bp, "/uploads", method="POST", upload=UploadSpec(max_bytes=FILE_LIMIT, form=NoteForm),
-          response=ReceiptSchema, status=201, summary="Take a CSV file",
+          response=ReceiptSchema, status=201, csv=RECEIPT_CSV, summary="Take a CSV file",
           tags=["test_only"])
 def receive_upload(call: Call):
     return _receive(call)
@@ -88,6 +96,46 @@ def receive_small_upload(call: Call):
           tags=["test_only"])
 def receive_multipart_only(call: Call):
     return _receive(call)
+
+
+class RowSchema(Schema):
+    name = fields.String()
+    count = fields.Raw()
+    active = fields.Boolean()
+    note = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+
+
+RowListSchema = list_schema(RowSchema, "TestOnlyRowList")
+
+ROW_DATA = [
+    {"name": "plain", "count": 3, "active": True, "note": None, "tags": ["a", "b"]},
+    {"name": 'comma, "quoted"', "count": 0, "active": False, "note": "line1\nline2", "tags": []},
+    {"name": "ünï", "count": -1.5, "active": True, "tags": []},  # no note at all
+]
+ROWS_CSV = ('name,count,active,note,tags\r\n'
+            'plain,3,true,,"[""a"",""b""]"\r\n'
+            '"comma, ""quoted""",0,false,"line1\nline2",[]\r\n'
+            'ünï,-1.5,true,,[]\r\n')
+
+
+class RowsQuery(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1))
+
+
+@endpoint(bp, "/rows", query=RowsQuery, response=RowListSchema,
+          csv=CsvFormat(columns=("name", "count", "active", "note", "tags"), filename="rows.csv"),
+          summary="Rows as JSON or CSV", tags=["test_only"])
+def list_rows(call: Call):
+    rows = ROW_DATA[:call.query["limit"]]
+    return page(rows, len(ROW_DATA) > len(rows), lambda row: row["name"])
+
+
+@endpoint(bp, "/groups/<group>/report", response=RowListSchema,
+          csv=CsvFormat(columns=("name", "count"), filename="report-{group}.csv"),
+          summary="A report named after its path", tags=["test_only"])
+def group_report(call: Call):
+    return page(ROW_DATA, False, lambda row: row["name"])
 
 
 @pytest.fixture
@@ -391,11 +439,119 @@ def test_a_raw_upload_replays_too(sbx):
     assert second.get_data() == first.get_data()
 
 
+def test_a_replay_answers_in_the_format_asked_for_now(sbx):
+    key = {"Idempotency-Key": "upload-4"}
+    as_csv = _multipart(sbx, files=_file(CSV_TEXT), headers={**key, "Accept": "text/csv"})
+    as_json = _multipart(sbx, files=_file(CSV_TEXT), headers=key)
+    as_csv_again = _multipart(sbx, files=_file(CSV_TEXT), headers={**key, "Accept": "text/csv"})
+
+    assert as_csv.status_code == 201 and as_csv.mimetype == "text/csv"
+    assert as_csv.get_data(as_text=True) == "line,sku,qty\r\n2,SKU-1,2\r\n3,SKU-2,5\r\n"
+    assert as_json.headers["Idempotent-Replayed"] == "true" and as_json.get_json()["id"] == "upl_1"
+    assert as_csv_again.headers["Idempotent-Replayed"] == "true"
+    assert as_csv_again.get_data() == as_csv.get_data()
+    assert len(_events(sbx)) == 1
+
+
+# -- CSV answers ------------------------------------------------------------------------------
+
+def test_json_stays_the_default_answer(sbx):
+    response = sbx.get(ROWS)
+
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.get_json()["data"][0] == ROW_DATA[0]
+    assert "Content-Disposition" not in response.headers
+    assert response.headers["Vary"] == "Accept"
+
+
+def test_format_csv_answers_deterministic_csv_as_an_attachment(sbx):
+    response = sbx.get(f"{ROWS}?format=csv")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="rows.csv"'
+    assert response.headers["Vary"] == "Accept"
+    assert response.get_data() == ROWS_CSV.encode()  # fixed columns, \r\n, no BOM
+    assert list(csv.reader(io.StringIO(response.get_data(as_text=True))))[2][3] == "line1\nline2"
+
+
+@pytest.mark.parametrize("accept,expected", [
+    ("text/csv", "text/csv"),
+    ("text/csv, application/json;q=0.5", "text/csv"),
+    ("application/json", "application/json"),
+    ("text/csv;q=0.5, application/json", "application/json"),
+    ("*/*", "application/json"),
+    ("text/html,application/xhtml+xml,*/*;q=0.8", "application/json"),  # a browser
+    ("application/xml", "application/json"),  # nothing offered: JSON, as everywhere else
+])
+def test_the_accept_header_picks_the_format(sbx, accept, expected):
+    response = sbx.get(ROWS, headers={"Accept": accept})
+
+    assert response.status_code == 200 and response.mimetype == expected
+
+
+def test_the_format_parameter_wins_over_the_accept_header(sbx):
+    response = sbx.get(f"{ROWS}?format=json", headers={"Accept": "text/csv"})
+
+    assert response.mimetype == "application/json"
+
+
+@pytest.mark.parametrize("value", ["xml", "CSV", ""])
+def test_an_unknown_format_is_a_400_listing_the_formats(sbx, value):
+    error = assert_error(sbx.get(f"{ROWS}?format={value}"), 400, "validation_failed",
+                         field="format", location="query")
+
+    assert "json, csv" in error["details"][0]["message"]
+
+
+def test_the_format_parameter_sits_beside_the_query_schema(sbx):
+    response = sbx.get(f"{ROWS}?limit=1&format=csv")
+
+    assert response.get_data(as_text=True) == "\r\n".join(ROWS_CSV.split("\r\n")[:2]) + "\r\n"
+    assert_error(sbx.get(f"{ROWS}?limit=0&format=csv", headers={"Accept": "text/csv"}), 400,
+                 "validation_failed", field="limit", location="query")  # errors stay JSON
+    assert_error(sbx.get(f"{ROWS}?format=csv&colour=red"), 400, "validation_failed",
+                 field="colour", location="query")
+
+
+def test_an_endpoint_without_a_query_schema_takes_only_format(sbx):
+    path = REPORT.format(group="north")
+
+    assert sbx.get(f"{path}?format=csv").status_code == 200
+    error = assert_error(sbx.get(f"{path}?format=csv&page=2"), 400, "validation_failed",
+                         field="page", location="query")
+    assert "other than 'format'" in error["message"]
+
+
+def test_the_file_name_takes_path_arguments_made_safe_for_a_header(sbx):
+    named = sbx.get(f"{REPORT.format(group='north')}?format=csv")
+    odd = sbx.get(REPORT.format(group='N%C3%B6rth%20%22east%22%0D%0A'), headers={
+        "Accept": "text/csv"})
+
+    assert named.headers["Content-Disposition"] == 'attachment; filename="report-north.csv"'
+    assert odd.headers["Content-Disposition"] == 'attachment; filename="report-N_rth_east_.csv"'
+    assert named.get_data(as_text=True).startswith("name,count\r\nplain,3\r\n")
+
+
+def test_endpoints_without_csv_are_unchanged(sbx):
+    by_accept = sbx.get("/api/v1/events", headers={"Accept": "text/csv"})
+
+    assert by_accept.mimetype == "application/json" and "Vary" not in by_accept.headers
+    assert_error(sbx.get("/api/v1/events?format=csv"), 400, "validation_failed", field="format",
+                 location="query")
+
+
 # -- declarations --------------------------------------------------------------------------------
 
 def test_declarations_that_cannot_work_are_refused_when_the_module_loads():
     scratch = Blueprint("scratch", __name__)
 
+    class FormatQuery(Schema):
+        format = fields.String()
+
+    with pytest.raises(TypeError, match="reserved"):
+        endpoint(scratch, "/a", query=FormatQuery, csv=CsvFormat(columns=("x",)),
+                 summary="", tags=[])
     with pytest.raises(TypeError, match="upload.form"):
         endpoint(scratch, "/b", method="POST", body=NoteForm, upload=UploadSpec(),
                  summary="", tags=[])
@@ -405,12 +561,14 @@ def test_declarations_that_cannot_work_are_refused_when_the_module_loads():
         endpoint(scratch, "/d", method="POST", upload=UploadSpec(field="note", form=NoteForm),
                  summary="", tags=[])
     with pytest.raises(ValueError):
+        CsvFormat(columns=("x", "x"))
+    with pytest.raises(ValueError):
         UploadSpec(max_bytes=0)
 
 
 # -- the OpenAPI document -------------------------------------------------------------------------
 
-def test_the_document_describes_uploads_and_stays_valid(app, api):
+def test_the_document_describes_uploads_and_csv_answers_and_stays_valid(app, api):
     document = api.get("/api/v1/openapi.json").get_json()
     validate_openapi(document)
     served = {(m, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
@@ -428,8 +586,15 @@ def test_the_document_describes_uploads_and_stays_valid(app, api):
     assert multipart["encoding"]["file"]["contentType"].startswith("text/csv, text/plain")
     assert content["text/csv"]["schema"] == {"type": "string", "format": "binary"}
     assert {"400", "409", "413", "415"} <= set(upload["responses"])
+    assert set(upload["responses"]["201"]["content"]) == {"application/json", "text/csv"}
     only = document["paths"][MULTIPART_ONLY]["post"]["requestBody"]["content"]
     assert set(only) == {"multipart/form-data"}
+
+    rows = document["paths"][ROWS]["get"]
+    assert set(rows["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    format_parameter = next(p for p in rows["parameters"] if p["name"] == "format")
+    assert format_parameter["schema"]["enum"] == ["json", "csv"]
+    assert {p["name"] for p in rows["parameters"] if p["in"] == "query"} == {"limit", "format"}
 
 
 def test_test_only_endpoints_stay_out_of_other_apps_documents(settings, store):
