@@ -8,9 +8,10 @@ from .packages import Packages, label_document
 from .policies import Policies
 from .products import Products
 from .sandboxes import Sandboxes
+from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
-           "LedgerPage", "Orders", "Packages", "Policies", "Products", "Sandboxes", "TestHelpers",
-           "Timers", "label_document"]
+           "LedgerPage", "Orders", "Packages", "Policies", "Products", "Sandboxes", "SemiHosted",
+           "TestHelpers", "Timers", "label_document"]
