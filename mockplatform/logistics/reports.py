@@ -36,10 +36,10 @@ MAX_UPLOAD_BYTES = 1024 * 1024
 NOT_FOUND = "not_found"
 HEADER = "tracking_number"
 MAX_TRACKING_NUMBER = 60
-# Letters and digits, and the separators carriers put in their numbers; no spaces, commas or
-# quotes, so a number is the same in a URL path, a CSV cell and a JSON string.
-TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
-TRACKING_NUMBER_RULE = (f"1 to {MAX_TRACKING_NUMBER} letters, digits, '-', '_', '.' or '/', "
+# Letters and digits, and the separators carriers put in their numbers; no spaces, slashes,
+# commas or quotes, so a number is the same in a URL path, a CSV cell and a JSON string.
+TRACKING_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+TRACKING_NUMBER_RULE = (f"1 to {MAX_TRACKING_NUMBER} letters, digits, '-', '_' or '.', "
                         f"starting with a letter or digit")
 # Bad lines of a file named in one error, at most.
 MAX_LINE_ERRORS = 20

@@ -8,6 +8,7 @@ from .products import Products
 from .sandboxes import Sandboxes
 from .test_helpers import TestHelpers
 from .timers import Timers
+from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
-           "LedgerPage", "Policies", "Products", "Sandboxes", "TestHelpers", "Timers"]
+           "LedgerPage", "Policies", "Products", "Sandboxes", "TestHelpers", "Timers", "Tracking"]
