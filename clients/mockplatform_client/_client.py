@@ -27,6 +27,7 @@ from .resources import (
     Policies,
     Products,
     Sandboxes,
+    SemiHosted,
     TestHelpers,
     Timers,
     Tracking,
@@ -96,6 +97,10 @@ class Client:
     @cached_property
     def policies(self) -> Policies:
         return Policies(self)
+
+    @cached_property
+    def semi_hosted(self) -> SemiHosted:
+        return SemiHosted(self)
 
     @cached_property
     def test_helpers(self) -> TestHelpers:

@@ -6,7 +6,7 @@ so a refused call (a 409 naming the item's status and the actions it allows) wri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -29,6 +29,11 @@ CANCEL_REASONS = ("out_of_stock", "sourcing_delay", "wrong_price")
 CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcing Delay",
                       "wrong_price": "Wrong Price or Pricing Error"}
 SELLER_INITIATED = "cancellation-seller"
+
+# A flow whose seller packs or cancels its own way registers that step here, keyed by (flow,
+# step); the shared endpoints then hand its orders over. This module is Lazada's walk, and
+# orders/semi_hosted.py registers the AliExpress semi-hosted one.
+FLOW_STEPS: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
 
 
 def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
@@ -84,6 +89,10 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
          shipment_provider: str | None) -> dict[str, Any]:
     """Pack items (by default every pending one) into one new package with a tracking number."""
     order = service.get_order(ctx, order_id)
+    own_step = FLOW_STEPS.get((order.flow, "pack"))
+    if own_step is not None:
+        return own_step(ctx, order, order_item_ids=order_item_ids,
+                        shipment_provider=shipment_provider)
     items = _chosen_items(ctx, order, order_item_ids, "pack")
     service.check_allowed(order, items, "pack", service.SELLER_ACTIONS)
     providers = shipment_providers(ctx, order.shipping_type)
@@ -127,6 +136,7 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
     """Ready packed packages (by default every packed one): their items become
     ``ready_to_ship``, the first-mile scan deadline starts and the carrier's journey begins."""
     order = service.get_order(ctx, order_id)
+    service.require_flow(ctx, order, service.LAZADA, "ready_to_ship")
     packages = service.packages_of(ctx, [order_id])[order_id]
     if package_ids is None:
         chosen = [p for p in packages if p.status == "packed"]
@@ -185,16 +195,27 @@ def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
     package cancels the whole package; ``out_of_stock`` sets the SKUs' stock to 0, the other
     reasons put the units back into stock."""
     order = service.get_order(ctx, order_id)
-    items = _chosen_items(ctx, order, order_item_ids, "cancel")
+    own_step = FLOW_STEPS.get((order.flow, "cancel"))
+    if own_step is not None:
+        return own_step(ctx, order, reason=reason, order_item_ids=order_item_ids)
+    cancel_items(ctx, order, _chosen_items(ctx, order, order_item_ids, "cancel"), reason)
+    return service.describe(ctx, order_id)
+
+
+def cancel_items(ctx: SandboxContext, order: Order, items: list[OrderItem], reason: str, *,
+                 data: dict[str, Any] | None = None) -> None:
+    """Cancel ``items`` as the seller, with the rest of their packages; ``data`` goes into the
+    ``order.canceled`` event."""
+    order_id = order.order_id
     package_ids = {item.package_id for item in items if item.package_id}
     if package_ids:
         chosen = {item.order_item_id for item in items}
-        items += [item for item in service.items_of(ctx, [order_id])[order_id]
-                  if item.package_id in package_ids and item.order_item_id not in chosen]
+        items = items + [item for item in service.items_of(ctx, [order_id])[order_id]
+                         if item.package_id in package_ids and item.order_item_id not in chosen]
     service.check_allowed(order, items, "cancel", service.SELLER_ACTIONS)
     service.transition(ctx, order, items, "cancel", actor_actions=service.SELLER_ACTIONS,
                        reason=reason, reason_detail=CANCEL_REASON_TEXT[reason],
-                       initiator=SELLER_INITIATED)
+                       initiator=SELLER_INITIATED, data=data)
     if reason == "out_of_stock":
         for sku in ctx.session.scalars(select(Sku).where(
                 Sku.sandbox_id == ctx.id, Sku.sku_id.in_({item.sku_id for item in items}))
@@ -206,7 +227,6 @@ def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
     else:
         service.restore_stock(ctx, items)
     close_packages(ctx, order, package_ids)
-    return service.describe(ctx, order_id)
 
 
 def close_packages(ctx: SandboxContext, order: Order, package_ids: set[str]) -> None:

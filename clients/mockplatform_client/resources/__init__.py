@@ -6,9 +6,11 @@ from .ledger import Ledger, LedgerPage
 from .policies import Policies
 from .products import Products
 from .sandboxes import Sandboxes
+from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
 from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
-           "LedgerPage", "Policies", "Products", "Sandboxes", "TestHelpers", "Timers", "Tracking"]
+           "LedgerPage", "Policies", "Products", "Sandboxes", "SemiHosted", "TestHelpers",
+           "Timers", "Tracking"]
