@@ -8,8 +8,8 @@ Three ways to ask (POLICIES.md, cross-profile rules):
   order first given; a number no package has is a row with the status ``not_found``.
 
 A report has at most ``MAX_ROWS`` rows, and is refused rather than cut short beyond that. Rows
-carry Python values; ``logistics/schemas.py`` renders them as JSON or CSV, with the columns in
-``COLUMNS`` order.
+carry Python values; the report schema renders them for the wire, as JSON or as CSV (a column
+each, in ``COLUMNS`` order).
 """
 
 from __future__ import annotations
@@ -234,24 +234,3 @@ def by_csv(ctx: SandboxContext, text: str, *, field: str = "file",
            location: str = "form") -> dict[str, Any]:
     return by_numbers(ctx, numbers_from_csv(text, field=field, location=location),
                       kind="upload")
-
-
-# -- CSV output -----------------------------------------------------------------------------------
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def to_csv(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> str:
-    """A header row and one line per row (values already rendered for the wire), CRLF line
-    ends as RFC 4180 has them."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return out.getvalue()

@@ -3,19 +3,28 @@ reports by date range, by a list of tracking numbers or by a CSV file of them.""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, request
 
 from mockplatform.api.endpoint import Call, endpoint
+from mockplatform.api.formats import CsvFormat
+from mockplatform.api.uploads import MULTIPART, UploadSpec
 from mockplatform.catalog.schemas import numeric_id
 from mockplatform.logistics import reports, trace
 from mockplatform.logistics import schemas as s
 
 bp = Blueprint("logistics", __name__, url_prefix="/api/v1")
 
+# Every report answers CSV too (?format=csv or Accept: text/csv): its rows, a column each.
+REPORT_CSV = CsvFormat(columns=reports.COLUMNS, rows=lambda report: report["rows"],
+                       filename="tracking-report.csv")
+UPLOAD = UploadSpec(field="file", max_bytes=reports.MAX_UPLOAD_BYTES, description=(
+    "a CSV file of tracking numbers: one a line in the first column, or under a "
+    "tracking_number header; blank lines skipped"))
+
 
 @endpoint(bp, "/tracking/reports", query=s.RangeReportQuery, response=s.TrackingReportSchema,
-          summary="Tracking report of the packages readied to ship in a date range",
-          tags=["tracking"], errors=[400])
+          csv=REPORT_CSV, tags=["tracking"], errors=[400],
+          summary="Tracking report of the packages readied to ship in a date range")
 def report_by_range(call: Call):
     """One row per package readied to ship at or after ``from`` and before ``to`` (timestamps
     with a UTC offset), in the order they were readied: its status, journey step, latest
@@ -26,7 +35,7 @@ def report_by_range(call: Call):
 
 
 @endpoint(bp, "/tracking/reports", method="POST", body=s.NumbersReportSchema,
-          response=s.TrackingReportSchema,
+          response=s.TrackingReportSchema, csv=REPORT_CSV,
           summary="Tracking report of a list of tracking numbers", tags=["tracking"],
           errors=[400])
 def report_by_numbers(call: Call):
@@ -34,6 +43,21 @@ def report_by_numbers(call: Call):
     given (``duplicate_count`` says how many repeats were folded); a number no package has is
     a row with the status ``not_found``, not an error."""
     return reports.by_numbers(call.ctx, call.body["tracking_numbers"])
+
+
+@endpoint(bp, "/tracking/reports/upload", method="POST", upload=UPLOAD,
+          response=s.TrackingReportSchema, csv=REPORT_CSV,
+          summary="Tracking report of a CSV file of tracking numbers", tags=["tracking"],
+          errors=[400, 413, 415])
+def report_by_upload(call: Call):
+    """The file as the multipart part ``file`` or as the whole body (``Content-Type:
+    text/csv``), UTF-8, at most 1 MiB: one tracking number a line, in the first column or
+    under a ``tracking_number`` header (other columns ignored); blank lines skipped; at most
+    10,000 numbers. The report is as for a list: one row per distinct number, unknown ones
+    ``not_found``. A malformed line is a 400 naming its line number."""
+    # Errors about the file name the multipart part, or the body when the body is the file.
+    field, location = ("file", "form") if request.mimetype == MULTIPART else ("", "body")
+    return reports.by_csv(call.ctx, call.upload.text, field=field, location=location)
 
 
 @endpoint(bp, "/tracking/<tracking_number>", response=s.PackageTrackingSchema,

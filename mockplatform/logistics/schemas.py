@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, ValidationError, fields, validate
 
 from mockplatform.api.schemas import JSONObject, Timestamp
@@ -125,9 +123,3 @@ class TrackingReportSchema(Schema):
     not_found_count = fields.Integer()
     columns = fields.List(fields.String())
     rows = fields.List(fields.Nested(ReportRowSchema))
-
-
-def report_csv(report: dict[str, Any]) -> str:
-    """The report's rows as CSV: the same columns and values as its JSON rows."""
-    rows = ReportRowSchema(many=True).dump(report["rows"])
-    return reports.to_csv(report["columns"], rows)
