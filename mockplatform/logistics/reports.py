@@ -44,11 +44,9 @@ TRACKING_NUMBER_RULE = (f"1 to {MAX_TRACKING_NUMBER} letters, digits, '-', '_' o
 # Bad lines of a file named in one error, at most.
 MAX_LINE_ERRORS = 20
 
-# The measured weight and dimensions, with the names the sorting centre's scan may give them.
-MEASURED = (("measured_weight_kg", ("weight_kg", "weight")),
-            ("measured_length_cm", ("length_cm", "length")),
-            ("measured_width_cm", ("width_cm", "width")),
-            ("measured_height_cm", ("height_cm", "height")))
+# The sorting centre's measurements (``Package.measured``) and the report columns they fill.
+MEASURED = (("measured_weight_kg", "weight_kg"), ("measured_length_cm", "length_cm"),
+            ("measured_width_cm", "width_cm"), ("measured_height_cm", "height_cm"))
 
 COLUMNS = (
     "tracking_number", "status", "package_id", "order_id", "shipment_provider", "packed_at",
@@ -66,13 +64,6 @@ def is_tracking_number(value: str) -> bool:
 
 # -- rows -----------------------------------------------------------------------------------------
 
-def _measured(measured: dict[str, Any], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        if measured.get(name) not in (None, ""):
-            return str(measured[name])
-    return None
-
-
 def package_row(package: Package, last: tuple[TrackingEvent, int] | None) -> dict[str, Any]:
     summary = trace.summary(package)
     event, count = last if last is not None else (None, 0)
@@ -84,7 +75,9 @@ def package_row(package: Package, last: tuple[TrackingEvent, int] | None) -> dic
         "last_event_location": event.location if event else None,
         "last_event_at": event.occurred_at if event else None,
         "events_count": count})
-    row.update({column: _measured(summary["measured"], names) for column, names in MEASURED})
+    measured = summary["measured"]
+    row.update({column: None if measured.get(key) is None else str(measured[key])
+                for column, key in MEASURED})
     return row
 
 

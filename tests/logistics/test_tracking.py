@@ -193,6 +193,23 @@ def test_another_sandboxs_tracking_number_is_unknown_here(api, sbx, sku):
                  "tracking_number_not_found", field="tracking_number")
 
 
+def test_a_semi_hosted_package_is_tracked_by_the_number_its_seller_uploaded(api):
+    _, shop = api.create_sandbox(platform="aliexpress", start_at=iso(START))
+    placed = order(shop, product(shop))
+    for action, body in (("accept", None), ("pack", None), (
+            "ship", {"shipment_provider": "YunExpress", "tracking_number": "YT2601050001"})):
+        response = shop.post(f"/api/v1/orders/{placed['order_id']}/{action}", json=body)
+        assert response.status_code in (200, 201), response.get_json()
+
+    trace = shop.get("/api/v1/tracking/YT2601050001").get_json()
+    [row] = range_report(shop, START, START + timedelta(days=1)).get_json()["rows"]
+
+    assert (trace["shipment_provider"], trace["order_id"]) == ("YunExpress", placed["order_id"])
+    assert [e["milestone"] for e in trace["events"]] == ["pickup"]
+    assert trace["events"][0]["details"]["uploaded_by"] == "seller"
+    assert (row["tracking_number"], row["last_event_code"]) == ("YT2601050001", "1300")
+
+
 # -- by order -------------------------------------------------------------------------------------
 
 def test_an_orders_tracking_lists_each_package_with_its_own_events(sbx, sku):
