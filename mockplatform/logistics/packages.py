@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import InvalidStateTransition, NotFound
+from mockplatform.errors import Conflict, InvalidStateTransition, NotFound
 from mockplatform.logistics import tracking
 from mockplatform.logistics.models import Package
 from mockplatform.orders.models import Order, OrderItem
@@ -96,6 +96,13 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     if package.status not in LABELLED:
         raise InvalidStateTransition(f"package {package_id}", package.status, "print_label", [])
     order = ctx.session.get(Order, (ctx.id, package.order_id))
+    if order.flow != "lazada":
+        # A semi-hosted seller ships with its own carrier, which prints its own label.
+        raise Conflict(f"package {package_id} belongs to a {order.flow} order: the seller's own "
+                       f"carrier prints its label; the platform has none", code="no_label",
+                       details=[{"field": "package_id", "location": "path",
+                                 "message": f"no platform label for a {order.flow} order",
+                                 "current_state": package.status, "flow": order.flow}])
     items = items_in(ctx, package)
     address = order.address_shipping
     lines = "".join(f"<tr><td>{item.order_item_id}</td><td>{html.escape(item.seller_sku)}</td>"

@@ -547,3 +547,13 @@ def test_accept_takes_no_body(shop):
                               json={"note": "ok"})
     assert_error(response, 400, "validation_failed")
     assert shop.get(order)["statuses"] == ["pending"]
+
+
+def test_the_platform_has_no_label_for_a_semi_hosted_package(shop):
+    order = shop.packed()
+    package_id = shop.get(order)["package_ids"][0]
+
+    response = shop.http.get(f"/api/v1/packages/{package_id}/label")
+
+    error = assert_error(response, 409, "no_label", field="package_id")
+    assert "semi_hosted" in error["message"]
