@@ -11,7 +11,8 @@ from .sandboxes import Sandboxes
 from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
+from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
            "LedgerPage", "Orders", "Packages", "Policies", "Products", "Sandboxes", "SemiHosted",
-           "TestHelpers", "Timers", "label_document"]
+           "TestHelpers", "Timers", "Tracking", "label_document"]
