@@ -7,7 +7,8 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-DOMAINS: tuple[str, ...] = ("mockplatform.finance", "mockplatform.catalog", "mockplatform.orders")
+DOMAINS: tuple[str, ...] = ("mockplatform.finance", "mockplatform.catalog", "mockplatform.orders",
+                            "mockplatform.logistics")
 
 
 def load() -> list[ModuleType]:

@@ -24,12 +24,15 @@ from .resources import (
     Clock,
     Events,
     Ledger,
+    Orders,
     Packages,
     Policies,
     Products,
     Sandboxes,
+    SemiHosted,
     TestHelpers,
     Timers,
+    Tracking,
 )
 
 _UNSET: Any = object()
@@ -90,20 +93,32 @@ class Client:
         return Products(self)
 
     @cached_property
-    def buyers(self) -> Buyers:
-        return Buyers(self)
+    def orders(self) -> Orders:
+        return Orders(self)
 
     @cached_property
     def packages(self) -> Packages:
         return Packages(self)
 
     @cached_property
+    def buyers(self) -> Buyers:
+        return Buyers(self)
+
+    @cached_property
     def policies(self) -> Policies:
         return Policies(self)
 
     @cached_property
+    def semi_hosted(self) -> SemiHosted:
+        return SemiHosted(self)
+
+    @cached_property
     def test_helpers(self) -> TestHelpers:
         return TestHelpers(self)
+
+    @cached_property
+    def tracking(self) -> Tracking:
+        return Tracking(self)
 
     # Configuration.
 
@@ -182,21 +197,18 @@ class Client:
         idempotency_key: str | None = None,
         *,
         admin: bool = False,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
     ) -> Any:
         """Call any endpoint; the answer comes back as a ``MockplatformObject``.
 
-        ``admin=True`` sends the admin token (when set) instead of the api_key. Non-2xx answers
-        raise the matching ``APIStatusError`` subclass.
+        ``admin=True`` sends the admin token (when set) instead of the api_key. ``files`` (part
+        name -> ``(filename, content, content type)``) sends a multipart body instead of JSON.
+        Non-2xx answers raise the matching ``APIStatusError`` subclass.
         """
-        if admin:
-            token = self.admin_token or self.api_key
-        else:
-            token = self.api_key or self.admin_token
-        response = self._transport.send(method, path, token=token, json=json, params=params,
-                                        idempotency_key=idempotency_key)
+        response = self._send(method, path, json=json, params=params,
+                              idempotency_key=idempotency_key, admin=admin, files=files,
+                              accept="application/json")
         request_id = response.headers.get("X-Request-Id")
-        if not 200 <= response.status_code < 300:
-            raise make_status_error(response.status_code, response.headers, response.text)
         if not response.content:
             return MockplatformObject(request_id=request_id)
         try:
@@ -207,6 +219,47 @@ class Client:
                 f"body that is not JSON", status=response.status_code,
                 request_id=request_id, body=response.text, headers=response.headers) from None
         return MockplatformObject.construct_from(payload, request_id=request_id)
+
+    def request_text(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        params: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        *,
+        accept: str,
+        admin: bool = False,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+    ) -> str:
+        """Call an endpoint that answers text (``accept``, such as ``text/csv``): its body as a
+        string, decoded as UTF-8. Errors still come as JSON and raise as ``request`` does."""
+        response = self._send(method, path, json=json, params=params,
+                              idempotency_key=idempotency_key, admin=admin, files=files,
+                              accept=accept)
+        media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media_type != accept:
+            raise MockplatformError(
+                f"{method.upper()} {path}: asked for {accept}, the server answered "
+                f"{media_type or 'without a content type'}", status=response.status_code,
+                request_id=response.headers.get("X-Request-Id"), body=response.text,
+                headers=response.headers)
+        return response.content.decode("utf-8")
+
+    def _send(self, method: str, path: str, *, json: Any, params: Mapping[str, Any] | None,
+              idempotency_key: str | None, admin: bool,
+              files: Mapping[str, tuple[str, bytes, str]] | None,
+              accept: str) -> requests.Response:
+        if admin:
+            token = self.admin_token or self.api_key
+        else:
+            token = self.api_key or self.admin_token
+        response = self._transport.send(method, path, token=token, json=json, params=params,
+                                        idempotency_key=idempotency_key, files=files,
+                                        accept=accept)
+        if not 200 <= response.status_code < 300:
+            raise make_status_error(response.status_code, response.headers, response.text)
+        return response
 
     def health(self) -> MockplatformObject:
         """``GET /healthz``: ``{"status": "ok"}`` when the server is up."""

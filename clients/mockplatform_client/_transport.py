@@ -63,15 +63,22 @@ class Transport:
         json: Any = None,
         params: Mapping[str, Any] | None = None,
         idempotency_key: str | None = None,
+        files: Mapping[str, tuple[str, bytes, str]] | None = None,
+        accept: str = "application/json",
     ) -> requests.Response:
-        """Send until a non-retryable answer, or retries run out; raise only if none came."""
+        """Send until a non-retryable answer, or retries run out; raise only if none came.
+
+        ``files`` (part name -> ``(filename, content, content type)``) sends a multipart body;
+        the content is bytes, not a stream, so every retry sends it whole again.
+        """
         method = method.upper()
-        headers = {"Accept": "application/json",
-                   "User-Agent": f"mockplatform-client/{__version__}"}
+        headers = {"Accept": accept, "User-Agent": f"mockplatform-client/{__version__}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         # Encode before the first attempt, so a bad value (a naive datetime) fails without I/O.
         data = None
+        if json is not None and files is not None:
+            raise ValueError("send either a JSON body or files, not both")
         if json is not None:
             data = encode_json(json)
             headers["Content-Type"] = "application/json"
@@ -85,7 +92,8 @@ class Transport:
             retries_left = self.max_retries - attempt
             try:
                 response = self.session.request(method, url, headers=headers, data=data,
-                                                params=query, timeout=self.timeout)
+                                                files=files, params=query,
+                                                timeout=self.timeout)
             except requests.Timeout as exc:
                 if retries_left <= 0:
                     raise APITimeoutError(f"{method} {path} timed out: {exc}") from exc

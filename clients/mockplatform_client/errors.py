@@ -122,7 +122,8 @@ class InvalidStateTransitionError(ConflictError):
     """409 ``invalid_state_transition``: the action is not allowed in the subject's state."""
 
     @property
-    def current_state(self) -> str | None:
+    def current_state(self) -> str | list[str] | None:
+        """The subject's state; for an action on a whole order, its items' ``statuses``."""
         return self._detail("current_state")
 
     @property

@@ -1,31 +1,31 @@
 """What every native endpoint does around its one service call.
 
-A view is declared with ``@endpoint(...)``: its body and query schemas, who may call it, and its
-response schema. The wrapper parses and validates the input, opens the unit of work, identifies
-and locks the sandbox, fires the timers already due by its clock (catch-up), honours
-``Idempotency-Key``, calls the view, dumps the result and commits. The same declarations feed the
-OpenAPI document, so the spec can never drift from what is served.
+A view is declared with ``@endpoint(...)``: its body and query schemas (or the file it takes,
+``upload=``), who may call it, its response schema (and its CSV form, ``csv=``). The wrapper
+parses and validates the input, opens the unit of work, identifies and locks the sandbox, fires
+the timers already due by its clock (catch-up), honours ``Idempotency-Key``, calls the view,
+dumps the result and commits. The same declarations feed the OpenAPI document, so the spec can
+never drift from what is served.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from functools import cache, wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 from marshmallow import Schema, ValidationError, fields
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 
+from mockplatform.api import formats, idempotency, uploads
+from mockplatform.api.formats import CsvFormat
+from mockplatform.api.uploads import Upload, UploadSpec
 from mockplatform.control import sandboxes as sandbox_service
-from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import ReadFoundWork, SandboxContext
 from mockplatform.errors import (
     AuthenticationFailed,
@@ -36,7 +36,6 @@ from mockplatform.errors import (
     ValidationFailed,
 )
 from mockplatform.settings import Settings
-from mockplatform.store.models import IdempotencyRecord
 from mockplatform.store.session import Store
 
 # Who may call an endpoint.
@@ -49,8 +48,6 @@ SANDBOX_PATH = "sandbox_path"  # the api key of the sandbox in the path, or the 
 # The sandbox in the path, by the admin token when one is configured, else by its api key.
 SANDBOX_PATH_ADMIN = "sandbox_path_admin"
 OPTIONAL_SANDBOX = "optional_sandbox"  # a sandbox's api key if given, else public
-
-GLOBAL_SCOPE = "global"
 
 
 @dataclass
@@ -66,6 +63,14 @@ class EndpointSpec:
     status: int = 200
     description: str = ""
     errors: list[int] = field(default_factory=list)
+    upload: UploadSpec | None = None
+    csv: CsvFormat | None = None
+    # The blueprint that serves it: the OpenAPI document of an app lists only what it serves.
+    blueprint: Blueprint | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        return (formats.JSON, formats.CSV) if self.csv else (formats.JSON,)
 
 
 @dataclass
@@ -79,6 +84,8 @@ class Call:
     path: dict[str, Any]
     ctx: SandboxContext | None
     is_admin: bool
+    upload: Upload | None = None  # the file of an ``upload=`` endpoint
+    format: str = formats.JSON  # the answer's format; the view returns the same data for each
 
 
 ENDPOINTS: list[EndpointSpec] = []
@@ -87,12 +94,34 @@ ENDPOINTS: list[EndpointSpec] = []
 def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDBOX,
              summary: str, tags: list[str], body: type[Schema] | None = None,
              query: type[Schema] | None = None, response: type[Schema] | None = None,
-             status: int = 200, errors: list[int] | None = None) -> Callable:
+             status: int = 200, errors: list[int] | None = None,
+             upload: UploadSpec | None = None, csv: CsvFormat | None = None) -> Callable:
+    """Declare a native endpoint.
+
+    ``upload`` makes it take one file instead of a JSON body (see ``UploadSpec``); the view gets
+    it as ``call.upload`` and the other form fields, loaded by ``upload.form``, as ``call.body``.
+    ``csv`` lets it answer CSV as well as JSON, chosen by ``?format=csv`` or ``Accept:
+    text/csv``; the query parameter ``format`` is then reserved.
+    """
+    if upload is not None and body is not None:
+        raise TypeError(f"{rule}: an upload endpoint takes its form fields from upload.form, "
+                        "not body=")
+    if upload is not None and method not in ("POST", "PUT", "PATCH"):
+        raise TypeError(f"{rule}: a {method} request carries no file")
+    if upload is not None and upload.form is not None and upload.field in {
+            f.data_key or name for name, f in schema_instance(upload.form).fields.items()}:
+        raise TypeError(f"{rule}: the form field {upload.field!r} is the file's part")
+    if csv is not None and query is not None and formats.FORMAT_PARAMETER in {
+            f.data_key or name for name, f in schema_instance(query).fields.items()}:
+        raise TypeError(f"{rule}: the query parameter {formats.FORMAT_PARAMETER!r} is reserved "
+                        "for the answer's format on an endpoint with csv=")
+
     def register(view: Callable[[Call], Any]) -> Callable:
         spec = EndpointSpec(rule=(bp.url_prefix or "") + rule, method=method, auth=auth,
                             summary=summary, tags=tags, body=body, query=query,
                             response=response, status=status,
-                            description=(view.__doc__ or "").strip(), errors=errors or [])
+                            description=(view.__doc__ or "").strip(), errors=errors or [],
+                            upload=upload, csv=csv, blueprint=bp)
         ENDPOINTS.append(spec)
 
         @wraps(view)
@@ -116,28 +145,39 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     state = current_app.extensions["mockplatform"]
     store: Store = state["store"]
     settings: Settings = state["settings"]
-    raw_body = _json_body(spec)
+    upload = None
+    if spec.upload:
+        raw_body, body, upload = _upload_body(spec.upload)
+    else:
+        raw_body = _json_body(spec)
     _reject_unstorable(list(path_args.items()), "path")
     _reject_unstorable(list(request.args.items(multi=True)), "query")
-    body = _load(spec.body, raw_body, "body") if spec.body else {}
-    query = _load(spec.query, _query_args(spec.query), "query") if spec.query else {}
-    if not spec.query and request.args:
-        raise ValidationFailed(f"this endpoint takes no query parameters; got "
-                               f"{sorted(request.args)}", details=[
+    if not spec.upload:
+        body = _load(spec.body, raw_body, "body") if spec.body else {}
+    args = request.args
+    answer_format = formats.JSON
+    if spec.csv:
+        answer_format = formats.negotiate(spec.formats, args)
+        args = formats.without_format(args)
+    query = _load(spec.query, _query_args(spec.query, args), "query") if spec.query else {}
+    if not spec.query and args:
+        besides = f" other than {formats.FORMAT_PARAMETER!r}" if spec.csv else ""
+        raise ValidationFailed(f"this endpoint takes no query parameters{besides}; got "
+                               f"{sorted(args)}", details=[
             {"field": name, "location": "query", "message": "unknown parameter"}
-            for name in sorted(request.args)])
+            for name in sorted(args)])
     idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
     if idempotency_key:
-        _check_idempotency_key(idempotency_key)
+        idempotency.check_key(idempotency_key)
     # A GET reads without locking its sandbox; one that finds timers due is redone as a write.
     write = spec.method != "GET"
     for _attempt in range(2):
         try:
             return _unit_of_work(spec, view, store, settings, path_args, raw_body, body, query,
-                                 idempotency_key, write)
+                                 idempotency_key, write, upload, answer_format)
         except ReadFoundWork:
             write = True
-        except _KeyTakenMeanwhile:
+        except idempotency.KeyTakenMeanwhile:
             continue  # another request with the same key committed first: replay its answer
     raise Conflict("another request with this Idempotency-Key is in progress; retry it",
                    code="idempotency_key_in_use",
@@ -147,18 +187,21 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
 
 def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                   settings: Settings, path_args: dict, raw_body: Any, body: dict, query: dict,
-                  idempotency_key: str | None, write: bool) -> Response:
+                  idempotency_key: str | None, write: bool, upload: Upload | None,
+                  answer_format: str) -> Response:
     with store.transaction(write=write) as session:
         ctx, is_admin = _authorise(spec, session, settings, path_args, lock=write)
         if ctx is not None:
             ctx.catch_up()
         if idempotency_key:
-            scope = _scope_and_now(ctx)
-            replay = _idempotent_replay(session, settings, scope, idempotency_key, raw_body)
+            scope = idempotency.scope_and_now(ctx)
+            replay = idempotency.replay(session, settings, scope, idempotency_key, raw_body)
             if replay is not None:
-                return replay
+                response = _answer(spec, replay.status, replay.body, answer_format, path_args)
+                response.headers["Idempotent-Replayed"] = "true"
+                return response
         call = Call(session=session, settings=settings, body=body, query=query, path=path_args,
-                    ctx=ctx, is_admin=is_admin)
+                    ctx=ctx, is_admin=is_admin, upload=upload, format=answer_format)
         result = view(call)
         ctx = call.ctx  # a view that creates a sandbox hands its context back
         if ctx is not None:
@@ -170,9 +213,21 @@ def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
                 # The window starts when the answer is given: an advance of 24 h or more must
                 # not expire its own key, or its retry would advance the clock again.
                 scope = (scope[0], ctx.now)
-            _remember(session, scope, idempotency_key, raw_body, spec.status, text,
-                      settings.idempotency_window_hours)
-    return Response(text, status=spec.status, mimetype="application/json")
+            idempotency.remember(session, scope, idempotency_key, raw_body, spec.status, text,
+                                 settings.idempotency_window_hours)
+    return _answer(spec, spec.status, text, answer_format, path_args)
+
+
+def _answer(spec: EndpointSpec, status: int, text: str, answer_format: str,
+            path_args: dict) -> Response:
+    """The JSON answer ``text``, or its rendering in the format the caller asked for."""
+    if answer_format == formats.CSV:
+        response = formats.csv_response(spec.csv, text, status, path_args)
+    else:
+        response = Response(text, status=status, mimetype="application/json")
+    if spec.csv:
+        response.vary.add("Accept")  # the same URL answers differently by Accept
+    return response
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -248,11 +303,34 @@ def _reject_unstorable(values: list[tuple[str, Any]], location: str) -> None:
             f"{d['field']}: {d['message']}" for d in details[:5]), details=details)
 
 
-def _query_args(schema: type[Schema]) -> dict[str, Any]:
+def _upload_body(spec: UploadSpec) -> tuple[dict[str, Any], dict[str, Any], Upload]:
+    """The file, and the other form fields loaded by ``spec.form``; the first value is what an
+    Idempotency-Key is bound to (it stands where a JSON body would)."""
+    upload, form, location = uploads.read_upload(spec)
+    _reject_unstorable(list(form.items(multi=True)), "form")
+    if location == "form":
+        _reject_unstorable([(f"{spec.field}.filename", upload.filename or "")], "form")
+    else:
+        _reject_unstorable([("Content-Disposition", upload.filename or "")], "header")
+    if spec.form:
+        body = _load(spec.form, _query_args(spec.form, form), "form")
+    elif form:
+        raise ValidationFailed(f"this endpoint takes no form fields besides {spec.field!r}; got "
+                               f"{sorted(form)}", details=[
+            {"field": name, "location": "form", "message": "unknown field"}
+            for name in sorted(form)])
+    else:
+        body = {}
+    return uploads.request_fingerprint(upload, form), body, upload
+
+
+def _query_args(schema: type[Schema], args: MultiDict) -> dict[str, Any]:
+    """``args`` (query parameters or form fields) as ``schema`` loads them: a list for a List
+    field, else the last value given."""
     list_fields = {f.data_key or name for name, f in schema_instance(schema).fields.items()
                    if isinstance(f, fields.List)}
-    return {key: (request.args.getlist(key) if key in list_fields
-                  else request.args.getlist(key)[-1]) for key in request.args}
+    return {key: (args.getlist(key) if key in list_fields
+                  else args.getlist(key)[-1]) for key in args}
 
 
 def _load(schema: type[Schema], data: Any, location: str) -> dict[str, Any]:
@@ -364,72 +442,6 @@ def _sandbox_for_key(session: Session, token: str | None, lock: bool):
         raise AuthenticationFailed("unknown api key; it may belong to a deleted sandbox",
                                    code="invalid_api_key")
     return sandbox
-
-
-# -- idempotency ---------------------------------------------------------------------------------
-
-def _request_hash(raw_body: Any) -> str:
-    canonical = json.dumps([request.method, request.path, raw_body], sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _scope_and_now(ctx: SandboxContext | None) -> tuple[str, datetime]:
-    # Keys of sandbox calls live in sandbox time, so a test that jumps 30 days sees them expire.
-    return (ctx.sandbox.id, ctx.now) if ctx is not None else (GLOBAL_SCOPE, clocks.wall_now())
-
-
-class _KeyTakenMeanwhile(Exception):
-    """A concurrent request stored the same idempotency key first; this unit of work must roll
-    back and run again, to replay that request's answer."""
-
-
-def _check_idempotency_key(key: str) -> None:
-    if len(key) > 255:
-        raise ValidationFailed.field("Idempotency-Key", "at most 255 characters",
-                                     location="header")
-    if not key.isprintable():
-        raise ValidationFailed.field("Idempotency-Key", "only printable characters",
-                                     location="header")
-
-
-def _idempotent_replay(session: Session, settings: Settings, scope: tuple[str, datetime],
-                       key: str, raw_body: Any) -> Response | None:
-    scope_id, now = scope
-    record = session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.sandbox_id == scope_id, IdempotencyRecord.key == key))
-    if record is None:
-        return None
-    if now - record.created_at >= timedelta(hours=settings.idempotency_window_hours):
-        session.delete(record)
-        session.flush()
-        return None
-    if record.request_hash != _request_hash(raw_body):
-        raise Conflict("this Idempotency-Key was already used with a different request; "
-                       "use a new key for a new request", code="idempotency_key_reused",
-                       details=[{"field": "Idempotency-Key", "location": "header",
-                                 "message": "reused with a different method, path or body"}])
-    response = Response(record.body, status=record.status, mimetype="application/json")
-    response.headers["Idempotent-Replayed"] = "true"
-    return response
-
-
-def _remember(session: Session, scope: tuple[str, datetime], key: str, raw_body: Any,
-              status: int, text: str, window_hours: int) -> None:
-    scope_id, now = scope
-    # Keys of calls on a sandbox are serialised by its row lock; keys of the global scope
-    # (creating a sandbox) are not, so two first uses can race to this insert.
-    try:
-        with session.begin_nested():
-            session.add(IdempotencyRecord(sandbox_id=scope_id, key=key,
-                                          request_hash=_request_hash(raw_body),
-                                          status=status, body=text, created_at=now))
-    except IntegrityError:
-        raise _KeyTakenMeanwhile from None
-    if scope_id == GLOBAL_SCOPE:
-        # Keys of a sandbox go with it (reset, delete); the global ones would pile up forever.
-        session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.sandbox_id == GLOBAL_SCOPE,
-            IdempotencyRecord.created_at < now - timedelta(hours=window_hours)))
 
 
 def request_id() -> str:

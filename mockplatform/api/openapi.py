@@ -12,6 +12,8 @@ from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 
 from mockplatform import __version__
 from mockplatform.api import endpoint as ep
+from mockplatform.api import formats
+from mockplatform.api.uploads import UploadSpec
 
 bp = Blueprint("docs", __name__)
 
@@ -25,17 +27,24 @@ ERROR_SCHEMA = {
 _STATUS_TEXT = {400: "Invalid input", 401: "Missing or unknown credentials",
                 404: "Not found (or not visible to this key)", 409: "Conflict with the current state",
                 413: "Body too large", 415: "Body is not JSON"}
+_UPLOAD_STATUS_TEXT = {413: "File too large",
+                       415: "Body is not multipart/form-data, or the file is not of a type taken"}
 
 
 def build_spec() -> dict:
+    """The document of the current app: the endpoints of the blueprints it serves."""
+    marshmallow = MarshmallowPlugin()
     spec = APISpec(
         title="mockplatform", version=__version__, openapi_version="3.0.3",
         info={"description": "A marketplace sandbox with a controllable clock per sandbox."},
-        plugins=[MarshmallowPlugin()])
+        plugins=[marshmallow])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", ERROR_SCHEMA)
+    served = {id(blueprint) for blueprint in current_app.blueprints.values()}
     paths: dict[str, dict] = {}
     for e in ep.ENDPOINTS:
+        if id(e.blueprint) not in served:
+            continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", e.rule)
         operation: dict = {"summary": e.summary, "tags": e.tags,
                            "operationId": f"{e.method.lower()}_{path.strip('/').replace('/', '_')}"
@@ -48,6 +57,11 @@ def build_spec() -> dict:
                        "schema": {"type": "string"}} for name in re.findall(r"{([a-z_]+)}", path)]
         if e.query:
             parameters.append({"in": "query", "schema": e.query})
+        if e.csv:
+            parameters.append({
+                "in": "query", "name": formats.FORMAT_PARAMETER, "required": False,
+                "schema": {"type": "string", "enum": list(e.formats), "default": formats.JSON},
+                "description": "the answer's format; without it, Accept: text/csv asks for CSV"})
         if e.method == "POST":
             parameters.append({"in": "header", "name": "Idempotency-Key", "required": False,
                                "schema": {"type": "string", "maxLength": 255},
@@ -58,20 +72,56 @@ def build_spec() -> dict:
         if e.body:
             operation["requestBody"] = {"required": True, "content": {
                 "application/json": {"schema": e.body}}}
-        responses = {str(e.status): {"description": "OK", "content": {
-            "application/json": {"schema": e.response}}} if e.response else {
-            "description": "OK"}}
+        if e.upload:
+            operation["requestBody"] = _upload_body(e.upload, marshmallow)
+        responses = {str(e.status): _success(e)}
         codes = {400} | ({401, 404} if e.auth != ep.PUBLIC else set()) | set(e.errors)
         if e.body:
             codes |= {409, 413, 415} if e.method == "POST" else set()
+        if e.upload:
+            codes |= {413, 415} | ({409} if e.method == "POST" else set())
+        status_text = {**_STATUS_TEXT, **(_UPLOAD_STATUS_TEXT if e.upload else {})}
         for code in sorted(codes):
-            responses[str(code)] = {"description": _STATUS_TEXT.get(code, "Error"), "content": {
+            responses[str(code)] = {"description": status_text.get(code, "Error"), "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
         operation["responses"] = responses
         paths.setdefault(path, {})[e.method.lower()] = operation
     for path, operations in {**paths, **_DOCUMENTATION_PATHS}.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
+
+
+def _success(e: ep.EndpointSpec) -> dict:
+    content = {"application/json": {"schema": e.response}} if e.response else {}
+    if not e.csv:
+        return {"description": "OK", "content": content} if content else {"description": "OK"}
+    content[formats.MEDIA_TYPES[formats.CSV]] = {"schema": {
+        "type": "string", "description": f"columns: {', '.join(e.csv.columns)}"}}
+    return {"description": "OK; CSV (UTF-8, a header row) when asked for", "content": content,
+            "headers": {"Content-Disposition": {
+                "description": "attachment; filename=... (CSV answers only)",
+                "schema": {"type": "string"}}}}
+
+
+def _upload_body(upload: UploadSpec, marshmallow: MarshmallowPlugin) -> dict:
+    """A multipart body with the file part beside the form's fields, and, if the endpoint takes
+    one, the file itself as the body."""
+    form = (marshmallow.converter.schema2jsonschema(upload.form) if upload.form
+            else {"type": "object", "properties": {}})
+    file_part = {"type": "string", "format": "binary",
+                 "description": f"UTF-8 text, at most {upload.max_bytes} bytes"}
+    multipart = {**form, "properties": {upload.field: file_part, **form["properties"]},
+                 "required": sorted({upload.field, *form.get("required", [])})}
+    content = {"multipart/form-data": {
+        "schema": multipart,
+        "encoding": {upload.field: {"contentType": ", ".join(upload.content_types)}}}}
+    if upload.raw_body:
+        for media_type in upload.content_types:
+            content[media_type] = {"schema": {"type": "string", "format": "binary"}}
+    body = {"required": True, "content": content}
+    if upload.description:
+        body["description"] = upload.description
+    return body
 
 
 # The routes of this module, which serve the documentation rather than the API, so that the

@@ -1,10 +1,12 @@
 """The carrier's test helpers: deliver a travelling package now, fail its next delivery attempt
 with a reason, lose it, damage it. Each is checked against the package's state machine (a 409
-names its status and the carrier actions it allows) before anything changes.
+names its status and the carrier actions it allows) before anything changes; a package the
+seller ships with its own carrier (AliExpress semi-hosted) is not the platform carrier's (409
+``not_platform_shipped``).
 
-- ``deliver``: whatever step the package is at, it is delivered now; the steps it skipped stay
-  in its plan, not done (a package delivered before its origin scan has no measurements and is
-  charged no shipping fee).
+- ``deliver``: whatever step the package is at, it is delivered now; the steps it skipped leave
+  its plan (a package delivered before its origin scan has no measurements and is charged no
+  shipping fee).
 - ``fail_next_attempt``: queues a failure with a reason (by default the first of the sandbox's
   ``delivery.failure_reasons``) for the next delivery attempt not yet queued; at most as many as
   attempts remain.
@@ -20,14 +22,15 @@ from mockplatform.errors import Conflict, ValidationFailed
 from mockplatform.logistics import delivery, magic, states
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.models import Package
-from mockplatform.orders import service
 from mockplatform.orders.models import Order
 
 
 def _travelling(ctx: SandboxContext, package_id: str, action: str) -> tuple[Package, Order]:
     package = package_service.get(ctx, package_id)
+    order = delivery.platform_shipped(ctx, package, f"{action.replace('_', ' ')} as the "
+                                                    f"platform's carrier")
     states.check(package_id, package.status, action, states.CARRIER_ACTIONS)
-    return package, service.get_order(ctx, package.order_id)
+    return package, order
 
 
 def deliver(ctx: SandboxContext, package_id: str) -> dict[str, Any]:

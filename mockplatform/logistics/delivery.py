@@ -132,6 +132,7 @@ def _end(ctx: SandboxContext, package: Package, *, from_journey: bool = False) -
     has none left to drop once the origin scan has dropped the first-mile deadline (one step is
     on the clock at a time): a cancel is a database round trip saved."""
     package.scripted = []  # failures queued for attempts that will not be made
+    plans.drop_pending(package)
     if not (from_journey and package.first_mile_scanned_at is not None):
         ctx.timers.cancel(subject=package_service.subject(package))
 
@@ -254,19 +255,26 @@ def lose_or_damage(ctx: SandboxContext, order: Order, package: Package, kind: st
 
 # -- the seller -----------------------------------------------------------------------------------
 
+def platform_shipped(ctx: SandboxContext, package: Package, what: str) -> Order:
+    """The package's order, if the platform's logistics carry it (the Lazada flow); a package
+    the seller ships with its own carrier (AliExpress semi-hosted) is a 409."""
+    order = service.get_order(ctx, package.order_id)
+    if order.flow != service.LAZADA:
+        raise Conflict(f"package {package.package_id} is carried by the seller's own carrier "
+                       f"({order.flow} flow): only a platform-shipped package can {what}",
+                       code="not_platform_shipped",
+                       details=[{"field": "package_id", "location": "path",
+                                 "message": "not a platform-shipped package",
+                                 "current_state": order.flow}])
+    return order
+
+
 def seller_mark_failed(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     """The seller marks a platform-shipped package as failed delivery (as Lazada's seller
     center lets them): recorded, and its items are never settled, even if it is delivered
     later; the journey itself goes on."""
     package = package_service.get(ctx, package_id)
-    order = service.get_order(ctx, package.order_id)
-    if order.flow != service.LAZADA:
-        raise Conflict(f"package {package_id} is shipped by the seller ({order.flow} flow): "
-                       f"only a platform-shipped package can be marked as failed delivery",
-                       code="not_platform_shipped",
-                       details=[{"field": "package_id", "location": "path",
-                                 "message": "not a platform-shipped package",
-                                 "current_state": order.flow}])
+    order = platform_shipped(ctx, package, "be marked as failed delivery")
     states.check(package_id, package.status, "mark_failed_delivery", states.SELLER_ACTIONS)
     if package.seller_marked_failed_at is not None:
         marked = package.seller_marked_failed_at.isoformat()

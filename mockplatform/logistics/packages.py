@@ -8,8 +8,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import InvalidStateTransition, NotFound
+from mockplatform.errors import Conflict, InvalidStateTransition, NotFound
 from mockplatform.logistics import plans, tracking
 from mockplatform.logistics.models import Package
 from mockplatform.orders.models import Order, OrderItem
@@ -109,10 +110,12 @@ def describe(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
 
 
 def cancel(ctx: SandboxContext, order: Order, package: Package) -> None:
-    """The package will not travel: its timers go, a tracking event says so."""
+    """The package will not travel: its timers go, and the journey steps it will not take
+    leave its plan; a tracking event says so."""
     package.status = CANCELED
     package.updated_at = ctx.now
     ctx.timers.cancel(subject=subject(package))
+    plans.drop_pending(package)
     tracking.record(ctx, order, package, "canceled")
 
 
@@ -123,8 +126,18 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     if package.status not in LABELLED:
         raise InvalidStateTransition(f"package {package_id}", package.status, "print_label", [])
     order = ctx.session.get(Order, (ctx.id, package.order_id))
+    if order.flow != "lazada":
+        # A semi-hosted seller ships with its own carrier, which prints its own label.
+        raise Conflict(f"package {package_id} belongs to a {order.flow} order: the seller's own "
+                       f"carrier prints its label; the platform has none", code="no_label",
+                       details=[{"field": "package_id", "location": "path",
+                                 "message": f"no platform label for a {order.flow} order",
+                                 "current_state": package.status, "flow": order.flow}])
     items = items_in(ctx, package)
     address = order.address_shipping
+    # The amount as the API shows it: in the currency's minor unit ("399000" VND, "60.80" MYR).
+    payment = (f"COD {order.currency} {money.format_amount(order.price, order.currency)}"
+               if order.payment_method == "cod" else "Prepaid")
     lines = "".join(f"<tr><td>{item.order_item_id}</td><td>{html.escape(item.seller_sku)}</td>"
                     f"<td>{html.escape(item.name)}</td></tr>" for item in items)
     document = (
@@ -132,8 +145,7 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
         f"{package.tracking_number}</title></head><body>"
         f"<h1>{html.escape(package.shipment_provider)}</h1>"
         f"<p class=\"tracking-number\">{package.tracking_number}</p>"
-        f"<p>Package {package.package_id} &middot; Order {order.order_id} &middot; "
-        f"{'COD ' + order.currency + ' ' + str(order.price) if order.payment_method == 'cod' else 'Prepaid'}"
+        f"<p>Package {package.package_id} &middot; Order {order.order_id} &middot; {payment}"
         "</p><h2>Deliver to</h2><address>"
         + "<br>".join(html.escape(str(address.get(name) or "")) for name in (
             "first_name", "last_name", "phone", "address1", "address2", "city", "region",

@@ -4,7 +4,8 @@ and the instant it was done, ``{step: {"due_at": iso, "done_at": iso | None}}``.
 The steps of ``logistics.journey`` come first; a failed delivery attempt adds the next one
 (``out_for_delivery_2``, ``delivery_attempt_2`` ...), the last failed attempt the return leg
 (``shipped_back``, ``shipped_back_success``). One step is on the clock at a time: the earliest
-not yet done, whose timer schedules the next when it fires.
+not yet done, whose timer schedules the next when it fires. A package that ends early (delivered
+by the carrier's helper, lost, damaged, canceled) keeps only the steps it took.
 
 PostgreSQL's JSONB keeps no key order, so the order is always computed: by due instant, then
 by the step's place in the journey.
@@ -67,6 +68,13 @@ def mark_done(package: Package, step: str, at: datetime) -> None:
     package.journey = {**package.journey,
                        step: {**package.journey[step], "done_at": at.isoformat()}}
     package.journey_step = step
+
+
+def drop_pending(package: Package) -> None:
+    """The package's story is over: the steps it did not take leave the plan."""
+    if any(entry["done_at"] is None for entry in package.journey.values()):
+        package.journey = {step: entry for step, entry in package.journey.items()
+                           if entry["done_at"] is not None}
 
 
 def next_pending(package: Package) -> tuple[str, datetime] | None:

@@ -6,7 +6,7 @@ so a refused call (a 409 naming the item's status and the actions it allows) wri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +30,11 @@ CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcin
                       "wrong_price": "Wrong Price or Pricing Error"}
 SELLER_INITIATED = "cancellation-seller"
 
+# A flow whose seller packs or cancels its own way registers that step here, keyed by (flow,
+# step); the shared endpoints then hand its orders over. This module is Lazada's walk, and
+# orders/semi_hosted.py registers the AliExpress semi-hosted one.
+FLOW_STEPS: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
+
 
 def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     """The carriers a package may be given: Lazada Global Shipping's first-mile services for
@@ -38,6 +43,14 @@ def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     if shipping == "cross_border":
         return ("LGS-FM40", "LGS-FM41", "LGS-FM50")
     return (f"LEX {market}", "Ninja Van", "J&T Express")
+
+
+def _seller_actions(order: Order, items: Sequence[OrderItem]) -> list[str]:
+    """What the seller may still do with some item of the order, in the machine's order."""
+    machine = service.machine_of(order)
+    return [action for action in dict.fromkeys(
+        action for item in items for action in machine.allowed(item.status))
+        if action in service.SELLER_ACTIONS]
 
 
 def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, action: str,
@@ -55,11 +68,7 @@ def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, ac
                            details=[{"field": "order_item_ids", "location": "body",
                                      "message": f"no item can {action}",
                                      "current_state": statuses, "action": action,
-                                     "allowed_actions": [
-                                         a for a in dict.fromkeys(
-                                             a for item in items for a in
-                                             service.machine_of(order).allowed(item.status))
-                                         if a in service.SELLER_ACTIONS]}])
+                                     "allowed_actions": _seller_actions(order, items)}])
         return chosen
     by_id = {item.order_item_id: item for item in items}
     details = []
@@ -84,6 +93,10 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
          shipment_provider: str | None) -> dict[str, Any]:
     """Pack items (by default every pending one) into one new package with a tracking number."""
     order = service.get_order(ctx, order_id)
+    own_step = FLOW_STEPS.get((order.flow, "pack"))
+    if own_step is not None:
+        return own_step(ctx, order, order_item_ids=order_item_ids,
+                        shipment_provider=shipment_provider)
     items = _chosen_items(ctx, order, order_item_ids, "pack")
     service.check_allowed(order, items, "pack", service.SELLER_ACTIONS)
     providers = shipment_providers(ctx, order.shipping_type)
@@ -127,17 +140,21 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
     """Ready packed packages (by default every packed one): their items become
     ``ready_to_ship``, the first-mile scan deadline starts and the carrier's journey begins."""
     order = service.get_order(ctx, order_id)
+    service.require_flow(ctx, order, service.LAZADA, "ready_to_ship")
     packages = service.packages_of(ctx, [order_id])[order_id]
     if package_ids is None:
         chosen = [p for p in packages if p.status == "packed"]
         if not chosen:
-            raise Conflict(f"order {order_id} has no packed package to ready; pack items first",
+            items = service.items_of(ctx, [order_id])[order_id]
+            allowed = _seller_actions(order, items)
+            statuses = service.statuses_of(items)
+            raise Conflict(f"order {order_id} has no packed package to ready: its items are "
+                           f"{', '.join(statuses)}"
+                           + ("; pack items first" if "pack" in allowed else ""),
                            code="invalid_state_transition",
                            details=[{"field": "package_ids", "location": "body",
-                                     "message": "no packed package",
-                                     "current_state": service.statuses_of(
-                                         service.items_of(ctx, [order_id])[order_id]),
-                                     "action": "ready_to_ship", "allowed_actions": ["pack"]}])
+                                     "message": "no packed package", "current_state": statuses,
+                                     "action": "ready_to_ship", "allowed_actions": allowed}])
     else:
         by_id = {p.package_id: p for p in packages}
         unknown = [{"field": f"package_ids.{i}", "location": "body",
@@ -182,31 +199,41 @@ def _items_by_package(ctx: SandboxContext, order_id: int,
 def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
            order_item_ids: list[int] | None) -> dict[str, Any]:
     """Cancel items (by default every cancelable one). As on Lazada, canceling an item of a
-    package cancels the whole package; ``out_of_stock`` sets the SKUs' stock to 0, the other
-    reasons put the units back into stock."""
+    package cancels the whole package; ``out_of_stock`` sets the stock of the SKUs named to 0,
+    and every other unit canceled goes back into stock."""
     order = service.get_order(ctx, order_id)
-    items = _chosen_items(ctx, order, order_item_ids, "cancel")
+    own_step = FLOW_STEPS.get((order.flow, "cancel"))
+    if own_step is not None:
+        return own_step(ctx, order, reason=reason, order_item_ids=order_item_ids)
+    cancel_items(ctx, order, _chosen_items(ctx, order, order_item_ids, "cancel"), reason)
+    return service.describe(ctx, order_id)
+
+
+def cancel_items(ctx: SandboxContext, order: Order, items: list[OrderItem], reason: str, *,
+                 data: dict[str, Any] | None = None) -> None:
+    """Cancel ``items`` as the seller, with the rest of their packages; ``data`` goes into the
+    ``order.canceled`` event."""
+    order_id = order.order_id
+    # Only what the seller named is out of stock: a package mate canceled along with it is not.
+    out_of_stock = {item.sku_id for item in items} if reason == "out_of_stock" else set()
     package_ids = {item.package_id for item in items if item.package_id}
     if package_ids:
         chosen = {item.order_item_id for item in items}
-        items += [item for item in service.items_of(ctx, [order_id])[order_id]
-                  if item.package_id in package_ids and item.order_item_id not in chosen]
+        items = items + [item for item in service.items_of(ctx, [order_id])[order_id]
+                         if item.package_id in package_ids and item.order_item_id not in chosen]
     service.check_allowed(order, items, "cancel", service.SELLER_ACTIONS)
     service.transition(ctx, order, items, "cancel", actor_actions=service.SELLER_ACTIONS,
                        reason=reason, reason_detail=CANCEL_REASON_TEXT[reason],
-                       initiator=SELLER_INITIATED)
-    if reason == "out_of_stock":
+                       initiator=SELLER_INITIATED, data=data)
+    if out_of_stock:
         for sku in ctx.session.scalars(select(Sku).where(
-                Sku.sandbox_id == ctx.id, Sku.sku_id.in_({item.sku_id for item in items}))
-                .order_by(Sku.sku_id)):
+                Sku.sandbox_id == ctx.id, Sku.sku_id.in_(out_of_stock)).order_by(Sku.sku_id)):
             previous, sku.stock, sku.updated_at = sku.stock, 0, ctx.now
             ctx.record("product.stock_updated", subject=str(sku.item_id), data={
                 "item_id": sku.item_id, "sku_id": sku.sku_id, "previous_stock": previous,
                 "stock": 0, "reason": "order canceled out of stock"})
-    else:
-        service.restore_stock(ctx, items)
+    service.restore_stock(ctx, [item for item in items if item.sku_id not in out_of_stock])
     close_packages(ctx, order, package_ids)
-    return service.describe(ctx, order_id)
 
 
 def close_packages(ctx: SandboxContext, order: Order, package_ids: set[str]) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
 from mockplatform.orders.models import Order, OrderItem
 from mockplatform.orders.service import items_of, order_view, packages_of
@@ -39,10 +40,17 @@ def decode_cursor(cursor: str, sort_by: str, direction: str) -> tuple[datetime, 
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         made_for, made_dir, value, order_id = json.loads(base64.urlsafe_b64decode(padded))
-        instant = datetime.fromisoformat(value)
-        if not isinstance(order_id, int) or isinstance(order_id, bool) or instant.tzinfo is None:
+        # An edited cursor must not reach the database: an id past BIGINT or an instant past
+        # what UTC can hold would fail there as a 500 instead of a 400 here.
+        if made_for not in SORT_FIELDS or made_dir not in DIRECTIONS \
+                or not isinstance(order_id, int) or isinstance(order_id, bool) \
+                or not 0 < order_id < 10 ** MAX_DIGITS:
             raise ValueError
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        instant = datetime.fromisoformat(value)
+        if instant.tzinfo is None:
+            raise ValueError
+        instant = instant.astimezone(UTC)
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise bad("not a cursor of this list; pass the next_cursor of a previous page") \
             from None
     if (made_for, made_dir) != (sort_by, direction):

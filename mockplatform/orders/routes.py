@@ -1,6 +1,6 @@
-"""Native API of orders: the seller's order list and actions, packages, their labels and the
-seller's "mark as failed delivery", the buyer's test helper that places an order and the
-carrier's test helpers that decide a package's fate."""
+"""Native API of orders: the seller's order list and actions (Lazada's walk and AliExpress's
+semi-hosted one), packages, their labels and the seller's "mark as failed delivery", the
+buyer's test helpers and the carrier's, which decide a package's fate."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from flask import Blueprint
 from mockplatform.api.endpoint import Call, endpoint
 from mockplatform.catalog.schemas import numeric_id
 from mockplatform.logistics import carrier, delivery, packages
-from mockplatform.orders import deadlines, fulfilment, listing, service
+from mockplatform.orders import deadlines, fulfilment, listing, semi_hosted, service
 from mockplatform.orders import schemas as s
 
 bp = Blueprint("orders", __name__, url_prefix="/api/v1")
 
-__all__ = ["bp", "deadlines"]  # importing deadlines registers its timer kinds
+# Importing deadlines and semi_hosted registers their timer kinds (and the semi-hosted flow).
+__all__ = ["bp", "deadlines", "semi_hosted"]
 
 ACTION_ERRORS = [400, 404, 409]
 
@@ -48,13 +49,26 @@ def get_order_items(call: Call):
     return {"data": service.describe_items(call.ctx, _order_id(call))}
 
 
+@endpoint(bp, "/orders/<order_id>/accept", method="POST", response=s.OrderSchema,
+          summary="Accept a semi-hosted order", tags=["orders"], errors=ACTION_ERRORS)
+def accept(call: Call):
+    """AliExpress semi-hosted flow: the seller takes on every ``pending`` item (they become
+    ``accepted``: the stock is being prepared). A ``lazada`` order has no such step: 409
+    ``wrong_order_flow``."""
+    return semi_hosted.accept(call.ctx, _order_id(call))
+
+
 @endpoint(bp, "/orders/<order_id>/pack", method="POST", body=s.PackSchema,
           response=s.PackageSchema, status=201, summary="Pack items into a package",
           tags=["orders"], errors=ACTION_ERRORS)
 def pack(call: Call):
     """Packs the given ``order_item_ids`` (default: every ``pending`` item) into one new
     package with a package id, a tracking number and a ``shipment_provider`` (default: the
-    first of the market's providers for the order's shipping)."""
+    first of the market's providers for the order's shipping).
+
+    A semi-hosted order is packed whole, from ``accepted``, without ``order_item_ids`` or
+    ``shipment_provider``: its carrier and tracking number come when it ships (until then the
+    package carries the platform's consignment number, ``AE`` and the order id)."""
     return fulfilment.pack(call.ctx, _order_id(call),
                            order_item_ids=call.body.get("order_item_ids"),
                            shipment_provider=call.body.get("shipment_provider"))
@@ -71,13 +85,29 @@ def ready_to_ship(call: Call):
                                     package_ids=call.body.get("package_ids"))
 
 
+@endpoint(bp, "/orders/<order_id>/ship", method="POST", body=s.ShipSchema,
+          response=s.OrderSchema, summary="Ship a semi-hosted order with the seller's carrier",
+          tags=["orders"], errors=ACTION_ERRORS)
+def ship(call: Call):
+    """AliExpress semi-hosted flow: the packed order is handed to the seller's carrier and its
+    ``shipment_provider`` and ``tracking_number`` are uploaded (409 ``tracking_number_taken``
+    if another package of the sandbox has that number). Its items become ``shipped``. Shipped
+    at or after the ship deadline, the order is fined ``semi_hosted.late_fine`` now. A
+    ``lazada`` order ships through ready to ship: 409 ``wrong_order_flow``."""
+    return semi_hosted.ship(call.ctx, _order_id(call),
+                            shipment_provider=call.body["shipment_provider"],
+                            tracking_number=call.body["tracking_number"])
+
+
 @endpoint(bp, "/orders/<order_id>/cancel", method="POST", body=s.CancelSchema,
           response=s.OrderSchema, summary="Cancel items as the seller", tags=["orders"],
           errors=ACTION_ERRORS)
 def cancel(call: Call):
     """``reason``: ``out_of_stock`` (sets the SKUs' stock to 0), ``sourcing_delay`` or
     ``wrong_price``. Only ``pending``, ``packed`` or ``ready_to_ship`` items; canceling an item
-    of a package cancels the whole package."""
+    of a package cancels the whole package. A semi-hosted order is canceled whole (no
+    ``order_item_ids``) before it ships; at or after its ship deadline that charges its late
+    fine."""
     return fulfilment.cancel(call.ctx, _order_id(call), reason=call.body["reason"],
                              order_item_ids=call.body.get("order_item_ids"))
 
@@ -157,3 +187,13 @@ def place_order(call: Call):
     Stock is taken for every unit or for none (409 ``insufficient_stock``). The buyer is
     ``buyer_id``, a new ``buyer`` with the fields given, or a generated one."""
     return service.place(call.ctx, call.body)
+
+
+@endpoint(bp, "/test_helpers/orders/<order_id>/confirm_receipt", method="POST",
+          response=s.OrderSchema, summary="Confirm receipt of a semi-hosted order as the buyer",
+          tags=["test_helpers"], errors=ACTION_ERRORS)
+def confirm_receipt(call: Call):
+    """The buyer confirms that the shipped semi-hosted order arrived: its items become
+    ``delivered`` and the package gets its ``delivered`` tracking event. A ``lazada`` order is
+    delivered by its carrier's journey: 409 ``wrong_order_flow``."""
+    return semi_hosted.confirm_receipt(call.ctx, _order_id(call))

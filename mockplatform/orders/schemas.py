@@ -79,6 +79,19 @@ class ReadyToShipSchema(Schema):
                               validate=validate.Length(min=1, max=20))
 
 
+class ShipSchema(Schema):
+    shipment_provider = fields.String(required=True, validate=[
+        validate.Length(min=1, max=60),
+        validate.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?\Z",
+                        error="expected the carrier's name in printable characters, without "
+                              "leading or trailing spaces")],
+        metadata={"description": "the seller's carrier, named as the seller likes"})
+    tracking_number = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9]{6,40}\Z", error="expected 6 to 40 letters or digits"), metadata={
+        "description": "the carrier's tracking number: 6 to 40 letters or digits, not used by "
+                       "another package of the sandbox"})
+
+
 class CancelSchema(Schema):
     reason = fields.String(required=True, validate=validate.OneOf(fulfilment.CANCEL_REASONS))
     order_item_ids = fields.List(fields.Integer(strict=True, validate=ID),
@@ -126,8 +139,11 @@ class OrderSchema(Schema):
     shipping_fee = fields.String()
     items_count = fields.Integer()
     statuses = fields.List(fields.String())
-    deadlines = JSONObject(metadata={"description": "deadline timestamps (rts_deadline, "
-                                                    "first_mile_scan_deadline, ...)"})
+    deadlines = JSONObject(metadata={"description": "deadline timestamps: rts_deadline and "
+                                                    "first_mile_scan_deadline (lazada flow); "
+                                                    "ship_deadline, cancel_at, shipped_at, "
+                                                    "shipped_late, shipped_late_by "
+                                                    "(semi_hosted flow)"})
     delayed = fields.Boolean()
     address_shipping = JSONObject()
     package_ids = fields.List(fields.String())

@@ -42,7 +42,7 @@ ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "c
 
 # The flow of each platform profile's orders; a flow has its own item machine.
 FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED}
-MACHINES: dict[str, StateMachine] = {LAZADA: states.ITEM}
+MACHINES: dict[str, StateMachine] = {LAZADA: states.ITEM, SEMI_HOSTED: states.SEMI_HOSTED_ITEM}
 
 
 def flow_of(ctx: SandboxContext) -> str:
@@ -61,6 +61,25 @@ def flow_of(ctx: SandboxContext) -> str:
 
 def machine_of(order: Order) -> StateMachine:
     return MACHINES[order.flow]
+
+
+def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> None:
+    """Refuse ``action``, a step of ``flow`` only, on an order of another flow: a 409 naming
+    the order's flow and what its seller can do instead (pack and cancel exist in every flow;
+    accept and ship only in the semi-hosted one, ready to ship only in Lazada's)."""
+    if order.flow == flow:
+        return
+    machine = machine_of(order)
+    items = items_of(ctx, [order.order_id])[order.order_id]
+    allowed = [a for a in dict.fromkeys(a for item in items for a in machine.allowed(item.status))
+               if a in SELLER_ACTIONS]
+    raise Conflict(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
+                   f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
+                   code="wrong_order_flow",
+                   details=[{"field": "order_id", "location": "path",
+                             "message": f"a {order.flow} order cannot {action}",
+                             "flow": order.flow, "current_state": statuses_of(items),
+                             "action": action, "allowed_actions": allowed}])
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -276,11 +295,16 @@ def refresh_delayed(ctx: SandboxContext, order: Order, items: Sequence[OrderItem
     instant = point[0] if point else None
     if instant == order.delayed_from:
         return
+    was_delayed = order.delayed_from is not None and order.delayed_from <= ctx.now
     if order.delayed_from is not None and order.delayed_from > ctx.now:
         ctx.timers.cancel(subject=order_subject(order.order_id), kind_name=DELAYED_WARNING)
     order.delayed_from = instant
-    if point is not None and instant >= ctx.now:
-        ctx.timers.schedule(DELAYED_WARNING, instant, subject=order_subject(order.order_id),
+    # A warning point already behind the clock (a lead longer than the time left, as a policy
+    # override allows) puts the order in the view at once: the event is due now, unless the
+    # order was in the view already.
+    if point is not None and (instant >= ctx.now or not was_delayed):
+        ctx.timers.schedule(DELAYED_WARNING, max(instant, ctx.now),
+                            subject=order_subject(order.order_id),
                             payload={"order_id": order.order_id, "at": instant.isoformat(),
                                      "deadline": point[1]})
 

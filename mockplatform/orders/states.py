@@ -1,4 +1,5 @@
-"""The order item's life in Lazada's vocabulary (reference/lazada-api.md section 5).
+"""The order item's life: Lazada's walk (reference/lazada-api.md section 5) and AliExpress's
+semi-hosted walk, in one vocabulary.
 
 Who acts is in the action's name: the buyer pays; the seller packs, readies and cancels; the
 carrier moves the parcel; the platform's timers cancel what was not shipped in time. A seller who
@@ -61,5 +62,41 @@ ITEM = StateMachine("order item", STATUSES, [
     (SHIPPED, "damage", DAMAGED_BY_3PL),
 ])
 
-# Every item status any flow uses, in the order ``statuses`` lists them.
-ALL_STATUSES = STATUSES
+# -- the AliExpress semi-hosted walk (POLICIES.md "AliExpress semi-hosted profile", seed 004) --
+#
+# The seller accepts the order, prepares the stock (the time between ``accepted`` and
+# ``packed``), packs it, and ships it with its own carrier, uploading the carrier's name and
+# tracking number; the buyer then confirms receipt. The order moves as one: every step takes all
+# of its items. Missing the ship deadline changes no status (lateness is fined when the order
+# ships or is canceled); ``semi_hosted.cancel_after`` cancels what is still not shipped.
+# Statuses shared with Lazada's walk mean the same thing there: ``pending`` waits for the
+# seller, ``shipped`` has left the seller, ``delivered`` has reached the buyer.
+ACCEPTED = "accepted"
+
+SEMI_HOSTED_STATUSES = (UNPAID, PENDING, ACCEPTED, PACKED, SHIPPED, DELIVERED, CANCELED)
+# Statuses of a semi-hosted item that has not shipped yet: the ship deadline and the
+# cancellation after it still watch it.
+SEMI_HOSTED_AWAITING_SHIPMENT = (PENDING, ACCEPTED, PACKED)
+
+SEMI_HOSTED_ITEM = StateMachine("semi-hosted order item", SEMI_HOSTED_STATUSES, [
+    # the buyer
+    (UNPAID, "pay", PENDING),
+    (UNPAID, "expire_unpaid", CANCELED),
+    (SHIPPED, "confirm_receipt", DELIVERED),
+    # the seller
+    (PENDING, "accept", ACCEPTED),
+    (ACCEPTED, "pack", PACKED),
+    (PACKED, "ship", SHIPPED),
+    (PENDING, "cancel", CANCELED),
+    (ACCEPTED, "cancel", CANCELED),
+    (PACKED, "cancel", CANCELED),
+    # the platform: semi_hosted.cancel_after
+    (PENDING, "cancel_not_shipped", CANCELED),
+    (ACCEPTED, "cancel_not_shipped", CANCELED),
+    (PACKED, "cancel_not_shipped", CANCELED),
+])
+
+# Every item status any flow uses, in the order ``statuses`` lists them (``accepted`` comes
+# right after ``pending``, as it does in the semi-hosted walk).
+_AFTER_PENDING = STATUSES.index(PENDING) + 1
+ALL_STATUSES = (*STATUSES[:_AFTER_PENDING], ACCEPTED, *STATUSES[_AFTER_PENDING:])

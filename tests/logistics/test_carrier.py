@@ -50,6 +50,7 @@ def test_deliver_now_before_the_origin_scan(api):
     assert [e["type"] for e in events(sbx, "order.*")][-2:] == ["order.shipped",
                                                                "order.delivered"]
     assert milestones(sbx, package["package_id"]) == ["ready_to_ship", "pickup", "delivered"]
+    assert [entry["step"] for entry in delivered["journey"]] == ["pickup"]  # what it took
     assert _package_timers(sbx, package) == []
     advance_by(sbx, "P30D")  # the first-mile deadline passes: nothing is canceled
     assert item_statuses(sbx, order["order_id"]) == ["delivered"]
@@ -108,6 +109,25 @@ def test_a_failed_delivery_allows_no_carrier_action(api):
                          "invalid_state_transition")
     assert (error["details"][0]["current_state"], error["details"][0]["allowed_actions"]) == (
         "failed_delivery", [])
+
+
+def test_a_package_the_seller_ships_is_not_the_platform_carriers(api):
+    _, sbx = api.create_sandbox(platform="aliexpress", market="MY")
+    product = ok(sbx.post("/api/v1/products", json={"name": "Case", "skus": [
+        {"seller_sku": "C-1", "price": "20.00", "stock": 5}]}), 201)
+    order = ok(sbx.post("/api/v1/test_helpers/orders", json={
+        "items": [{"sku_id": product["skus"][0]["sku_id"]}]}), 201)
+    ok(sbx.post(f"/api/v1/orders/{order['order_id']}/accept"))
+    package = ok(sbx.post(f"/api/v1/orders/{order['order_id']}/pack"), 201)
+    ok(sbx.post(f"/api/v1/orders/{order['order_id']}/ship", json={
+        "shipment_provider": "YunExpress", "tracking_number": "YT2601050001"}))
+
+    for action in ("deliver", "lose", "damage", "fail_next_attempt"):
+        assert_error(helper(sbx, package["package_id"], action), 409, "not_platform_shipped",
+                     field="package_id")
+    error = assert_error(_mark(sbx, package["package_id"]), 409, "not_platform_shipped")
+    assert "own carrier" in error["message"]
+    assert package_of(sbx, package["package_id"])["status"] == "in_transit"
 
 
 def test_unknown_package_is_a_404(api):

@@ -204,6 +204,7 @@ def test_a_package_canceled_at_the_first_mile_deadline_takes_no_more_steps(api):
 
     advance_to(sbx, deadline)
     assert item_statuses(sbx, order["order_id"]) == ["canceled"]
+    assert [e["step"] for e in package_of(sbx, package["package_id"])["journey"]] == ["pickup"]
     assert [t for t in timers(sbx) if t["subject"] == f"package:{package['package_id']}"] == []
 
     advance_by(sbx, "P30D")

@@ -3,12 +3,16 @@ from .buyers import Buyers
 from .clock import NEXT_TIMER, Clock
 from .events import Events
 from .ledger import Ledger, LedgerPage
-from .packages import Packages
+from .orders import Orders
+from .packages import Packages, label_document
 from .policies import Policies
 from .products import Products
 from .sandboxes import Sandboxes
+from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
+from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
-           "LedgerPage", "Packages", "Policies", "Products", "Sandboxes", "TestHelpers", "Timers"]
+           "LedgerPage", "Orders", "Packages", "Policies", "Products", "Sandboxes", "SemiHosted",
+           "TestHelpers", "Timers", "Tracking", "label_document"]

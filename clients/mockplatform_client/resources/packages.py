@@ -1,27 +1,43 @@
-"""Packages of the client's sandbox: what the seller packed, where the carrier has it, and the
-seller's "mark as failed delivery"."""
+"""Packages of the client's sandbox (made by ``client.orders.pack``) and their shipping labels."""
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
+from typing import Any
+
 from .._object import MockplatformObject
 from ._base import Resource, quote_id
+from .orders import PackageRef, package_id_of
 
 _PATH = "/api/v1/packages"
 
 
+def label_document(label: Mapping[str, Any]) -> str:
+    """The text of a label answer: its ``file`` is the document base64-encoded (as Lazada's
+    PrintAWB sends it), in UTF-8."""
+    return base64.b64decode(label["file"], validate=True).decode("utf-8")
+
+
 class Packages(Resource):
-    def get(self, package_id: str) -> MockplatformObject:
-        """With its journey (each step's ``due_at`` and ``done_at``), delivery attempts and
-        what the origin sorting centre measured."""
-        return self._request("GET", f"{_PATH}/{quote_id(package_id)}")
+    def get(self, package: PackageRef) -> MockplatformObject:
+        """The package with its items, deadlines, journey and delivery attempts."""
+        return self._request("GET", f"{_PATH}/{quote_id(package_id_of(package))}")
 
-    def label(self, package_id: str) -> MockplatformObject:
-        """The shipping label: an HTML document, base64-encoded in ``file``."""
-        return self._request("GET", f"{_PATH}/{quote_id(package_id)}/label")
+    def label(self, package: PackageRef) -> MockplatformObject:
+        """``{"object": "shipping_label", "package_id", "tracking_number", "doc_type",
+        "mime_type", "file"}``; ``file`` is base64. Only a packed, not canceled package has
+        one (else ``InvalidStateTransitionError``)."""
+        return self._request("GET", f"{_PATH}/{quote_id(package_id_of(package))}/label")
 
-    def mark_failed_delivery(self, package_id: str, *,
+    def label_html(self, package: PackageRef) -> str:
+        """The label's HTML document, decoded."""
+        return label_document(self.label(package))
+
+    def mark_failed_delivery(self, package: PackageRef, *,
                              idempotency_key: str | None = None) -> MockplatformObject:
         """Mark a platform-shipped package (ready to ship or in transit) as failed delivery:
-        its items are never settled, even if it is delivered later."""
-        return self._request("POST", f"{_PATH}/{quote_id(package_id)}/mark_failed_delivery",
+        its items are never settled, even if it is delivered later; the journey goes on."""
+        return self._request("POST",
+                             f"{_PATH}/{quote_id(package_id_of(package))}/mark_failed_delivery",
                              idempotency_key=idempotency_key)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from .._encoding import Duration, Timestamp, without_none
 from .._object import MockplatformObject
 from ._base import Resource, quote_id
 from .ledger import Amount, amount_to_wire
+from .orders import PackageRef, package_id_of
+
+PaymentMethod = Literal["prepaid", "cod"]
+Shipping = Literal["cross_border", "local"]
 
 
 class TestHelpers(Resource):
@@ -80,32 +85,57 @@ class TestHelpers(Resource):
         return self._request("POST", "/api/v1/test_helpers/buyers", json=fields,
                              idempotency_key=idempotency_key)
 
+    # Orders, acting as the buyer.
+
+    def place_order(
+        self,
+        items: Sequence[Mapping[str, Any]],
+        *,
+        buyer_id: int | str | None = None,
+        buyer: Mapping[str, Any] | None = None,
+        payment_method: PaymentMethod | None = None,
+        shipping: Shipping | None = None,
+        idempotency_key: str | None = None,
+    ) -> MockplatformObject:
+        """Place an order as the buyer. Each item: ``sku_id`` or ``seller_sku``, and a
+        ``quantity`` (default 1); one order item is made per unit. Stock is taken for every
+        unit or none (``ConflictError`` ``insufficient_stock``). The buyer is ``buyer_id``, a
+        new ``buyer`` with the fields given, or a generated one; ``payment_method`` ``prepaid``
+        (default) or ``cod``; ``shipping`` ``cross_border`` (default) or ``local``."""
+        if buyer_id is not None and buyer is not None:
+            raise ValueError("place_order() takes buyer_id= or buyer=, not both")
+        body = without_none(items=[dict(item) for item in items], buyer_id=buyer_id,
+                            buyer=dict(buyer) if buyer is not None else None,
+                            payment_method=payment_method, shipping=shipping)
+        return self._request("POST", "/api/v1/test_helpers/orders", json=body,
+                             idempotency_key=idempotency_key)
+
     # The carrier: a travelling package's fate.
 
-    def deliver_package(self, package_id: str, *,
+    def deliver_package(self, package: PackageRef, *,
                         idempotency_key: str | None = None) -> MockplatformObject:
         """Deliver a package that is ready to ship or in transit now, whatever its journey
         step."""
-        return self._package_action(package_id, "deliver", None, idempotency_key)
+        return self._package_action(package, "deliver", None, idempotency_key)
 
-    def fail_next_attempt(self, package_id: str, reason: str | None = None, *,
+    def fail_next_attempt(self, package: PackageRef, reason: str | None = None, *,
                           idempotency_key: str | None = None) -> MockplatformObject:
         """Queue a failure with ``reason`` (default: the sandbox's first failure reason) for
         the package's next delivery attempt without one."""
-        return self._package_action(package_id, "fail_next_attempt",
+        return self._package_action(package, "fail_next_attempt",
                                     without_none(reason=reason), idempotency_key)
 
-    def lose_package(self, package_id: str, *,
+    def lose_package(self, package: PackageRef, *,
                      idempotency_key: str | None = None) -> MockplatformObject:
         """The carrier loses a travelling package: its items become ``lost_by_3pl``."""
-        return self._package_action(package_id, "lose", None, idempotency_key)
+        return self._package_action(package, "lose", None, idempotency_key)
 
-    def damage_package(self, package_id: str, *,
+    def damage_package(self, package: PackageRef, *,
                        idempotency_key: str | None = None) -> MockplatformObject:
         """The carrier damages a travelling package: its items become ``damaged_by_3pl``."""
-        return self._package_action(package_id, "damage", None, idempotency_key)
+        return self._package_action(package, "damage", None, idempotency_key)
 
-    def _package_action(self, package_id: str, action: str, body: dict[str, Any] | None,
+    def _package_action(self, package: PackageRef, action: str, body: dict[str, Any] | None,
                         idempotency_key: str | None) -> MockplatformObject:
-        return self._request("POST", f"/api/v1/test_helpers/packages/{quote_id(package_id)}/"
-                                     f"{action}", json=body, idempotency_key=idempotency_key)
+        path = f"/api/v1/test_helpers/packages/{quote_id(package_id_of(package))}/{action}"
+        return self._request("POST", path, json=body, idempotency_key=idempotency_key)
