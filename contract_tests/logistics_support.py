@@ -1,6 +1,5 @@
 """What the logistics contract tests share: an order placed, packed and readied to ship, and
-readers of its package, events and ledger; through the SDK only (orders through
-``client.request`` until the SDK has an orders resource)."""
+readers of its package, events and ledger; through the SDK only."""
 
 from __future__ import annotations
 
@@ -23,16 +22,16 @@ def ship(client, *, quantity: int = 1, price: str = "30.00", buyer: dict | None 
     count = len(list(client.products.list().auto_paging_iter()))
     product = client.products.create(name="Kettle", skus=[
         {"seller_sku": f"KETTLE-{count + 1}", "price": price, "stock": 100}])
-    order = client.request("POST", "/api/v1/test_helpers/orders", json={
-        "items": [{"sku_id": product.skus[0].sku_id, "quantity": quantity}],
-        "buyer": buyer or {}, "payment_method": payment_method, "shipping": shipping})
-    package = client.request("POST", f"/api/v1/orders/{order.order_id}/pack", json={})
-    order = client.request("POST", f"/api/v1/orders/{order.order_id}/ready_to_ship", json={})
-    return order, client.packages.get(package.package_id)
+    order = client.test_helpers.place_order(
+        [{"sku_id": product.skus[0].sku_id, "quantity": quantity}], buyer=buyer or {},
+        payment_method=payment_method, shipping=shipping)
+    package = client.orders.pack(order)
+    order = client.orders.ready_to_ship(order)
+    return order, client.packages.get(package)
 
 
 def order_of(client, order_id: int) -> Any:
-    return client.request("GET", f"/api/v1/orders/{order_id}")
+    return client.orders.get(order_id)
 
 
 def statuses(client, order_id: int) -> list[str]:
