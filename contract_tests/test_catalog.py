@@ -95,3 +95,21 @@ def test_a_restored_sandbox_has_the_same_catalog(client, new_sandbox):
 
     assert [p.to_dict() for p in copy.products.list().auto_paging_iter()] == \
         [p.to_dict() for p in client.products.list().auto_paging_iter()]
+
+
+def test_seeded_orders_come_back_the_same_from_the_same_seed(client, new_sandbox):
+    twin = new_sandbox.create(seed=client.sandboxes.current().seed)
+
+    fills = [c.test_helpers.seed(products=20, buyers=4, orders=12,
+                                 fulfilment={"pending": 1, "ready_to_ship": 1},
+                                 payment_methods={"prepaid": 1, "cod": 1})
+             for c in (client, twin)]
+
+    assert fills[0].to_dict() == fills[1].to_dict()
+    assert sum(fills[0].orders.stages.to_dict().values()) == 12
+    orders = [[o.to_dict() for o in c.orders.list(limit=5).auto_paging_iter()]
+              for c in (client, twin)]
+    assert orders[0] == orders[1] and len(orders[0]) == 12
+    ready = [o for o in orders[0] if o["statuses"] == ["ready_to_ship"]]
+    assert len(ready) == fills[0].orders.stages.ready_to_ship
+    assert {o["payment_method"] for o in orders[0]} == {"prepaid", "cod"}

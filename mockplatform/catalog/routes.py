@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from mockplatform.api.endpoint import Call, endpoint
 from mockplatform.api.schemas import page
-from mockplatform.catalog import buyers, seeding, service, states
+from mockplatform.catalog import buyers, service, states
 from mockplatform.catalog import schemas as s
 
 bp = Blueprint("catalog", __name__, url_prefix="/api/v1")
@@ -94,15 +94,3 @@ def create_buyer(call: Call):
     """Fields not given are generated with Faker in the market's locale, from the sandbox seed
     and the buyer's id."""
     return buyers.create(call.ctx, call.body)
-
-
-@endpoint(bp, "/test_helpers/seed", method="POST", body=s.SeedSchema,
-          response=s.SeedResultSchema, status=201,
-          summary="Fill the sandbox with seeded products and buyers", tags=["test_helpers"],
-          errors=[400, 409])
-def seed(call: Call):
-    """Up to 10,000 products (1 to 3 SKUs each) and 10,000 buyers, drawn from the catalog
-    fixtures and the sandbox seed: the same seed and calls give the same names, prices, stock
-    and ids. Records one ``catalog.seeded`` event."""
-    return seeding.seed(call.ctx, products=call.body["products"],
-                        buyers_count=call.body["buyers"])

@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import Blueprint
 
 from mockplatform.api.endpoint import Call, endpoint
+from mockplatform.catalog import seeding as catalog_seeding
 from mockplatform.catalog.schemas import numeric_id
 from mockplatform.logistics import carrier, delivery, packages
-from mockplatform.orders import deadlines, fulfilment, listing, semi_hosted, service
+from mockplatform.orders import deadlines, fulfilment, listing, seeding, semi_hosted, service
 from mockplatform.orders import schemas as s
 
 bp = Blueprint("orders", __name__, url_prefix="/api/v1")
@@ -197,3 +198,33 @@ def confirm_receipt(call: Call):
     ``delivered`` and the package gets its ``delivered`` tracking event. A ``lazada`` order is
     delivered by its carrier's journey: 409 ``wrong_order_flow``."""
     return semi_hosted.confirm_receipt(call.ctx, _order_id(call))
+
+
+@endpoint(bp, "/test_helpers/seed", method="POST", body=s.OrderSeedSchema,
+          response=s.OrderSeedResultSchema, status=201,
+          summary="Fill the sandbox with seeded products, buyers and orders",
+          tags=["test_helpers"], errors=[400, 409])
+def seed(call: Call):
+    """Up to 10,000 products (1 to 3 SKUs each), 10,000 buyers and 10,000 orders per call,
+    drawn from the catalog fixtures and the sandbox seed: the same seed and calls give the same
+    names, prices, stock, orders and ids. Products and buyers come first, so one call can fill
+    an empty sandbox.
+
+    Orders are placed by the sandbox's buyers (a new one per order when it has none) from the
+    listed stock, 1 to 3 SKUs and 1 to 3 units a line, and walked by the seller to a stage drawn
+    from ``fulfilment`` (weights; default all ``pending``): ``packed`` or ``ready_to_ship`` (the
+    carrier's journey starts) for Lazada, ``accepted`` or ``packed`` for AliExpress
+    semi-hosted. ``payment_methods`` and ``shipping`` are weights too (default all prepaid,
+    cross-border). Records one ``catalog.seeded`` event for products and buyers, one
+    ``orders.seeded`` for orders, and each order's own events. 409 ``insufficient_stock`` when
+    the listed stock runs out (nothing of the call is kept)."""
+    body = call.body
+    result: dict = {"object": "seed_result"}
+    if body["products"] or body["buyers"]:
+        result.update(catalog_seeding.seed(call.ctx, products=body["products"],
+                                           buyers_count=body["buyers"]))
+    if body["orders"]:
+        result["orders"] = seeding.seed(call.ctx, body["orders"], {
+            name: body[name] for name in ("payment_methods", "shipping", "fulfilment")
+            if name in body})
+    return result

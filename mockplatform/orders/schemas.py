@@ -5,9 +5,10 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mockplatform.api.schemas import JSONObject, PageQuery, Timestamp, list_schema
-from mockplatform.catalog.schemas import BuyerCreateSchema
+from mockplatform.catalog.schemas import (BuyerCreateSchema, SeedRangeSchema,
+                                          SeedResultSchema, SeedSchema)
 from mockplatform.engine.ids import MAX_DIGITS
-from mockplatform.orders import fulfilment, listing, service, states
+from mockplatform.orders import fulfilment, listing, seeding, service, states
 
 ID = validate.Range(min=1, max=10 ** MAX_DIGITS - 1, error="expected a positive numeric id")
 
@@ -202,3 +203,49 @@ class LabelSchema(Schema):
     mime_type = fields.String()
     file = fields.String(metadata={"description": "the HTML document, base64-encoded"})
 
+
+
+def weights(names, description: str) -> fields.Dict:
+    """Shares of a draw by name (``{"prepaid": 3, "cod": 1}``): non-negative numbers, not all
+    zero; they need not sum to 1."""
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(names)),
+        values=fields.Float(validate=validate.Range(min=0, max=1e9, error="expected a weight "
+                                                    "between 0 and 1e9")),
+        validate=_some_weight,
+        metadata={"description": description})
+
+
+def _some_weight(value: dict) -> None:
+    if not any(weight > 0 for weight in value.values()):
+        raise ValidationError("expected at least one weight above 0")
+
+
+class OrderSeedSchema(SeedSchema):
+    orders = fields.Integer(strict=True, load_default=0, validate=validate.Range(
+        min=0, max=seeding.MAX_ORDERS, error=f"must be between 0 and {seeding.MAX_ORDERS}"))
+    payment_methods = weights(service.PAYMENT_METHODS, "shares of the seeded orders' payment "
+                                                       "methods (default: all prepaid)")
+    shipping = weights(service.SHIPPING_TYPES, "shares of cross-border and local shipping "
+                                               "(default: all cross_border)")
+    fulfilment = weights(seeding.ALL_STAGES, "shares of the stage each seeded order is walked "
+                                             "to: pending, packed, ready_to_ship (Lazada), "
+                                             "accepted (semi-hosted) (default: all pending)")
+
+    @validates_schema
+    def _something(self, data, **kwargs):
+        if not (data["products"] or data["buyers"] or data["orders"]):
+            raise ValidationError("nothing to seed: give products, buyers or orders above 0",
+                                  "products")
+        given = [name for name in ("payment_methods", "shipping", "fulfilment") if name in data]
+        if given and not data["orders"]:
+            raise ValidationError("only with orders above 0", given[0])
+
+
+class OrderSeedRangeSchema(SeedRangeSchema):
+    stages = fields.Dict(keys=fields.String(), values=fields.Integer())
+    new_buyers = fields.Integer()
+
+
+class OrderSeedResultSchema(SeedResultSchema):
+    orders = fields.Nested(OrderSeedRangeSchema)

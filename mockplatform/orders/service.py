@@ -19,7 +19,7 @@ from sqlalchemy import select
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import money
 from mockplatform.catalog import states as product_states
-from mockplatform.catalog.models import Product, Sku
+from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
@@ -131,19 +131,30 @@ def place(ctx: SandboxContext, spec: dict[str, Any]) -> dict[str, Any]:
     skus = _skus_for(ctx, lines)
     _take_stock(ctx, lines, skus)
     buyer = _buyer_for(ctx, spec)
-    shipping = spec.get("shipping", "cross_border")
+    units = [unit for line, unit in zip(lines, skus, strict=True)
+             for _ in range(line["quantity"])]
+    order, items = create(ctx, flow, buyer, units,
+                          payment_method=spec.get("payment_method", "prepaid"),
+                          shipping=spec.get("shipping", "cross_border"),
+                          shipping_fee=spec.get("shipping_fee", Decimal(0)))
+    return order_view(ctx, order, items, [])
+
+
+def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[Sku, Product]], *,
+           payment_method: str, shipping: str,
+           shipping_fee: Decimal = Decimal(0)) -> tuple[Order, list[OrderItem]]:
+    """A new order of one item per unit, its deadlines started and ``order.created`` recorded.
+    The caller has checked the SKUs and taken their stock."""
     code = money.currency_of(ctx.sandbox.market)
     order_id = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
                                 kind="order", floor=ORDER_FLOOR)[0]
-    units = [(sku, product) for line, (sku, product) in zip(lines, skus, strict=True)
-             for _ in range(line["quantity"])]
     item_ids = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
                                 kind="order_item", floor=ORDER_ITEM_FLOOR, count=len(units))
     now = ctx.now
     order = Order(sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
-                  payment_method=spec.get("payment_method", "prepaid"), shipping_type=shipping,
+                  payment_method=payment_method, shipping_type=shipping,
                   currency=code, price=sum((sku.price for sku, _ in units), Decimal(0)),
-                  shipping_fee=spec.get("shipping_fee", Decimal(0)), items_count=len(units),
+                  shipping_fee=shipping_fee, items_count=len(units),
                   address_shipping={name: getattr(buyer, name) for name in ADDRESS_FIELDS},
                   created_at=now, updated_at=now, rts_deadline=now)
     items = [OrderItem(sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
@@ -158,11 +169,11 @@ def place(ctx: SandboxContext, spec: dict[str, Any]) -> dict[str, Any]:
     refresh_delayed(ctx, order, items, [])
     ctx.record("order.created", subject=order_subject(order_id), data={
         "order_id": order_id, "flow": flow, "buyer_id": buyer.buyer_id,
-        "payment_method": order.payment_method, "shipping_type": shipping,
+        "payment_method": payment_method, "shipping_type": shipping,
         "price": money.format_amount(order.price, code), "currency": code,
         "order_item_ids": [item.order_item_id for item in items],
         "statuses": statuses_of(items), "deadlines": deadlines_json(ctx, order, [])})
-    return order_view(ctx, order, items, [])
+    return order, items
 
 
 def _skus_for(ctx: SandboxContext, lines: list[dict[str, Any]]) -> list[tuple[Sku, Product]]:
@@ -220,7 +231,7 @@ def _take_stock(ctx: SandboxContext, lines: list[dict[str, Any]],
 
 def _buyer_for(ctx: SandboxContext, spec: dict[str, Any]):
     if "buyer_id" in spec:
-        buyer = ctx.session.get(buyer_service.Buyer, (ctx.id, spec["buyer_id"]))
+        buyer = ctx.session.get(Buyer, (ctx.id, spec["buyer_id"]))
         if buyer is None:
             raise InvalidRequest(f"buyer_id: no buyer {spec['buyer_id']} in this sandbox",
                                  code="unknown_buyer",

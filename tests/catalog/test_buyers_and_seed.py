@@ -120,7 +120,8 @@ def test_a_product_does_not_change_because_another_fill_came_first(api):
 @pytest.mark.parametrize(("body", "field"), [
     ({}, "products"), ({"products": 0, "buyers": 0}, "products"),
     ({"products": 10_001}, "products"), ({"buyers": -1}, "buyers"),
-    ({"products": "10"}, "products"), ({"orders": 5, "products": 1}, "orders")])
+    ({"products": "10"}, "products"), ({"orders": "5", "products": 1}, "orders"),
+    ({"products": 1, "colour": "red"}, "colour")])
 def test_bad_seed_input(sbx, body, field):
     assert_error(sbx.post(SEED, json=body), 400, "validation_failed", field=field)
     assert all_products(sbx) == []

@@ -58,10 +58,16 @@ def advance(sbx, *, to: datetime | None = None, by: timedelta | None = None) -> 
 
 
 def events(sbx, type_: str | None = None) -> list[dict]:
-    query = f"?type={type_}&limit=100" if type_ else "?limit=100"
-    page = ok(sbx.get(f"/api/v1/events{query}"))
-    assert not page["has_more"]
-    return page["data"]
+    """Every event (of ``type_``), following the feed's cursor."""
+    found, after = [], None
+    while True:
+        query = {"limit": 100, **({"type": type_} if type_ else {}),
+                 **({"after": after} if after else {})}
+        page = ok(sbx.get("/api/v1/events", query_string=query))
+        found += page["data"]
+        if not page["has_more"]:
+            return found
+        after = page["data"][-1]["id"]
 
 
 def stock(sbx, product: dict) -> dict[str, int]:

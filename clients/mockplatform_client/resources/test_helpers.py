@@ -70,12 +70,24 @@ class TestHelpers(Resource):
 
     # The catalog and buyers.
 
-    def seed(self, products: int | None = None, buyers: int | None = None, *,
+    def seed(self, products: int | None = None, buyers: int | None = None,
+             orders: int | None = None, *,
+             fulfilment: Mapping[str, float] | None = None,
+             payment_methods: Mapping[PaymentMethod, float] | None = None,
+             shipping: Mapping[Shipping, float] | None = None,
              idempotency_key: str | None = None) -> MockplatformObject:
-        """Fill the sandbox with seeded products and buyers (same seed, same fill); the answer
-        gives the count and first and last id of each."""
+        """Fill the sandbox with seeded products, buyers and orders (same seed, same fill); the
+        answer gives the count and first and last id of each.
+
+        Orders come from the listed stock and the sandbox's buyers; ``fulfilment`` weighs the
+        stage the seller walks each to (``{"pending": 1, "ready_to_ship": 3}``; Lazada:
+        pending, packed, ready_to_ship; semi-hosted: pending, accepted, packed), and
+        ``payment_methods`` and ``shipping`` weigh theirs."""
         return self._request("POST", "/api/v1/test_helpers/seed",
-                             json=without_none(products=products, buyers=buyers),
+                             json=without_none(products=products, buyers=buyers, orders=orders,
+                                               fulfilment=fulfilment,
+                                               payment_methods=payment_methods,
+                                               shipping=shipping),
                              idempotency_key=idempotency_key)
 
     def create_buyer(self, *, idempotency_key: str | None = None,

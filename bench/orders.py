@@ -1,0 +1,241 @@
+"""Orders benchmarks: list and get latency as a sandbox grows, and whole journeys on the clock.
+
+    python bench/orders.py                  # full run (SQLite file and PostgreSQL; long)
+    python bench/orders.py --quick          # smoke run: 1,000 vs 10,000 orders, 1,000 journeys
+    python bench/orders.py --skip-postgres
+    python bench/orders.py --profile advance   # cProfile of the journeys' advance (also: seed)
+
+Not a test: it prints a table (metric, figure, target, PASS/BELOW) and exits 0 unless it breaks.
+Everything goes through the native API with Flask's test client, in process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.engine import (  # noqa: E402
+    POSTGRES_URL,
+    ROWS,
+    Row,
+    log,
+    note,
+    postgres_reachable,
+    print_table,
+    profiled,
+)
+from mockplatform.app import create_app  # noqa: E402
+from mockplatform.settings import Settings  # noqa: E402
+
+LATENCY_RATIO_TARGET = 1.3
+TIMERS_TARGET = 10_000
+SEED_CHUNK = 10_000  # the most orders one seed call places
+SPEC = {"platform": "lazada", "market": "MY", "seed": 11}
+# Pending and packed orders: every list filter has something to find, and no journey runs
+# while the big sandbox is filled.
+LATENCY_MIX = {"pending": 8, "packed": 2}
+
+
+class Bench:
+    """One app on one database, one sandbox in it, and its bound caller."""
+
+    def __init__(self, url: str):
+        self.app = create_app(Settings(database_url=url))
+        self.client = self.app.test_client()
+        created = self._ok(self.client.post("/api/v1/sandboxes", json=SPEC), 201)
+        self.sandbox_id = created["id"]
+        self.headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+
+    def _ok(self, response, status: int = 200) -> dict:
+        if response.status_code != status:
+            raise RuntimeError(f"{response.request.method} {response.request.path}: "
+                               f"{response.status_code} {response.get_data(as_text=True)[:500]}")
+        return response.get_json()
+
+    def get(self, path: str, **query) -> dict:
+        return self._ok(self.client.get(path, query_string=query, headers=self.headers))
+
+    def post(self, path: str, body: dict, status: int = 200) -> dict:
+        return self._ok(self.client.post(path, json=body, headers=self.headers), status)
+
+    def seed(self, **body) -> dict:
+        return self.post("/api/v1/test_helpers/seed", body, 201)
+
+    def advance(self, by: str) -> dict:
+        return self.post(f"/api/v1/sandboxes/{self.sandbox_id}/clock/advance", {"by": by})
+
+    def close(self) -> None:
+        try:  # leave no rows behind in a shared database
+            self.client.delete(f"/api/v1/sandboxes/{self.sandbox_id}", headers=self.headers)
+        finally:
+            self.app.extensions["mockplatform"]["store"].dispose()
+
+
+def seed_orders(bench: Bench, count: int, fulfilment: dict[str, int], *,
+                hour_apart: bool = False) -> tuple[list[int], float]:
+    """``count`` orders in calls of at most SEED_CHUNK; their ids and the seconds it took. With
+    ``hour_apart`` the clock moves an hour between calls, so creation times differ."""
+    started, ids = time.perf_counter(), []
+    for start in range(0, count, SEED_CHUNK):
+        if hour_apart and start:
+            bench.advance("PT1H")
+        summary = bench.seed(orders=min(SEED_CHUNK, count - start),
+                             fulfilment=fulfilment)["orders"]
+        ids += range(summary["first_id"], summary["last_id"] + 1)
+    return ids, time.perf_counter() - started
+
+
+def catalog_for(orders: int) -> dict[str, int]:
+    """Products enough that the listed stock outlasts the orders (about 200 units a product)."""
+    return {"products": min(10_000, max(200, orders // 100)), "buyers": 2_000}
+
+
+# -- 1. list and get latency -------------------------------------------------------------------
+
+def latency_probes(bench: Bench, ids: list[int]) -> dict[str, Callable[[int], object]]:
+    draw = random.Random(5)
+    first_page = bench.get("/api/v1/orders", limit=100)
+    newest = bench.get("/api/v1/orders", limit=1)["data"][0]["created_at"]
+    return {
+        "list, newest first": lambda _i: bench.get("/api/v1/orders", limit=100),
+        "list, next page (cursor)": lambda _i: bench.get(
+            "/api/v1/orders", limit=100, after=first_page["next_cursor"]),
+        "list, updated_at ascending": lambda _i: bench.get(
+            "/api/v1/orders", limit=100, sort_by="updated_at", sort_direction="asc"),
+        "list, status=packed": lambda _i: bench.get("/api/v1/orders", limit=100,
+                                                    status="packed"),
+        "list, created_after (last hour)": lambda _i: bench.get(
+            "/api/v1/orders", limit=100, created_after=newest),
+        "list, delayed": lambda _i: bench.get("/api/v1/orders", limit=100, delayed="true"),
+        "get order": lambda _i: bench.get(f"/api/v1/orders/{draw.choice(ids)}"),
+        "get order items": lambda _i: bench.get(f"/api/v1/orders/{draw.choice(ids)}/items"),
+    }
+
+
+def measure_latency(url: str, count: int, rounds: int) -> dict[str, float]:
+    bench = Bench(url)
+    try:
+        bench.seed(**catalog_for(count))
+        ids, seconds = seed_orders(bench, count, LATENCY_MIX, hour_apart=True)
+        log(f"seeded {count:,} orders in {seconds:.1f} s ({count / seconds:,.0f}/s)")
+        ROWS.append(Row(f"seed {count:,} orders (pending/packed), SQLite file",
+                        f"{seconds:.1f} s ({count / seconds:,.0f}/s)"))
+        medians = {}
+        for name, probe in latency_probes(bench, ids).items():
+            for i in range(10):  # warm caches and the statement cache
+                probe(i)
+            timings = []
+            for i in range(rounds):
+                start = time.perf_counter()
+                probe(i)
+                timings.append((time.perf_counter() - start) * 1000)
+            medians[name] = statistics.median(timings)
+        return medians
+    finally:
+        bench.close()
+
+
+def bench_latency(url: str, small: int, large: int, rounds: int) -> None:
+    at_small = measure_latency(url, small, rounds)
+    at_large = measure_latency(url, large, rounds)
+    for name, small_ms in at_small.items():
+        ratio = at_large[name] / small_ms
+        ROWS.append(Row(f"{name}: median at {small:,} / {large:,} orders",
+                        f"{small_ms:.2f} / {at_large[name]:.2f} ms (x{ratio:.2f})",
+                        f"<= x{LATENCY_RATIO_TARGET}",
+                        "PASS" if ratio <= LATENCY_RATIO_TARGET else "BELOW"))
+
+
+# -- 2. whole journeys on the clock --------------------------------------------------------------
+
+def bench_journeys(label: str, url: str, count: int, profile: str | None,
+                   target: bool) -> None:
+    bench = Bench(url)
+    try:
+        bench.seed(**catalog_for(count))
+        run = (lambda: seed_orders(bench, count, {"ready_to_ship": 1}))
+        _, seconds = profiled(f"seed {count:,} journeys ({label})", run) \
+            if profile == "seed" else run()
+        ROWS.append(Row(f"seed {count:,} orders, ready to ship, {label}",
+                        f"{seconds:.1f} s ({count / seconds:,.0f}/s)"))
+        pending = bench.get(f"/api/v1/sandboxes/{bench.sandbox_id}/clock")["timers_pending"]
+        log(f"{label}: {count:,} orders ready to ship in {seconds:.1f} s, {pending:,} timers "
+            f"pending")
+        start = time.perf_counter()
+        answer = profiled(f"advance 30 days over {count:,} journeys ({label})",
+                          lambda: bench.advance("P30D")) if profile == "advance" \
+            else bench.advance("P30D")
+        elapsed = time.perf_counter() - start
+        fired = answer["timers_fired"]
+        rate = fired / elapsed
+        figure = f"{rate:,.0f} /s ({fired:,} in {elapsed:.1f} s)"
+        ROWS.append(Row(f"timers fired, {count:,} journeys + 30 days, {label}", figure,
+                        f">= {TIMERS_TARGET:,} /s" if target else "-",
+                        ("PASS" if rate >= TIMERS_TARGET else "BELOW") if target else "info"))
+        ROWS.append(Row(f"seed + advance, total, {label}", f"{seconds + elapsed:.1f} s"))
+        statuses = bench.get("/api/v1/orders", limit=1)["data"][0]["statuses"]
+        log(f"{label}: {fired:,} timers in {elapsed:.1f} s; newest order now {statuses}")
+    finally:
+        bench.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="1,000 vs 10,000 orders for latency, 1,000 journeys")
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--skip-journeys", action="store_true")
+    parser.add_argument("--large", type=int, help="orders of the big sandbox (default 100000)")
+    parser.add_argument("--journeys", type=int, help="orders walked to ready to ship "
+                                                     "(default 10000)")
+    parser.add_argument("--rounds", type=int, default=100, help="calls per latency probe")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
+                                                                  POSTGRES_URL))
+    parser.add_argument("--profile", choices=["seed", "advance"],
+                        help="also print a cProfile of that part of the journeys")
+    args = parser.parse_args(argv)
+    large = args.large or (10_000 if args.quick else 100_000)
+    journeys = args.journeys or (1_000 if args.quick else 10_000)
+    started = time.perf_counter()
+    print(f"mockplatform orders bench: python {sys.version.split()[0]}, {os.cpu_count()} cpus"
+          f"{', quick' if args.quick else ''}", flush=True)
+    tmp = tempfile.mkdtemp(prefix="mp-bench-orders-")
+    try:
+        if not args.skip_latency:
+            log(f"1. list and get latency: 1,000 vs {large:,} orders (SQLite file)")
+            bench_latency(f"sqlite:///{tmp}/latency.db", 1_000, large, args.rounds)
+        if not args.skip_journeys:
+            log(f"2. {journeys:,} journeys, then 30 days (SQLite file)")
+            bench_journeys("SQLite file", f"sqlite:///{tmp}/journeys.db", journeys,
+                           args.profile, True)
+            problem = None if args.skip_postgres else postgres_reachable(args.postgres_url)
+            if args.skip_postgres or problem:
+                ROWS.append(Row("timers fired, PostgreSQL", "skipped", "-", "skip"))
+                if problem:
+                    note(f"PostgreSQL at {args.postgres_url.split('@')[-1]} unreachable: "
+                         f"{problem}")
+            else:
+                log(f"2. {journeys:,} journeys, then 30 days (PostgreSQL)")
+                bench_journeys("PostgreSQL", args.postgres_url, journeys, args.profile, False)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_table()
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Seeded orders: ``M`` orders placed by the sandbox's buyers from its listed stock, each taken
+as far as its drawn fulfilment stage by the same services the seller's calls use.
+
+Draws [choice], all from one stream per fill (``ctx.rng("orders", "seed:<n>")``, n counting
+the sandbox's fills), so the same seed and calls give the same orders:
+
+- lines: one SKU (75%), two (20%) or three (5%), distinct, drawn among the SKUs of listed
+  products that still have stock; each line 1 unit (80%), 2 (15%) or 3 (5%), at most what is
+  left. An order takes its stock like a buyer's; when the listed stock runs out before the last
+  order, the fill is a 409 ``insufficient_stock`` and nothing of it is kept;
+- buyer: one of the sandbox's buyers; a sandbox without any gets a new buyer per order;
+- ``payment_methods``, ``shipping`` and ``fulfilment`` are weights (shares need not sum to 1).
+  Defaults: all prepaid, all cross-border, all ``pending``. The fulfilment stage is where the
+  seller's walk stops: for Lazada ``pending``, ``packed`` (one package, the first provider) or
+  ``ready_to_ship`` (the carrier's journey begins); for AliExpress semi-hosted ``pending``,
+  ``accepted`` or ``packed``.
+
+Every order records its own ``order.created`` (and the events of its walk), as an integration
+that syncs orders expects; one ``orders.seeded`` event sums the fill up.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from mockplatform.catalog import buyers as buyer_service
+from mockplatform.catalog import states as product_states
+from mockplatform.catalog.models import Buyer, Product, Sku
+from mockplatform.engine.context import SandboxContext
+from mockplatform.errors import Conflict
+from mockplatform.orders import fulfilment, semi_hosted, service
+from mockplatform.orders.service import LAZADA, SEMI_HOSTED
+
+MAX_ORDERS = 10_000
+LINE_COUNTS = ((1, 0.75), (2, 0.20), (3, 0.05))
+QUANTITIES = ((1, 0.80), (2, 0.15), (3, 0.05))
+DEFAULT_WEIGHTS = {"payment_methods": {"prepaid": 1}, "shipping": {"cross_border": 1},
+                   "fulfilment": {"pending": 1}}
+
+
+def _pack(ctx: SandboxContext, order_id: int) -> None:
+    fulfilment.pack(ctx, order_id, order_item_ids=None, shipment_provider=None)
+
+
+def _ready(ctx: SandboxContext, order_id: int) -> None:
+    _pack(ctx, order_id)
+    fulfilment.ready_to_ship(ctx, order_id, package_ids=None)
+
+
+def _accept(ctx: SandboxContext, order_id: int) -> None:
+    semi_hosted.accept(ctx, order_id)
+
+
+def _accept_and_pack(ctx: SandboxContext, order_id: int) -> None:
+    _accept(ctx, order_id)
+    _pack(ctx, order_id)
+
+
+# What the seller does to bring a new order to each stage, per flow.
+STAGES: dict[str, dict[str, Callable[[SandboxContext, int], None] | None]] = {
+    LAZADA: {"pending": None, "packed": _pack, "ready_to_ship": _ready},
+    SEMI_HOSTED: {"pending": None, "accepted": _accept, "packed": _accept_and_pack},
+}
+ALL_STAGES = tuple(dict.fromkeys(stage for stages in STAGES.values() for stage in stages))
+
+
+def stages_of(flow: str) -> tuple[str, ...]:
+    return tuple(STAGES[flow])
+
+
+def seed(ctx: SandboxContext, count: int, weights: Mapping[str, Mapping[str, float]]
+         ) -> dict[str, Any]:
+    """Place ``count`` orders and walk each to its drawn stage; the fill's summary."""
+    flow = service.flow_of(ctx)
+    weights = {**DEFAULT_WEIGHTS, **weights}
+    _check_stages(flow, weights["fulfilment"])
+    draw = ctx.rng("orders", f"seed:{ctx.next_id('orders_seed')}")
+    pool = _StockPool(ctx)
+    buyers = list(ctx.session.scalars(select(Buyer).where(Buyer.sandbox_id == ctx.id)
+                                      .order_by(Buyer.buyer_id)))
+    placed: list[tuple[int, str]] = []
+    for index in range(count):
+        units = pool.take(draw, placed=index, wanted=count)
+        buyer = draw.choice(buyers) if buyers else buyer_service.create(ctx, {})
+        order, _ = service.create(ctx, flow, buyer, units,
+                                  payment_method=_weighted(draw, weights["payment_methods"]),
+                                  shipping=_weighted(draw, weights["shipping"]))
+        placed.append((order.order_id, _weighted(draw, weights["fulfilment"])))
+    for order_id, stage in placed:
+        walk = STAGES[flow][stage]
+        if walk is not None:
+            walk(ctx, order_id)
+    order_ids = [order_id for order_id, _ in placed]
+    result = {"count": count, "first_id": order_ids[0] if order_ids else None,
+              "last_id": order_ids[-1] if order_ids else None,
+              "stages": dict(sorted(Counter(stage for _, stage in placed).items())),
+              "new_buyers": 0 if buyers else count}
+    ctx.record("orders.seeded", data=result)
+    return result
+
+
+def _check_stages(flow: str, given: Mapping[str, float]) -> None:
+    unknown = [stage for stage in given if stage not in STAGES[flow]]
+    if unknown:
+        allowed = stages_of(flow)
+        raise Conflict(f"fulfilment: {', '.join(unknown)} is not a stage of the {flow} flow; "
+                       f"its stages are {', '.join(allowed)}", code="unknown_stage",
+                       details=[{"field": f"fulfilment.{stage}", "location": "body",
+                                 "message": f"not a stage of the {flow} flow",
+                                 "flow": flow, "allowed_stages": list(allowed)}
+                                for stage in unknown])
+
+
+def _weighted(draw: random.Random, weights: Mapping[str, float]) -> str:
+    names = sorted(weights)
+    return draw.choices(names, weights=[weights[name] for name in names])[0]
+
+
+def _pick(draw: random.Random, table: tuple[tuple[int, float], ...]) -> int:
+    return draw.choices([value for value, _ in table], weights=[w for _, w in table])[0]
+
+
+class _StockPool:
+    """The SKUs of listed products with stock, in id order; a SKU whose stock runs out leaves
+    the pool (swapped with the last one, so every draw stays a function of the seed)."""
+
+    def __init__(self, ctx: SandboxContext):
+        self.ctx = ctx
+        self.units = list(ctx.session.execute(
+            select(Sku, Product).join(Product, (Product.sandbox_id == Sku.sandbox_id)
+                                      & (Product.item_id == Sku.item_id))
+            .where(Sku.sandbox_id == ctx.id, Sku.stock > 0,
+                   Product.status == product_states.LISTED)
+            .order_by(Sku.sku_id)))
+
+    def take(self, draw: random.Random, *, placed: int, wanted: int) -> list[tuple[Sku, Product]]:
+        lines = min(_pick(draw, LINE_COUNTS), len(self.units))
+        if not lines:
+            raise Conflict(f"the listed stock ran out after {placed} of {wanted} orders: seed "
+                           f"more products, add stock or ask for fewer orders; nothing of this "
+                           f"fill was kept", code="insufficient_stock",
+                           details=[{"field": "orders", "location": "body",
+                                     "message": f"stock for {placed} orders",
+                                     "placed": placed, "requested": wanted}])
+        chosen = draw.sample(range(len(self.units)), lines)
+        units = []
+        for index in chosen:
+            sku, product = self.units[index]
+            quantity = min(_pick(draw, QUANTITIES), sku.stock)
+            sku.stock -= quantity
+            sku.updated_at = self.ctx.now
+            units += [(sku, product)] * quantity
+        for index in sorted(chosen, reverse=True):
+            if self.units[index][0].stock == 0:
+                self.units[index] = self.units[-1]
+                self.units.pop()
+        return units
