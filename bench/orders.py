@@ -165,7 +165,9 @@ def bench_journeys(label: str, url: str, count: int, profile: str | None,
     bench = Bench(url)
     try:
         bench.seed(**catalog_for(count))
-        run = (lambda: seed_orders(bench, count, {"ready_to_ship": 1}))
+        def run():
+            return seed_orders(bench, count, {"ready_to_ship": 1})
+
         _, seconds = profiled(f"seed {count:,} journeys ({label})", run) \
             if profile == "seed" else run()
         ROWS.append(Row(f"seed {count:,} orders, ready to ship, {label}",

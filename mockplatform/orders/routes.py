@@ -213,9 +213,9 @@ def seed(call: Call):
     Orders are placed by the sandbox's buyers (a new one per order when it has none) from the
     listed stock, 1 to 3 SKUs and 1 to 3 units a line, and walked by the seller to a stage drawn
     from ``fulfilment`` (weights; default all ``pending``): ``packed`` or ``ready_to_ship`` (the
-    carrier's journey starts) for Lazada, ``accepted`` or ``packed`` for AliExpress
-    semi-hosted. ``payment_methods`` and ``shipping`` are weights too (default all prepaid,
-    cross-border). Records one ``catalog.seeded`` event for products and buyers, one
+    carrier's journey starts) for Lazada, ``accepted``, ``packed`` or ``shipped`` (with a
+    seeded carrier and tracking number) for AliExpress semi-hosted. ``payment_methods`` and
+    ``shipping`` are weights too (default all prepaid, cross-border). Records one ``catalog.seeded`` event for products and buyers, one
     ``orders.seeded`` for orders, and each order's own events. 409 ``insufficient_stock`` when
     the listed stock runs out (nothing of the call is kept)."""
     body = call.body

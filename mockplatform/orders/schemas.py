@@ -5,8 +5,12 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mockplatform.api.schemas import JSONObject, PageQuery, Timestamp, list_schema
-from mockplatform.catalog.schemas import (BuyerCreateSchema, SeedRangeSchema,
-                                          SeedResultSchema, SeedSchema)
+from mockplatform.catalog.schemas import (
+    BuyerCreateSchema,
+    SeedRangeSchema,
+    SeedResultSchema,
+    SeedSchema,
+)
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.orders import fulfilment, listing, seeding, service, states
 
@@ -230,7 +234,7 @@ class OrderSeedSchema(SeedSchema):
                                                "(default: all cross_border)")
     fulfilment = weights(seeding.ALL_STAGES, "shares of the stage each seeded order is walked "
                                              "to: pending, packed, ready_to_ship (Lazada), "
-                                             "accepted (semi-hosted) (default: all pending)")
+                                             "accepted, shipped (semi-hosted) (default: all pending)")
 
     @validates_schema
     def _something(self, data, **kwargs):

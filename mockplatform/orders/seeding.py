@@ -13,7 +13,8 @@ the sandbox's fills), so the same seed and calls give the same orders:
   Defaults: all prepaid, all cross-border, all ``pending``. The fulfilment stage is where the
   seller's walk stops: for Lazada ``pending``, ``packed`` (one package, the first provider) or
   ``ready_to_ship`` (the carrier's journey begins); for AliExpress semi-hosted ``pending``,
-  ``accepted`` or ``packed``.
+  ``accepted``, ``packed`` or ``shipped`` (with a carrier of ``SELLER_CARRIERS`` drawn from the
+  seed and a tracking number of its shape).
 
 Every order records its own ``order.created`` (and the events of its walk), as an integration
 that syncs orders expects; one ``orders.seeded`` event sums the fill up.
@@ -31,6 +32,7 @@ from sqlalchemy import select
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import states as product_states
 from mockplatform.catalog.models import Buyer, Product, Sku
+from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict
 from mockplatform.orders import fulfilment, semi_hosted, service
@@ -39,6 +41,10 @@ from mockplatform.orders.service import LAZADA, SEMI_HOSTED
 MAX_ORDERS = 10_000
 LINE_COUNTS = ((1, 0.75), (2, 0.20), (3, 0.05))
 QUANTITIES = ((1, 0.80), (2, 0.15), (3, 0.05))
+# Carriers semi-hosted sellers ship with, and the shape of their tracking numbers [choice].
+SELLER_CARRIERS = (("Cainiao", "LP", ""), ("YunExpress", "YT", ""), ("4PX", "4PX", "CN"),
+                   ("China Post", "RB", "CN"))
+SELLER_TRACKING_FLOOR = 100_000_000  # nine digits
 DEFAULT_WEIGHTS = {"payment_methods": {"prepaid": 1}, "shipping": {"cross_border": 1},
                    "fulfilment": {"pending": 1}}
 
@@ -61,10 +67,23 @@ def _accept_and_pack(ctx: SandboxContext, order_id: int) -> None:
     _pack(ctx, order_id)
 
 
+def _ship_own_carrier(ctx: SandboxContext, order_id: int) -> None:
+    """Accepted, packed and shipped with one of the sellers' usual carriers, drawn from the
+    seed, and a tracking number of that carrier's shape, numbered by the sandbox."""
+    _accept_and_pack(ctx, order_id)
+    carrier, prefix, suffix = ctx.rng(f"order:{order_id}", "seed_carrier").choice(
+        SELLER_CARRIERS)
+    serial = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="logistics",
+                              kind="seller_tracking_number", floor=SELLER_TRACKING_FLOOR)[0]
+    semi_hosted.ship(ctx, order_id, shipment_provider=carrier,
+                     tracking_number=f"{prefix}{serial}{suffix}")
+
+
 # What the seller does to bring a new order to each stage, per flow.
 STAGES: dict[str, dict[str, Callable[[SandboxContext, int], None] | None]] = {
     LAZADA: {"pending": None, "packed": _pack, "ready_to_ship": _ready},
-    SEMI_HOSTED: {"pending": None, "accepted": _accept, "packed": _accept_and_pack},
+    SEMI_HOSTED: {"pending": None, "accepted": _accept, "packed": _accept_and_pack,
+                  "shipped": _ship_own_carrier},
 }
 ALL_STAGES = tuple(dict.fromkeys(stage for stages in STAGES.values() for stage in stages))
 

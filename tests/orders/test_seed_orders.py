@@ -96,11 +96,17 @@ def test_pending_seeded_orders_meet_their_ready_to_ship_deadline(sbx):
 def test_semi_hosted_stages(api):
     sbx = sandbox(api, platform="aliexpress", market="MY")
     result = seed(sbx, products=10, buyers=3, orders=12,
-                  fulfilment={"pending": 1, "accepted": 1, "packed": 1})
+                  fulfilment={"pending": 1, "accepted": 1, "packed": 1, "shipped": 1})
     orders = all_orders(sbx)
     assert Counter(order["statuses"][0] for order in orders) == Counter(
         result["orders"]["stages"])
     assert {order["flow"] for order in orders} == {"semi_hosted"}
+    shipped = [order for order in orders if order["statuses"] == ["shipped"]]
+    assert shipped
+    for order in shipped:
+        [item] = order["items"][:1]
+        assert item["shipment_provider"] in {"Cainiao", "YunExpress", "4PX", "China Post"}
+        assert item["tracking_code"][:2] in {"LP", "YT", "4P", "RB"}
 
 
 def test_a_stage_of_another_flow_is_refused_and_nothing_is_kept(api):
@@ -109,7 +115,7 @@ def test_a_stage_of_another_flow_is_refused_and_nothing_is_kept(api):
     before = world(sbx)
     response = sbx.post(SEED, json={"orders": 3, "fulfilment": {"ready_to_ship": 1}})
     body = assert_error(response, 409, "unknown_stage")
-    assert body["details"][0]["allowed_stages"] == ["pending", "accepted", "packed"]
+    assert body["details"][0]["allowed_stages"] == ["pending", "accepted", "packed", "shipped"]
     assert world(sbx) == before
 
 
@@ -140,7 +146,7 @@ def test_same_seed_same_orders(api):
     ({"orders": -1}, "orders"),
     ({"orders": 10_001}, "orders"),
     ({"orders": "5"}, "orders"),
-    ({"orders": 2, "fulfilment": {"shipped": 1}}, "fulfilment"),
+    ({"orders": 2, "fulfilment": {"delivered": 1}}, "fulfilment"),
     ({"orders": 2, "fulfilment": {"pending": 0}}, "fulfilment"),
     ({"orders": 2, "fulfilment": {"pending": -1}}, "fulfilment"),
     ({"orders": 2, "payment_methods": {"card": 1}}, "payment_methods"),

@@ -81,7 +81,7 @@ class TestHelpers(Resource):
 
         Orders come from the listed stock and the sandbox's buyers; ``fulfilment`` weighs the
         stage the seller walks each to (``{"pending": 1, "ready_to_ship": 3}``; Lazada:
-        pending, packed, ready_to_ship; semi-hosted: pending, accepted, packed), and
+        pending, packed, ready_to_ship; semi-hosted: pending, accepted, packed, shipped), and
         ``payment_methods`` and ``shipping`` weigh theirs."""
         return self._request("POST", "/api/v1/test_helpers/seed",
                              json=without_none(products=products, buyers=buyers, orders=orders,
