@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 BATCH = 1000
+# Timer rows are written and deleted by statements, never loaded as objects to change: a delete
+# need not search the session's identity map (thousands of rows in an advance) for them.
+UNSYNCHRONIZED = {"synchronize_session": False}
 
 
 @dataclass(frozen=True, order=True)
@@ -44,6 +47,7 @@ class DueTimer:
 
 Handler = Callable[["SandboxContext", DueTimer], None]
 Describer = Callable[[str, dict], str]
+Prefetcher = Callable[["SandboxContext", list[DueTimer]], None]
 
 
 @dataclass(frozen=True)
@@ -51,19 +55,23 @@ class TimerKind:
     name: str
     handler: Handler
     describe: Describer
+    prefetch: Prefetcher | None = None
 
 
 _KINDS: dict[str, TimerKind] = {}
 
 
-def timer_kind(name: str, *, describe: Describer | str) -> Callable[[Handler], Handler]:
+def timer_kind(name: str, *, describe: Describer | str,
+               prefetch: Prefetcher | None = None) -> Callable[[Handler], Handler]:
     """Register the handler of a timer kind; ``describe`` gives the human-readable line shown in
-    the timers list ("order 1001: auto-cancel if not ready to ship")."""
+    the timers list ("order 1001: auto-cancel if not ready to ship"). ``prefetch``, if given,
+    is called with each batch of the kind's timers about to fire, so that it can load the rows
+    they touch in a few queries instead of a few per timer."""
     describer = describe if callable(describe) else (
         lambda subject, payload, _t=describe: _t.format(subject=subject, **payload))
 
     def register(handler: Handler) -> Handler:
-        _KINDS[name] = TimerKind(name, handler, describer)
+        _KINDS[name] = TimerKind(name, handler, describer, prefetch)
         return handler
 
     return register
@@ -95,10 +103,12 @@ class Scheduler:
         self.sandbox_id = ctx.sandbox.id
         # Scheduled but not yet written: inserted in one statement before the next timer query.
         self._pending: dict[int, dict[str, Any]] = {}
-        # While an advance runs: timers scheduled by handlers, to be merged into the firing order,
-        # and the loaded timers still to fire (so that a cancel reaches them too).
+        # While an advance runs: timers scheduled by handlers, to be merged into the firing order.
         self._captured: list[DueTimer] | None = None
-        self._heap: list[DueTimer] = []
+        # While an advance runs: the seqs of timers cancelled since it started. A cancelled timer
+        # still in the heap is skipped when it comes up, which is cheaper than rebuilding the
+        # heap at every cancel.
+        self._cancelled: set[int] = set()
         # While an advance runs: the key of the timer firing now. It and every timer before it
         # have fired, though their rows are only deleted at the end of the batch, so a cancel
         # must not count them (or the pending count would drop twice for one timer).
@@ -128,22 +138,38 @@ class Scheduler:
 
     def cancel(self, *, subject: str, kind_name: str | None = None) -> int:
         """Drop pending timers of ``subject`` (optionally of one kind). Returns how many."""
-        self.flush()
+        fired_through = self._fired_through
+
+        def matches(timer: dict[str, Any]) -> bool:
+            return timer["subject"] == subject and (
+                kind_name is None or timer["kind"] == kind_name) and (
+                fired_through is None or (timer["due_at"], timer["seq"]) > fired_through)
+
+        # Timers not yet written are dropped in memory: no insert, and no delete, for them.
+        dropped = [(seq, timer["due_at"]) for seq, timer in self._pending.items()
+                   if matches(timer)]
+        for seq, _ in dropped:
+            del self._pending[seq]
         stmt = delete(Timer).where(Timer.sandbox_id == self.sandbox_id,
                                    Timer.subject == subject)
         if kind_name is not None:
             stmt = stmt.where(Timer.kind == kind_name)
-        if self._fired_through is not None:
-            stmt = stmt.where(_after(self._fired_through))
-        count = self.ctx.session.execute(stmt).rowcount
-        self.ctx.sandbox.timers_pending -= count
-        if self._heap:
-            kept = [entry for entry in self._heap if not (
-                entry[2].subject == subject and (kind_name is None or entry[2].kind == kind_name))]
-            self._heap[:] = kept
-            heapq.heapify(self._heap)
-        self._refresh_next()
-        return count
+        if fired_through is not None:
+            stmt = stmt.where(_after(fired_through))
+        dropped += self.ctx.session.execute(stmt.returning(Timer.seq, Timer.due_at),
+                                            execution_options=UNSYNCHRONIZED).all()
+        if not dropped:
+            return 0
+        sandbox = self.ctx.sandbox
+        sandbox.timers_pending -= len(dropped)
+        if self._captured is not None:
+            self._cancelled.update(seq for seq, _ in dropped)
+        # The earliest pending instant moves only when a timer due at it went; an advance
+        # recomputes it once when it ends.
+        elif sandbox.next_timer_at is None or any(
+                due_at <= sandbox.next_timer_at for _, due_at in dropped):
+            self._refresh_next()
+        return len(dropped)
 
     def flush(self) -> None:
         if self._pending:
@@ -196,10 +222,13 @@ class Scheduler:
                 # the batch's last row; later ones are picked up by the next query. A new timer
                 # always sorts after the one firing (it is due no earlier, and its seq is newer).
                 boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
-                heap = self._heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
+                self._prefetch(batch)
+                heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
                 self._captured = []
                 while heap:
                     timer = heapq.heappop(heap)[2]
+                    if timer.seq in self._cancelled:
+                        continue
                     if fired >= limit:
                         self._delete_through(last)
                         self._stop_at_limit(limit, target)
@@ -218,11 +247,21 @@ class Scheduler:
                 self._delete_through(last)
         finally:
             self._captured = None
-            self._heap = []
+            self._cancelled = set()
             self._fired_through = None
         ctx.now = target
         self._refresh_next()
         return fired
+
+    def _prefetch(self, batch: list[DueTimer]) -> None:
+        by_kind: dict[str, list[DueTimer]] = {}
+        for timer in batch:
+            by_kind.setdefault(timer.kind, []).append(timer)
+        for kind_name, timers in by_kind.items():
+            # An unknown kind is left to fail when its timer comes up, after those before it.
+            registered = _KINDS.get(kind_name)
+            if registered is not None and registered.prefetch is not None:
+                registered.prefetch(self.ctx, timers)
 
     def _due_batch(self, target: datetime, last: tuple[datetime, int] | None) -> list[DueTimer]:
         # Starting after the last fired timer keeps each query narrow: it never walks back over
@@ -241,7 +280,8 @@ class Scheduler:
         due_at, seq = last
         self.ctx.session.execute(delete(Timer).where(
             Timer.sandbox_id == self.sandbox_id,
-            or_(Timer.due_at < due_at, and_(Timer.due_at == due_at, Timer.seq <= seq))))
+            or_(Timer.due_at < due_at, and_(Timer.due_at == due_at, Timer.seq <= seq))),
+            execution_options=UNSYNCHRONIZED)
 
     def _stop_at_limit(self, limit: int, target: datetime) -> None:
         ctx = self.ctx
