@@ -18,6 +18,8 @@ from mockplatform.engine.scheduler import Scheduler
 from mockplatform.settings import Settings
 from mockplatform.store.models import Sandbox
 
+KEPT = "mockplatform.kept"
+
 
 class ReadFoundWork(Exception):
     """A reading unit of work found timers due: the caller redoes it as a writing one."""
@@ -59,6 +61,12 @@ class SandboxContext:
     def next_id(self, name: str) -> int:
         return ids.next_value(self.sandbox.counters, name)
 
+    def kept(self, name: str) -> dict:
+        """A dict that lives as long as the unit of work (``session.info`` lives and dies with
+        the session): rows a service keeps at hand, or finds without a query, while one advance
+        fires thousands of timers over the same rows."""
+        return self.session.info.setdefault(KEPT, {}).setdefault(name, {})
+
     def record(self, type_: str, *, subject: str = "", data: dict | None = None):
         return self.events.record(type_, subject=subject, data=data)
 
@@ -82,6 +90,11 @@ class SandboxContext:
         """Write what is buffered; called before the unit of work commits."""
         self.timers.flush()
         self.session.flush()
+
+
+def forget_kept(session: Session) -> None:
+    """Drop every row kept for the unit of work: the rows themselves were deleted."""
+    session.info.pop(KEPT, None)
 
 
 def calendar_for(market: str, overrides: list[dict]) -> BusinessCalendar:
