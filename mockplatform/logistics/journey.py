@@ -115,7 +115,11 @@ def _describe(subject: str, payload: dict) -> str:
     return f"package {payload['package_id']}: {step} ({rule})"
 
 
-@timer_kind(STEP_TIMER, describe=_describe)
+def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
+    package_service.hold(ctx, (timer.payload["package_id"] for timer in timers))
+
+
+@timer_kind(STEP_TIMER, describe=_describe, prefetch=_prefetch)
 def _fire(ctx: SandboxContext, timer: DueTimer) -> None:
     package = package_service.held(ctx, Package, (ctx.id, timer.payload["package_id"]))
     step = timer.payload["step"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict, InvalidStateTransition, NotFound
 from mockplatform.logistics import plans, tracking
 from mockplatform.logistics.models import Package
+from mockplatform.orders import service as orders
 from mockplatform.orders.models import Order, OrderItem
 
 CANCELED = "canceled"
@@ -51,23 +53,48 @@ def items_in(ctx: SandboxContext, package: Package) -> list[OrderItem]:
 
 # A package's journey touches the same rows at every step, and one advance may fire thousands
 # of steps. The session's identity map holds clean rows only weakly, so each step would load them
-# again; these keep them for the unit of work (``session.info`` lives and dies with the session).
+# again; these keep them for the unit of work.
 
-def _held(ctx: SandboxContext) -> dict:
-    return ctx.session.info.setdefault("logistics.held", {})
+HELD = "logistics.held"
 
 
 def held(ctx: SandboxContext, model: type, key: tuple) -> Any:
     """``session.get(model, key)``, kept for the rest of the unit of work."""
-    rows = _held(ctx)
+    rows = ctx.kept(HELD)
     if (model, key) not in rows:
         rows[model, key] = ctx.session.get(model, key)
     return rows[model, key]
 
 
+def hold(ctx: SandboxContext, package_ids: Iterable[str]) -> None:
+    """Load packages with their orders, and the orders' items and packages, in four queries,
+    kept for the unit of work: what ``held`` and ``held_items`` give and what the steps read
+    through ``orders.service``."""
+    rows = ctx.kept(HELD)
+    wanted = {package_id for package_id in package_ids if (Package, (ctx.id, package_id))
+              not in rows}
+    if not wanted:
+        return
+    packages = {package.package_id: package for package in ctx.session.scalars(select(
+        Package).where(Package.sandbox_id == ctx.id, Package.package_id.in_(wanted)))}
+    for package_id in wanted:
+        rows[Package, (ctx.id, package_id)] = packages.get(package_id)
+    order_ids = {package.order_id for package in packages.values()}
+    new_orders = [order_id for order_id in order_ids if (Order, (ctx.id, order_id)) not in rows]
+    if new_orders:
+        for order in ctx.session.scalars(select(Order).where(
+                Order.sandbox_id == ctx.id, Order.order_id.in_(new_orders))):
+            rows[Order, (ctx.id, order.order_id)] = order
+    items = orders.items_of(ctx, order_ids)
+    orders.packages_of(ctx, order_ids)
+    for package in packages.values():
+        rows.setdefault(("items", package.package_id), [
+            item for item in items[package.order_id] if item.package_id == package.package_id])
+
+
 def held_items(ctx: SandboxContext, package: Package) -> list[OrderItem]:
     """``items_in``, kept for the unit of work: a package's items never change once packed."""
-    rows = _held(ctx)
+    rows = ctx.kept(HELD)
     key = ("items", package.package_id)
     if key not in rows:
         rows[key] = items_in(ctx, package)
