@@ -13,6 +13,7 @@ from mockplatform.engine import ids, rng
 from mockplatform.engine.calendar import BusinessCalendar, CalendarOverride
 from mockplatform.engine.clock import Clock
 from mockplatform.engine.events import EventRecorder
+from mockplatform.engine.inserts import InsertBuffer
 from mockplatform.engine.policies import PolicyTable, load_table
 from mockplatform.engine.scheduler import Scheduler
 from mockplatform.settings import Settings
@@ -39,6 +40,7 @@ class SandboxContext:
         # One instant for the whole unit of work (a running clock would otherwise drift between
         # two timestamps of the same change); the scheduler moves it to each timer's due instant.
         self.now: datetime = self.clock.now()
+        self.inserts = InsertBuffer(session)
         self.timers = Scheduler(self)
         self.events = EventRecorder(self)
 
@@ -89,6 +91,7 @@ class SandboxContext:
     def finish(self) -> None:
         """Write what is buffered; called before the unit of work commits."""
         self.timers.flush()
+        self.inserts.write()
         self.session.flush()
 
 

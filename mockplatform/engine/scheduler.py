@@ -26,9 +26,10 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 BATCH = 1000
-# Timer rows are written and deleted by statements, never loaded as objects to change: a delete
-# need not search the session's identity map (thousands of rows in an advance) for them.
-UNSYNCHRONIZED = {"synchronize_session": False}
+# Timer rows are written and deleted by plain statements on the table, never as objects: an
+# ORM statement would flush the session and search its identity map (thousands of rows in an
+# advance) for timers to synchronise.
+TIMERS = Timer.__table__
 
 
 @dataclass(frozen=True, order=True)
@@ -92,7 +93,7 @@ def _noop(ctx: SandboxContext, timer: DueTimer) -> None:
 
 def _after(key: tuple[datetime, int]):
     due_at, seq = key
-    return or_(Timer.due_at > due_at, and_(Timer.due_at == due_at, Timer.seq > seq))
+    return or_(TIMERS.c.due_at > due_at, and_(TIMERS.c.due_at == due_at, TIMERS.c.seq > seq))
 
 
 class Scheduler:
@@ -101,8 +102,9 @@ class Scheduler:
     def __init__(self, ctx: SandboxContext):
         self.ctx = ctx
         self.sandbox_id = ctx.sandbox.id
-        # Scheduled but not yet written: inserted in one statement before the next timer query.
-        self._pending: dict[int, dict[str, Any]] = {}
+        # Scheduled but not yet written, by subject then seq (a cancel names a subject):
+        # inserted in one statement before the next timer query.
+        self._pending: dict[str, dict[int, dict[str, Any]]] = {}
         # While an advance runs: timers scheduled by handlers, to be merged into the firing order.
         self._captured: list[DueTimer] | None = None
         # While an advance runs: the seqs of timers cancelled since it started. A cancelled timer
@@ -124,7 +126,7 @@ class Scheduler:
         due_at = max(due_at, self.ctx.now)
         seq = ids.next_value(self.ctx.sandbox.counters, "timer")
         description = description or timer_kind_.describe(subject, payload)
-        self._pending[seq] = {
+        self._pending.setdefault(subject, {})[seq] = {
             "sandbox_id": self.sandbox_id, "seq": seq, "due_at": due_at, "kind": kind_name,
             "subject": subject, "payload": payload, "description": description}
         sandbox = self.ctx.sandbox
@@ -140,24 +142,21 @@ class Scheduler:
         """Drop pending timers of ``subject`` (optionally of one kind). Returns how many."""
         fired_through = self._fired_through
 
-        def matches(timer: dict[str, Any]) -> bool:
-            return timer["subject"] == subject and (
-                kind_name is None or timer["kind"] == kind_name) and (
-                fired_through is None or (timer["due_at"], timer["seq"]) > fired_through)
-
         # Timers not yet written are dropped in memory: no insert, and no delete, for them.
-        dropped = [(seq, timer["due_at"]) for seq, timer in self._pending.items()
-                   if matches(timer)]
+        unwritten = self._pending.get(subject, {})
+        dropped = [(seq, timer["due_at"]) for seq, timer in unwritten.items()
+                   if (kind_name is None or timer["kind"] == kind_name)
+                   and (fired_through is None or (timer["due_at"], seq) > fired_through)]
         for seq, _ in dropped:
-            del self._pending[seq]
-        stmt = delete(Timer).where(Timer.sandbox_id == self.sandbox_id,
-                                   Timer.subject == subject)
+            del unwritten[seq]
+        stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id,
+                                    TIMERS.c.subject == subject)
         if kind_name is not None:
-            stmt = stmt.where(Timer.kind == kind_name)
+            stmt = stmt.where(TIMERS.c.kind == kind_name)
         if fired_through is not None:
             stmt = stmt.where(_after(fired_through))
-        dropped += self.ctx.session.execute(stmt.returning(Timer.seq, Timer.due_at),
-                                            execution_options=UNSYNCHRONIZED).all()
+        dropped += self.ctx.session.execute(
+            stmt.returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
         if not dropped:
             return 0
         sandbox = self.ctx.sandbox
@@ -172,9 +171,10 @@ class Scheduler:
         return len(dropped)
 
     def flush(self) -> None:
-        if self._pending:
-            self.ctx.session.execute(insert(Timer), list(self._pending.values()))
-            self._pending.clear()
+        rows = [row for timers in self._pending.values() for row in timers.values()]
+        if rows:
+            self.ctx.session.execute(insert(TIMERS), rows)
+        self._pending.clear()
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -215,6 +215,7 @@ class Scheduler:
         try:
             while True:
                 self.flush()
+                ctx.inserts.write()  # what a batch recorded, rather than a whole advance's
                 batch = self._due_batch(target, last)
                 if not batch:
                     break
@@ -237,7 +238,7 @@ class Scheduler:
                     kind(timer.kind).handler(ctx, timer)
                     fired += 1
                     last = (timer.due_at, timer.seq)
-                    self._pending.pop(timer.seq, None)
+                    self._pending.get(timer.subject, {}).pop(timer.seq, None)
                     ctx.sandbox.timers_pending -= 1
                     for new in self._captured:
                         if new.due_at <= target and (
@@ -278,10 +279,9 @@ class Scheduler:
         fire in order) or were cancelled. One statement per batch, whatever its size."""
         self.flush()
         due_at, seq = last
-        self.ctx.session.execute(delete(Timer).where(
-            Timer.sandbox_id == self.sandbox_id,
-            or_(Timer.due_at < due_at, and_(Timer.due_at == due_at, Timer.seq <= seq))),
-            execution_options=UNSYNCHRONIZED)
+        self.ctx.session.execute(delete(TIMERS).where(
+            TIMERS.c.sandbox_id == self.sandbox_id,
+            or_(TIMERS.c.due_at < due_at, and_(TIMERS.c.due_at == due_at, TIMERS.c.seq <= seq))))
 
     def _stop_at_limit(self, limit: int, target: datetime) -> None:
         ctx = self.ctx
