@@ -142,28 +142,38 @@ def seller_marked_failed(ctx: SandboxContext, *, subject: str) -> bool:
     return True
 
 
-# Items and statements this unit of work added, by subject and by period start: found here, a
-# row not yet written needs no flush of everything else the unit of work changed (a delivery
-# marks its items settleable in the middle of an advance). The queries below then run without
-# autoflush: the columns they filter on never change once a row exists.
-ADDED_ITEMS = "settlement.added_items"
+# Items by subject (None: the subject has none) and statements by period start, as this unit
+# of work found or added them: a row not yet written needs no flush of everything else the unit
+# of work changed (a delivery marks its items settleable in the middle of an advance), and a
+# row looked up once is not looked up again. The queries run without autoflush: the columns
+# they filter on never change once a row exists.
+ITEMS = "settlement.items"
 STATEMENTS = "settlement.statements"
 
 
-def _item(ctx: SandboxContext, subject: str) -> SettlementItem | None:
-    added = ctx.kept(ADDED_ITEMS)
-    if subject in added:
-        return added[subject]
+def hold_items(ctx: SandboxContext, subjects: list[str]) -> None:
+    """Look the items of ``subjects`` up in one query, for ``mark_settleable`` to find."""
+    known = ctx.kept(ITEMS)
+    wanted = {subject for subject in subjects if subject not in known}
+    if not wanted:
+        return
     with ctx.session.no_autoflush:
-        return ctx.session.scalar(select(SettlementItem).where(
-            SettlementItem.sandbox_id == ctx.sandbox.id, SettlementItem.subject == subject))
+        found = {item.subject: item for item in ctx.session.scalars(select(SettlementItem).where(
+            SettlementItem.sandbox_id == ctx.sandbox.id, SettlementItem.subject.in_(wanted)))}
+    for subject in wanted:
+        known[subject] = found.get(subject)
+
+
+def _item(ctx: SandboxContext, subject: str) -> SettlementItem | None:
+    hold_items(ctx, [subject])
+    return ctx.kept(ITEMS)[subject]
 
 
 def _new_item(ctx: SandboxContext, subject: str, status: str) -> SettlementItem:
     item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
                           subject=subject, status=status)
     ctx.session.add(item)
-    ctx.kept(ADDED_ITEMS)[subject] = item
+    ctx.kept(ITEMS)[subject] = item
     return item
 
 

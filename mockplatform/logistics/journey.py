@@ -34,14 +34,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from mockplatform.catalog.models import Sku
 from mockplatform.catalog.service import PACKAGE_DEFAULTS
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
+from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.models import Package
@@ -116,7 +115,21 @@ def _describe(subject: str, payload: dict) -> str:
 
 
 def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
-    package_service.hold(ctx, (timer.payload["package_id"] for timer in timers))
+    """What a batch of steps reads, in a few queries: the packages with their orders and items,
+    the SKUs the origin scan measures, the settlement rows a delivery looks up."""
+    packages = package_service.hold(ctx, (timer.payload["package_id"] for timer in timers))
+    steps: dict[str, set[str]] = {}
+    for timer in timers:
+        steps.setdefault(timer.payload["package_id"], set()).add(
+            plans.split(timer.payload["step"])[0])
+    items = {package.package_id: package_service.held_items(ctx, package)
+             for package in packages}
+    package_service.hold_all(ctx, Sku, Sku.sku_id, (
+        item.sku_id for package_id, step_names in steps.items()
+        if "origin_sorting_scan" in step_names for item in items.get(package_id, ())))
+    settlement.hold_items(ctx, [
+        delivery.item_subject(item) for package_id, step_names in steps.items()
+        if "delivery_attempt" in step_names for item in items.get(package_id, ())])
 
 
 @timer_kind(STEP_TIMER, describe=_describe, prefetch=_prefetch)
@@ -171,8 +184,8 @@ def _origin_sorting_scan(ctx: SandboxContext, order: Order, package: Package,
 
 def measure(ctx: SandboxContext, package: Package, items: list[OrderItem]) -> dict[str, str]:
     """What the sorting centre's scale and scanner read (see the module's docstring)."""
-    skus = {sku.sku_id: sku for sku in ctx.session.scalars(select(Sku).where(
-        Sku.sandbox_id == ctx.id, Sku.sku_id.in_({item.sku_id for item in items})))}
+    skus = {sku.sku_id: sku for sku in package_service.hold_all(
+        ctx, Sku, Sku.sku_id, (item.sku_id for item in items))}
 
     def declared(item: OrderItem, name: str) -> Decimal:
         sku = skus.get(item.sku_id)

@@ -66,30 +66,34 @@ def held(ctx: SandboxContext, model: type, key: tuple) -> Any:
     return rows[model, key]
 
 
-def hold(ctx: SandboxContext, package_ids: Iterable[str]) -> None:
+def hold_all(ctx: SandboxContext, model: type, key_column: Any, keys: Iterable) -> list:
+    """``held`` for many rows of ``model`` (keyed by the sandbox and ``key_column``) in one
+    query; returns those that exist."""
+    rows = ctx.kept(HELD)
+    keys = list(dict.fromkeys(keys))
+    wanted = {key for key in keys if (model, (ctx.id, key)) not in rows}
+    if wanted:
+        found = {getattr(row, key_column.key): row for row in ctx.session.scalars(
+            select(model).where(model.sandbox_id == ctx.id, key_column.in_(wanted)))}
+        for key in wanted:
+            rows[model, (ctx.id, key)] = found.get(key)
+    return [row for key in keys if (row := rows[model, (ctx.id, key)]) is not None]
+
+
+def hold(ctx: SandboxContext, package_ids: Iterable[str]) -> list[Package]:
     """Load packages with their orders, and the orders' items and packages, in four queries,
     kept for the unit of work: what ``held`` and ``held_items`` give and what the steps read
-    through ``orders.service``."""
-    rows = ctx.kept(HELD)
-    wanted = {package_id for package_id in package_ids if (Package, (ctx.id, package_id))
-              not in rows}
-    if not wanted:
-        return
-    packages = {package.package_id: package for package in ctx.session.scalars(select(
-        Package).where(Package.sandbox_id == ctx.id, Package.package_id.in_(wanted)))}
-    for package_id in wanted:
-        rows[Package, (ctx.id, package_id)] = packages.get(package_id)
-    order_ids = {package.order_id for package in packages.values()}
-    new_orders = [order_id for order_id in order_ids if (Order, (ctx.id, order_id)) not in rows]
-    if new_orders:
-        for order in ctx.session.scalars(select(Order).where(
-                Order.sandbox_id == ctx.id, Order.order_id.in_(new_orders))):
-            rows[Order, (ctx.id, order.order_id)] = order
+    through ``orders.service``. Returns the packages that exist."""
+    packages = hold_all(ctx, Package, Package.package_id, package_ids)
+    order_ids = {package.order_id for package in packages}
+    hold_all(ctx, Order, Order.order_id, order_ids)
     items = orders.items_of(ctx, order_ids)
     orders.packages_of(ctx, order_ids)
-    for package in packages.values():
+    rows = ctx.kept(HELD)
+    for package in packages:
         rows.setdefault(("items", package.package_id), [
             item for item in items[package.order_id] if item.package_id == package.package_id])
+    return packages
 
 
 def held_items(ctx: SandboxContext, package: Package) -> list[OrderItem]:
