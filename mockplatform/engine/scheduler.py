@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import and_, delete, insert, or_, select, tuple_
 
 from mockplatform.engine import ids
 from mockplatform.errors import AdvanceLimitReached
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 BATCH = 1000
+# At most this many deferred cancels in one delete statement (each takes one or two parameters).
+CANCEL_CHUNK = 500
 # Timer rows are written and deleted by plain statements on the table, never as objects: an
 # ORM statement would flush the session and search its identity map (thousands of rows in an
 # advance) for timers to synchronise.
@@ -107,10 +109,15 @@ class Scheduler:
         self._pending: dict[str, dict[int, dict[str, Any]]] = {}
         # While an advance runs: timers scheduled by handlers, to be merged into the firing order.
         self._captured: list[DueTimer] | None = None
-        # While an advance runs: the seqs of timers cancelled since it started. A cancelled timer
-        # still in the heap is skipped when it comes up, which is cheaper than rebuilding the
-        # heap at every cancel.
+        # While an advance runs: the batch of timers loaded to fire, by subject, and the seqs of
+        # timers cancelled since the advance started (each counted once). A cancelled timer still
+        # in the heap is skipped when it comes up, which is cheaper than rebuilding the heap.
+        self._loaded: dict[str, list[DueTimer]] = {}
         self._cancelled: set[int] = set()
+        # While an advance runs: cancels, as (subject, kind or None), whose rows beyond the batch
+        # are still to delete. No row is written while a batch fires, so they are deleted with
+        # the batch's writes (``flush``), in one statement rather than one for every cancel.
+        self._deferred: set[tuple[str, str | None]] = set()
         # While an advance runs: the key of the timer firing now. It and every timer before it
         # have fired, though their rows are only deleted at the end of the batch, so a cancel
         # must not count them (or the pending count would drop twice for one timer).
@@ -139,42 +146,72 @@ class Scheduler:
         return timer
 
     def cancel(self, *, subject: str, kind_name: str | None = None) -> int:
-        """Drop pending timers of ``subject`` (optionally of one kind). Returns how many."""
+        """Drop pending timers of ``subject`` (optionally of one kind). Returns how many were
+        dropped at once: inside an advance, the rows of timers beyond the batch firing now are
+        deleted, and counted, with the batch's writes."""
         fired_through = self._fired_through
+
+        def cancellable(kind_: str, due_at: datetime, seq: int) -> bool:
+            return (kind_name is None or kind_ == kind_name) and (
+                fired_through is None or (due_at, seq) > fired_through)
 
         # Timers not yet written are dropped in memory: no insert, and no delete, for them.
         unwritten = self._pending.get(subject, {})
         dropped = [(seq, timer["due_at"]) for seq, timer in unwritten.items()
-                   if (kind_name is None or timer["kind"] == kind_name)
-                   and (fired_through is None or (timer["due_at"], seq) > fired_through)]
+                   if cancellable(timer["kind"], timer["due_at"], seq)]
         for seq, _ in dropped:
             del unwritten[seq]
+        if self._captured is not None:
+            dropped += [(timer.seq, timer.due_at) for timer in self._loaded.get(subject, ())
+                        if cancellable(timer.kind, timer.due_at, timer.seq)
+                        and timer.seq not in self._cancelled]
+            self._cancelled.update(seq for seq, _ in dropped)
+            self._deferred.add((subject, kind_name))
+            self.ctx.sandbox.timers_pending -= len(dropped)
+            return len(dropped)
         stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id,
                                     TIMERS.c.subject == subject)
         if kind_name is not None:
             stmt = stmt.where(TIMERS.c.kind == kind_name)
-        if fired_through is not None:
-            stmt = stmt.where(_after(fired_through))
         dropped += self.ctx.session.execute(
             stmt.returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
-        if not dropped:
-            return 0
         sandbox = self.ctx.sandbox
         sandbox.timers_pending -= len(dropped)
-        if self._captured is not None:
-            self._cancelled.update(seq for seq, _ in dropped)
-        # The earliest pending instant moves only when a timer due at it went; an advance
-        # recomputes it once when it ends.
-        elif sandbox.next_timer_at is None or any(
-                due_at <= sandbox.next_timer_at for _, due_at in dropped):
+        # The earliest pending instant moves only when a timer due at it went.
+        if dropped and (sandbox.next_timer_at is None or any(
+                due_at <= sandbox.next_timer_at for _, due_at in dropped)):
             self._refresh_next()
         return len(dropped)
 
     def flush(self) -> None:
+        """Write what is buffered: the deferred cancels first, as the timers scheduled since
+        they were made must survive them."""
+        if self._deferred:
+            self._delete_deferred()
         rows = [row for timers in self._pending.values() for row in timers.values()]
         if rows:
             self.ctx.session.execute(insert(TIMERS), rows)
         self._pending.clear()
+
+    def _delete_deferred(self) -> None:
+        # Rows up to the timer fired last have fired, or are deleted with their batch.
+        cancels = sorted(self._deferred, key=lambda cancel: (cancel[0], cancel[1] or ""))
+        self._deferred.clear()
+        whole = [subject for subject, kind_name in cancels if kind_name is None]
+        of_kind = [(subject, kind_name) for subject, kind_name in cancels if kind_name]
+        for chunk in (whole[i:i + CANCEL_CHUNK] for i in range(0, len(whole), CANCEL_CHUNK)):
+            self._delete_cancelled(TIMERS.c.subject.in_(chunk))
+        for chunk in (of_kind[i:i + CANCEL_CHUNK] for i in range(0, len(of_kind), CANCEL_CHUNK)):
+            self._delete_cancelled(tuple_(TIMERS.c.subject, TIMERS.c.kind).in_(chunk))
+
+    def _delete_cancelled(self, condition) -> None:
+        stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id, condition)
+        if self._fired_through is not None:
+            stmt = stmt.where(_after(self._fired_through))
+        seqs = self.ctx.session.scalars(stmt.returning(TIMERS.c.seq)).all()
+        # Timers of the batch were counted when they were cancelled.
+        self.ctx.sandbox.timers_pending -= sum(seq not in self._cancelled for seq in seqs)
+        self._cancelled.update(seqs)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -224,6 +261,9 @@ class Scheduler:
                 # always sorts after the one firing (it is due no earlier, and its seq is newer).
                 boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
                 self._prefetch(batch)
+                self._loaded = {}
+                for timer in batch:
+                    self._loaded.setdefault(timer.subject, []).append(timer)
                 heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
                 self._captured = []
                 while heap:
@@ -248,7 +288,9 @@ class Scheduler:
                 self._delete_through(last)
         finally:
             self._captured = None
+            self._loaded = {}
             self._cancelled = set()
+            self._deferred.clear()  # written by now, unless the advance failed
             self._fired_through = None
         ctx.now = target
         self._refresh_next()
