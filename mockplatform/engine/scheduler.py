@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, or_, select, tuple_
+from sqlalchemy import and_, delete, insert, or_, select
 
 from mockplatform.engine import ids
 from mockplatform.errors import AdvanceLimitReached
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 BATCH = 1000
-# At most this many deferred cancels in one delete statement (each takes one or two parameters).
-CANCEL_CHUNK = 500
+# At most this many deferred cancels (subjects) in one delete statement.
+CANCEL_CHUNK = 1000
 # Timer rows are written and deleted by plain statements on the table, never as objects: an
 # ORM statement would flush the session and search its identity map (thousands of rows in an
 # advance) for timers to synchronise.
@@ -194,15 +194,18 @@ class Scheduler:
         self._pending.clear()
 
     def _delete_deferred(self) -> None:
-        # Rows up to the timer fired last have fired, or are deleted with their batch.
-        cancels = sorted(self._deferred, key=lambda cancel: (cancel[0], cancel[1] or ""))
+        # One statement per kind named (and one for whole subjects), so that each is an indexed
+        # search on (subject, kind): a list of (subject, kind) pairs is not, on SQLite.
+        by_kind: dict[str | None, list[str]] = {}
+        for subject, kind_name in sorted(self._deferred, key=lambda c: (c[1] or "", c[0])):
+            by_kind.setdefault(kind_name, []).append(subject)
         self._deferred.clear()
-        whole = [subject for subject, kind_name in cancels if kind_name is None]
-        of_kind = [(subject, kind_name) for subject, kind_name in cancels if kind_name]
-        for chunk in (whole[i:i + CANCEL_CHUNK] for i in range(0, len(whole), CANCEL_CHUNK)):
-            self._delete_cancelled(TIMERS.c.subject.in_(chunk))
-        for chunk in (of_kind[i:i + CANCEL_CHUNK] for i in range(0, len(of_kind), CANCEL_CHUNK)):
-            self._delete_cancelled(tuple_(TIMERS.c.subject, TIMERS.c.kind).in_(chunk))
+        for kind_name, subjects in by_kind.items():
+            for start in range(0, len(subjects), CANCEL_CHUNK):
+                condition = TIMERS.c.subject.in_(subjects[start:start + CANCEL_CHUNK])
+                if kind_name is not None:
+                    condition = and_(condition, TIMERS.c.kind == kind_name)
+                self._delete_cancelled(condition)
 
     def _delete_cancelled(self, condition) -> None:
         stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id, condition)
