@@ -116,20 +116,21 @@ def _describe(subject: str, payload: dict) -> str:
 
 def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
     """What a batch of steps reads, in a few queries: the packages with their orders and items,
-    the SKUs the origin scan measures, the settlement rows a delivery looks up."""
+    the SKUs the origin scan measures, the settlement rows a delivery looks up. The steps still
+    ahead of each package count, not only the one loaded: one step schedules the next, which
+    often fires in the same batch."""
     packages = package_service.hold(ctx, (timer.payload["package_id"] for timer in timers))
-    steps: dict[str, set[str]] = {}
-    for timer in timers:
-        steps.setdefault(timer.payload["package_id"], set()).add(
-            plans.split(timer.payload["step"])[0])
-    items = {package.package_id: package_service.held_items(ctx, package)
-             for package in packages}
-    package_service.hold_all(ctx, Sku, Sku.sku_id, (
-        item.sku_id for package_id, step_names in steps.items()
-        if "origin_sorting_scan" in step_names for item in items.get(package_id, ())))
-    settlement.hold_items(ctx, [
-        delivery.item_subject(item) for package_id, step_names in steps.items()
-        if "delivery_attempt" in step_names for item in items.get(package_id, ())])
+    scanned, delivered = [], []
+    for package in packages:
+        ahead = {plans.split(step)[0] for step, entry in package.journey.items()
+                 if entry["done_at"] is None}
+        items = package_service.held_items(ctx, package)
+        if "origin_sorting_scan" in ahead:
+            scanned += items
+        if "delivery_attempt" in ahead:
+            delivered += items
+    package_service.hold_all(ctx, Sku, Sku.sku_id, (item.sku_id for item in scanned))
+    settlement.hold_items(ctx, [delivery.item_subject(item) for item in delivered])
 
 
 @timer_kind(STEP_TIMER, describe=_describe, prefetch=_prefetch)
