@@ -105,6 +105,7 @@ KEPT_ROWS = "orders.rows"
 
 def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by) -> dict:
     """Rows of ``model`` for each of ``order_ids`` (one query), in ``order_by`` order."""
+    order_ids = list(order_ids)
     kept = ctx.kept(KEPT_ROWS)
     missing = [order_id for order_id in order_ids if (model, order_id) not in kept]
     if missing:
