@@ -208,13 +208,19 @@ class Scheduler:
                 self._delete_cancelled(condition)
 
     def _delete_cancelled(self, condition) -> None:
-        stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id, condition)
-        if self._fired_through is not None:
-            stmt = stmt.where(_after(self._fired_through))
-        seqs = self.ctx.session.scalars(stmt.returning(TIMERS.c.seq)).all()
+        # Rows of timers that already fired may go too: they are deleted with their batch
+        # anyway. Leaving them out in SQL ("after the timer firing now") would make SQLite search
+        # by due instant instead of by subject; they are left out of the count instead.
+        fired_through = self._fired_through
+        rows = self.ctx.session.execute(delete(TIMERS).where(
+            TIMERS.c.sandbox_id == self.sandbox_id, condition)
+            .returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
         # Timers of the batch were counted when they were cancelled.
-        self.ctx.sandbox.timers_pending -= sum(seq not in self._cancelled for seq in seqs)
-        self._cancelled.update(seqs)
+        self.ctx.sandbox.timers_pending -= sum(
+            seq not in self._cancelled and (fired_through is None
+                                            or (due_at, seq) > fired_through)
+            for seq, due_at in rows)
+        self._cancelled.update(seq for seq, _ in rows)
 
     # -- reading ----------------------------------------------------------------------------
 
