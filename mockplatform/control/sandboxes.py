@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from mockplatform.control import snapshots
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import rng
-from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.context import SandboxContext, forget_kept
 from mockplatform.engine.policies import validate_overrides
 from mockplatform.errors import NotFound, ValidationFailed
 from mockplatform.settings import Settings
@@ -170,6 +170,7 @@ def reset(session: Session, settings: Settings, sandbox: Sandbox) -> SandboxCont
 def _delete_rows(session: Session, sandbox_id: str) -> None:
     for table in reversed(sandbox_tables()):
         session.execute(delete(table).where(table.c.sandbox_id == sandbox_id))
+    forget_kept(session)
 
 
 # -- snapshots ------------------------------------------------------------------------------

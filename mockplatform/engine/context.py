@@ -13,10 +13,13 @@ from mockplatform.engine import ids, rng
 from mockplatform.engine.calendar import BusinessCalendar, CalendarOverride
 from mockplatform.engine.clock import Clock
 from mockplatform.engine.events import EventRecorder
+from mockplatform.engine.inserts import InsertBuffer
 from mockplatform.engine.policies import PolicyTable, load_table
 from mockplatform.engine.scheduler import Scheduler
 from mockplatform.settings import Settings
 from mockplatform.store.models import Sandbox
+
+KEPT = "mockplatform.kept"
 
 
 class ReadFoundWork(Exception):
@@ -37,6 +40,7 @@ class SandboxContext:
         # One instant for the whole unit of work (a running clock would otherwise drift between
         # two timestamps of the same change); the scheduler moves it to each timer's due instant.
         self.now: datetime = self.clock.now()
+        self.inserts = InsertBuffer(session)
         self.timers = Scheduler(self)
         self.events = EventRecorder(self)
 
@@ -58,6 +62,12 @@ class SandboxContext:
 
     def next_id(self, name: str) -> int:
         return ids.next_value(self.sandbox.counters, name)
+
+    def kept(self, name: str) -> dict:
+        """A dict that lives as long as the unit of work (``session.info`` lives and dies with
+        the session): rows a service keeps at hand, or finds without a query, while one advance
+        fires thousands of timers over the same rows."""
+        return self.session.info.setdefault(KEPT, {}).setdefault(name, {})
 
     def record(self, type_: str, *, subject: str = "", data: dict | None = None):
         return self.events.record(type_, subject=subject, data=data)
@@ -81,7 +91,13 @@ class SandboxContext:
     def finish(self) -> None:
         """Write what is buffered; called before the unit of work commits."""
         self.timers.flush()
+        self.inserts.write()
         self.session.flush()
+
+
+def forget_kept(session: Session) -> None:
+    """Drop every row kept for the unit of work: the rows themselves were deleted."""
+    session.info.pop(KEPT, None)
 
 
 def calendar_for(market: str, overrides: list[dict]) -> BusinessCalendar:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 # How many of the events one call produced are kept in memory to be returned with its answer.
 KEPT_FOR_RESPONSE = 100
+EVENTS = Event.__table__
 
 
 class EventRecorder:
@@ -23,15 +24,14 @@ class EventRecorder:
         # The first KEPT_FOR_RESPONSE events recorded since the last ``mark``, to answer with.
         self._kept: list[Event] = []
 
-    def record(self, type_: str, *, subject: str = "", data: dict[str, Any] | None = None) -> Event:
+    def record(self, type_: str, *, subject: str = "", data: dict[str, Any] | None = None) -> None:
         ctx = self.ctx
-        event = Event(sandbox_id=ctx.sandbox.id, seq=ids.next_value(ctx.sandbox.counters, "event"),
-                      type=type_, occurred_at=ctx.now, subject=subject, data=data or {})
-        ctx.session.add(event)
+        row = {"sandbox_id": ctx.sandbox.id, "seq": ids.next_value(ctx.sandbox.counters, "event"),
+               "type": type_, "occurred_at": ctx.now, "subject": subject, "data": data or {}}
+        ctx.inserts.add(EVENTS, row)
         self.recorded_count += 1
         if len(self._kept) < KEPT_FOR_RESPONSE:
-            self._kept.append(event)
-        return event
+            self._kept.append(Event(**row))
 
     def mark(self) -> int:
         """Start measuring what a piece of work records (see ``since``).
@@ -54,7 +54,7 @@ def event_id(seq: int) -> str:
 def list_events(ctx: SandboxContext, *, types: list[str] | None = None, after_seq: int = 0,
                 limit: int = 100) -> tuple[list[Event], bool]:
     """Events in the order they happened. ``types`` holds exact names or prefixes ``order.*``."""
-    ctx.session.flush()
+    ctx.inserts.write()
     stmt = select(Event).where(Event.sandbox_id == ctx.sandbox.id, Event.seq > after_seq)
     if types:
         exact = [t for t in types if not t.endswith(".*")]

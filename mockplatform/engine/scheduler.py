@@ -26,10 +26,12 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 BATCH = 1000
-# Timer rows are read as plain tuples, never kept as ORM objects, so a DELETE has nothing to
-# find in the session; the default synchronisation would walk every object the unit of work
-# holds (thousands while a fill or an advance runs) once per statement.
-NO_SYNC = {"synchronize_session": False}
+# At most this many deferred cancels (subjects) in one delete statement.
+CANCEL_CHUNK = 1000
+# Timer rows are written and deleted by plain statements on the table, never as objects: an
+# ORM statement would flush the session and search its identity map (thousands of rows in an
+# advance) for timers to synchronise.
+TIMERS = Timer.__table__
 
 
 @dataclass(frozen=True, order=True)
@@ -48,6 +50,7 @@ class DueTimer:
 
 Handler = Callable[["SandboxContext", DueTimer], None]
 Describer = Callable[[str, dict], str]
+Prefetcher = Callable[["SandboxContext", list[DueTimer]], None]
 
 
 @dataclass(frozen=True)
@@ -55,19 +58,23 @@ class TimerKind:
     name: str
     handler: Handler
     describe: Describer
+    prefetch: Prefetcher | None = None
 
 
 _KINDS: dict[str, TimerKind] = {}
 
 
-def timer_kind(name: str, *, describe: Describer | str) -> Callable[[Handler], Handler]:
+def timer_kind(name: str, *, describe: Describer | str,
+               prefetch: Prefetcher | None = None) -> Callable[[Handler], Handler]:
     """Register the handler of a timer kind; ``describe`` gives the human-readable line shown in
-    the timers list ("order 1001: auto-cancel if not ready to ship")."""
+    the timers list ("order 1001: auto-cancel if not ready to ship"). ``prefetch``, if given,
+    is called with each batch of the kind's timers about to fire, so that it can load the rows
+    they touch in a few queries instead of a few per timer."""
     describer = describe if callable(describe) else (
         lambda subject, payload, _t=describe: _t.format(subject=subject, **payload))
 
     def register(handler: Handler) -> Handler:
-        _KINDS[name] = TimerKind(name, handler, describer)
+        _KINDS[name] = TimerKind(name, handler, describer, prefetch)
         return handler
 
     return register
@@ -88,7 +95,7 @@ def _noop(ctx: SandboxContext, timer: DueTimer) -> None:
 
 def _after(key: tuple[datetime, int]):
     due_at, seq = key
-    return or_(Timer.due_at > due_at, and_(Timer.due_at == due_at, Timer.seq > seq))
+    return or_(TIMERS.c.due_at > due_at, and_(TIMERS.c.due_at == due_at, TIMERS.c.seq > seq))
 
 
 class Scheduler:
@@ -97,12 +104,20 @@ class Scheduler:
     def __init__(self, ctx: SandboxContext):
         self.ctx = ctx
         self.sandbox_id = ctx.sandbox.id
-        # Scheduled but not yet written: inserted in one statement before the next timer query.
-        self._pending: dict[int, dict[str, Any]] = {}
-        # While an advance runs: timers scheduled by handlers, to be merged into the firing order,
-        # and the loaded timers still to fire (so that a cancel reaches them too).
+        # Scheduled but not yet written, by subject then seq (a cancel names a subject):
+        # inserted in one statement before the next timer query.
+        self._pending: dict[str, dict[int, dict[str, Any]]] = {}
+        # While an advance runs: timers scheduled by handlers, to be merged into the firing order.
         self._captured: list[DueTimer] | None = None
-        self._heap: list[DueTimer] = []
+        # While an advance runs: the batch of timers loaded to fire, by subject, and the seqs of
+        # timers cancelled since the advance started (each counted once). A cancelled timer still
+        # in the heap is skipped when it comes up, which is cheaper than rebuilding the heap.
+        self._loaded: dict[str, list[DueTimer]] = {}
+        self._cancelled: set[int] = set()
+        # While an advance runs: cancels, as (subject, kind or None), whose rows beyond the batch
+        # are still to delete. No row is written while a batch fires, so they are deleted with
+        # the batch's writes (``flush``), in one statement rather than one for every cancel.
+        self._deferred: set[tuple[str, str | None]] = set()
         # While an advance runs: the key of the timer firing now. It and every timer before it
         # have fired, though their rows are only deleted at the end of the batch, so a cancel
         # must not count them (or the pending count would drop twice for one timer).
@@ -118,7 +133,7 @@ class Scheduler:
         due_at = max(due_at, self.ctx.now)
         seq = ids.next_value(self.ctx.sandbox.counters, "timer")
         description = description or timer_kind_.describe(subject, payload)
-        self._pending[seq] = {
+        self._pending.setdefault(subject, {})[seq] = {
             "sandbox_id": self.sandbox_id, "seq": seq, "due_at": due_at, "kind": kind_name,
             "subject": subject, "payload": payload, "description": description}
         sandbox = self.ctx.sandbox
@@ -131,28 +146,81 @@ class Scheduler:
         return timer
 
     def cancel(self, *, subject: str, kind_name: str | None = None) -> int:
-        """Drop pending timers of ``subject`` (optionally of one kind). Returns how many."""
-        self.flush()
-        stmt = delete(Timer).where(Timer.sandbox_id == self.sandbox_id,
-                                   Timer.subject == subject)
+        """Drop pending timers of ``subject`` (optionally of one kind). Returns how many were
+        dropped at once: inside an advance, the rows of timers beyond the batch firing now are
+        deleted, and counted, with the batch's writes."""
+        fired_through = self._fired_through
+
+        def cancellable(kind_: str, due_at: datetime, seq: int) -> bool:
+            return (kind_name is None or kind_ == kind_name) and (
+                fired_through is None or (due_at, seq) > fired_through)
+
+        # Timers not yet written are dropped in memory: no insert, and no delete, for them.
+        unwritten = self._pending.get(subject, {})
+        dropped = [(seq, timer["due_at"]) for seq, timer in unwritten.items()
+                   if cancellable(timer["kind"], timer["due_at"], seq)]
+        for seq, _ in dropped:
+            del unwritten[seq]
+        if self._captured is not None:
+            dropped += [(timer.seq, timer.due_at) for timer in self._loaded.get(subject, ())
+                        if cancellable(timer.kind, timer.due_at, timer.seq)
+                        and timer.seq not in self._cancelled]
+            self._cancelled.update(seq for seq, _ in dropped)
+            self._deferred.add((subject, kind_name))
+            self.ctx.sandbox.timers_pending -= len(dropped)
+            return len(dropped)
+        stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id,
+                                    TIMERS.c.subject == subject)
         if kind_name is not None:
-            stmt = stmt.where(Timer.kind == kind_name)
-        if self._fired_through is not None:
-            stmt = stmt.where(_after(self._fired_through))
-        count = self.ctx.session.execute(stmt, execution_options=NO_SYNC).rowcount
-        self.ctx.sandbox.timers_pending -= count
-        if self._heap:
-            kept = [entry for entry in self._heap if not (
-                entry[2].subject == subject and (kind_name is None or entry[2].kind == kind_name))]
-            self._heap[:] = kept
-            heapq.heapify(self._heap)
-        self._refresh_next()
-        return count
+            stmt = stmt.where(TIMERS.c.kind == kind_name)
+        dropped += self.ctx.session.execute(
+            stmt.returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
+        sandbox = self.ctx.sandbox
+        sandbox.timers_pending -= len(dropped)
+        # The earliest pending instant moves only when a timer due at it went.
+        if dropped and (sandbox.next_timer_at is None or any(
+                due_at <= sandbox.next_timer_at for _, due_at in dropped)):
+            self._refresh_next()
+        return len(dropped)
 
     def flush(self) -> None:
-        if self._pending:
-            self.ctx.session.execute(insert(Timer), list(self._pending.values()))
-            self._pending.clear()
+        """Write what is buffered: the deferred cancels first, as the timers scheduled since
+        they were made must survive them."""
+        if self._deferred:
+            self._delete_deferred()
+        rows = [row for timers in self._pending.values() for row in timers.values()]
+        if rows:
+            self.ctx.session.execute(insert(TIMERS), rows)
+        self._pending.clear()
+
+    def _delete_deferred(self) -> None:
+        # One statement per kind named (and one for whole subjects), so that each is an indexed
+        # search on (subject, kind): a list of (subject, kind) pairs is not, on SQLite.
+        by_kind: dict[str | None, list[str]] = {}
+        for subject, kind_name in sorted(self._deferred, key=lambda c: (c[1] or "", c[0])):
+            by_kind.setdefault(kind_name, []).append(subject)
+        self._deferred.clear()
+        for kind_name, subjects in by_kind.items():
+            for start in range(0, len(subjects), CANCEL_CHUNK):
+                condition = TIMERS.c.subject.in_(subjects[start:start + CANCEL_CHUNK])
+                if kind_name is not None:
+                    condition = and_(condition, TIMERS.c.kind == kind_name)
+                self._delete_cancelled(condition)
+
+    def _delete_cancelled(self, condition) -> None:
+        # Rows of timers that already fired may go too: they are deleted with their batch
+        # anyway. Leaving them out in SQL ("after the timer firing now") would make SQLite search
+        # by due instant instead of by subject; they are left out of the count instead.
+        fired_through = self._fired_through
+        rows = self.ctx.session.execute(delete(TIMERS).where(
+            TIMERS.c.sandbox_id == self.sandbox_id, condition)
+            .returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
+        # Timers of the batch were counted when they were cancelled.
+        self.ctx.sandbox.timers_pending -= sum(
+            seq not in self._cancelled and (fired_through is None
+                                            or (due_at, seq) > fired_through)
+            for seq, due_at in rows)
+        self._cancelled.update(seq for seq, _ in rows)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -193,6 +261,7 @@ class Scheduler:
         try:
             while True:
                 self.flush()
+                ctx.inserts.write()  # what a batch recorded, rather than a whole advance's
                 batch = self._due_batch(target, last)
                 if not batch:
                     break
@@ -200,10 +269,16 @@ class Scheduler:
                 # the batch's last row; later ones are picked up by the next query. A new timer
                 # always sorts after the one firing (it is due no earlier, and its seq is newer).
                 boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
-                heap = self._heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
+                self._prefetch(batch)
+                self._loaded = {}
+                for timer in batch:
+                    self._loaded.setdefault(timer.subject, []).append(timer)
+                heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
                 self._captured = []
                 while heap:
                     timer = heapq.heappop(heap)[2]
+                    if timer.seq in self._cancelled:
+                        continue
                     if fired >= limit:
                         self._delete_through(last)
                         self._stop_at_limit(limit, target)
@@ -212,7 +287,7 @@ class Scheduler:
                     kind(timer.kind).handler(ctx, timer)
                     fired += 1
                     last = (timer.due_at, timer.seq)
-                    self._pending.pop(timer.seq, None)
+                    self._pending.get(timer.subject, {}).pop(timer.seq, None)
                     ctx.sandbox.timers_pending -= 1
                     for new in self._captured:
                         if new.due_at <= target and (
@@ -222,11 +297,23 @@ class Scheduler:
                 self._delete_through(last)
         finally:
             self._captured = None
-            self._heap = []
+            self._loaded = {}
+            self._cancelled = set()
+            self._deferred.clear()  # written by now, unless the advance failed
             self._fired_through = None
         ctx.now = target
         self._refresh_next()
         return fired
+
+    def _prefetch(self, batch: list[DueTimer]) -> None:
+        by_kind: dict[str, list[DueTimer]] = {}
+        for timer in batch:
+            by_kind.setdefault(timer.kind, []).append(timer)
+        for kind_name, timers in by_kind.items():
+            # An unknown kind is left to fail when its timer comes up, after those before it.
+            registered = _KINDS.get(kind_name)
+            if registered is not None and registered.prefetch is not None:
+                registered.prefetch(self.ctx, timers)
 
     def _due_batch(self, target: datetime, last: tuple[datetime, int] | None) -> list[DueTimer]:
         # Starting after the last fired timer keeps each query narrow: it never walks back over
@@ -243,10 +330,9 @@ class Scheduler:
         fire in order) or were cancelled. One statement per batch, whatever its size."""
         self.flush()
         due_at, seq = last
-        self.ctx.session.execute(delete(Timer).where(
-            Timer.sandbox_id == self.sandbox_id,
-            or_(Timer.due_at < due_at, and_(Timer.due_at == due_at, Timer.seq <= seq))),
-            execution_options=NO_SYNC)
+        self.ctx.session.execute(delete(TIMERS).where(
+            TIMERS.c.sandbox_id == self.sandbox_id,
+            or_(TIMERS.c.due_at < due_at, and_(TIMERS.c.due_at == due_at, TIMERS.c.seq <= seq))))
 
     def _stop_at_limit(self, limit: int, target: datetime) -> None:
         ctx = self.ctx

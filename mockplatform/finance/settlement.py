@@ -109,9 +109,7 @@ def mark_settleable(ctx: SandboxContext, *, subject: str, amount: Money | Decima
                                      "mark_settleable", ["mark_unsettleable"]
                                      if item.status == PENDING else [])
     if item is None:
-        item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
-                              subject=subject, status=PENDING)
-        ctx.session.add(item)
+        item = _new_item(ctx, subject, PENDING)
     statement = _open_statement(ctx, settleable_at)
     item.amount, item.currency, item.settleable_at = signed, currency, settleable_at
     item.statement_seq = statement.seq
@@ -127,9 +125,7 @@ def mark_unsettleable(ctx: SandboxContext, *, subject: str, reason: str,
     if item is not None and item.status == PAID:
         raise InvalidStateTransition(f"settlement item {subject}", PAID, "mark_unsettleable", [])
     if item is None:
-        item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
-                              subject=subject, status=UNSETTLEABLE)
-        ctx.session.add(item)
+        item = _new_item(ctx, subject, UNSETTLEABLE)
     item.status, item.unsettleable_reason, item.policy_key = UNSETTLEABLE, reason[:200], policy_key
     ctx.record("settlement.item_unsettleable", subject=subject,
                data=item_json(item, _statement_of(ctx, item)))
@@ -146,10 +142,39 @@ def seller_marked_failed(ctx: SandboxContext, *, subject: str) -> bool:
     return True
 
 
+# Items by subject (None: the subject has none) and statements by period start, as this unit
+# of work found or added them: a row not yet written needs no flush of everything else the unit
+# of work changed (a delivery marks its items settleable in the middle of an advance), and a
+# row looked up once is not looked up again. The queries run without autoflush: the columns
+# they filter on never change once a row exists.
+ITEMS = "settlement.items"
+STATEMENTS = "settlement.statements"
+
+
+def hold_items(ctx: SandboxContext, subjects: list[str]) -> None:
+    """Look the items of ``subjects`` up in one query, for ``mark_settleable`` to find."""
+    known = ctx.kept(ITEMS)
+    wanted = {subject for subject in subjects if subject not in known}
+    if not wanted:
+        return
+    with ctx.session.no_autoflush:
+        found = {item.subject: item for item in ctx.session.scalars(select(SettlementItem).where(
+            SettlementItem.sandbox_id == ctx.sandbox.id, SettlementItem.subject.in_(wanted)))}
+    for subject in wanted:
+        known[subject] = found.get(subject)
+
+
 def _item(ctx: SandboxContext, subject: str) -> SettlementItem | None:
-    ctx.session.flush()
-    return ctx.session.scalar(select(SettlementItem).where(
-        SettlementItem.sandbox_id == ctx.sandbox.id, SettlementItem.subject == subject))
+    hold_items(ctx, [subject])
+    return ctx.kept(ITEMS)[subject]
+
+
+def _new_item(ctx: SandboxContext, subject: str, status: str) -> SettlementItem:
+    item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
+                          subject=subject, status=status)
+    ctx.session.add(item)
+    ctx.kept(ITEMS)[subject] = item
+    return item
 
 
 def _open_statement(ctx: SandboxContext, settleable_at: datetime) -> SettlementStatement:
@@ -157,12 +182,15 @@ def _open_statement(ctx: SandboxContext, settleable_at: datetime) -> SettlementS
     period = period_of(ctx, settleable_at)
     if period.end <= ctx.now:
         period = period_of(ctx, ctx.now)
-    statement = ctx.session.scalar(select(SettlementStatement).where(
-        SettlementStatement.sandbox_id == ctx.sandbox.id,
-        SettlementStatement.period_start == period.start))
-    if statement is not None:
-        return statement
-    statement = SettlementStatement(
+    statements = ctx.kept(STATEMENTS)
+    if period.start not in statements:
+        with ctx.session.no_autoflush:
+            statements[period.start] = ctx.session.scalar(select(SettlementStatement).where(
+                SettlementStatement.sandbox_id == ctx.sandbox.id,
+                SettlementStatement.period_start == period.start))
+    if statements[period.start] is not None:
+        return statements[period.start]
+    statement = statements[period.start] = SettlementStatement(
         sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_statement"),
         period_start=period.start, period_end=period.end, payout_at=period.payout_at,
         status=OPEN)

@@ -34,14 +34,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from mockplatform.catalog.models import Sku
 from mockplatform.catalog.service import PACKAGE_DEFAULTS
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
+from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.models import Package
@@ -115,7 +114,26 @@ def _describe(subject: str, payload: dict) -> str:
     return f"package {payload['package_id']}: {step} ({rule})"
 
 
-@timer_kind(STEP_TIMER, describe=_describe)
+def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
+    """What a batch of steps reads, in a few queries: the packages with their orders and items,
+    the SKUs the origin scan measures, the settlement rows a delivery looks up. The steps still
+    ahead of each package count, not only the one loaded: one step schedules the next, which
+    often fires in the same batch."""
+    packages = package_service.hold(ctx, (timer.payload["package_id"] for timer in timers))
+    scanned, delivered = [], []
+    for package in packages:
+        ahead = {plans.split(step)[0] for step, entry in package.journey.items()
+                 if entry["done_at"] is None}
+        items = package_service.held_items(ctx, package)
+        if "origin_sorting_scan" in ahead:
+            scanned += items
+        if "delivery_attempt" in ahead:
+            delivered += items
+    package_service.hold_all(ctx, Sku, Sku.sku_id, (item.sku_id for item in scanned))
+    settlement.hold_items(ctx, [delivery.item_subject(item) for item in delivered])
+
+
+@timer_kind(STEP_TIMER, describe=_describe, prefetch=_prefetch)
 def _fire(ctx: SandboxContext, timer: DueTimer) -> None:
     package = package_service.held(ctx, Package, (ctx.id, timer.payload["package_id"]))
     step = timer.payload["step"]
@@ -167,8 +185,8 @@ def _origin_sorting_scan(ctx: SandboxContext, order: Order, package: Package,
 
 def measure(ctx: SandboxContext, package: Package, items: list[OrderItem]) -> dict[str, str]:
     """What the sorting centre's scale and scanner read (see the module's docstring)."""
-    skus = {sku.sku_id: sku for sku in ctx.session.scalars(select(Sku).where(
-        Sku.sandbox_id == ctx.id, Sku.sku_id.in_({item.sku_id for item in items})))}
+    skus = {sku.sku_id: sku for sku in package_service.hold_all(
+        ctx, Sku, Sku.sku_id, (item.sku_id for item in items))}
 
     def declared(item: OrderItem, name: str) -> Decimal:
         sku = skus.get(item.sku_id)

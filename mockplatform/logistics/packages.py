@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict, InvalidStateTransition, NotFound
 from mockplatform.logistics import plans, tracking
 from mockplatform.logistics.models import Package
+from mockplatform.orders import service as orders
 from mockplatform.orders.models import Order, OrderItem
 
 CANCELED = "canceled"
@@ -51,23 +53,52 @@ def items_in(ctx: SandboxContext, package: Package) -> list[OrderItem]:
 
 # A package's journey touches the same rows at every step, and one advance may fire thousands
 # of steps. The session's identity map holds clean rows only weakly, so each step would load them
-# again; these keep them for the unit of work (``session.info`` lives and dies with the session).
+# again; these keep them for the unit of work.
 
-def _held(ctx: SandboxContext) -> dict:
-    return ctx.session.info.setdefault("logistics.held", {})
+HELD = "logistics.held"
 
 
 def held(ctx: SandboxContext, model: type, key: tuple) -> Any:
     """``session.get(model, key)``, kept for the rest of the unit of work."""
-    rows = _held(ctx)
+    rows = ctx.kept(HELD)
     if (model, key) not in rows:
         rows[model, key] = ctx.session.get(model, key)
     return rows[model, key]
 
 
+def hold_all(ctx: SandboxContext, model: type, key_column: Any, keys: Iterable) -> list:
+    """``held`` for many rows of ``model`` (keyed by the sandbox and ``key_column``) in one
+    query; returns those that exist."""
+    rows = ctx.kept(HELD)
+    keys = list(dict.fromkeys(keys))
+    wanted = {key for key in keys if (model, (ctx.id, key)) not in rows}
+    if wanted:
+        found = {getattr(row, key_column.key): row for row in ctx.session.scalars(
+            select(model).where(model.sandbox_id == ctx.id, key_column.in_(wanted)))}
+        for key in wanted:
+            rows[model, (ctx.id, key)] = found.get(key)
+    return [row for key in keys if (row := rows[model, (ctx.id, key)]) is not None]
+
+
+def hold(ctx: SandboxContext, package_ids: Iterable[str]) -> list[Package]:
+    """Load packages with their orders, and the orders' items and packages, in four queries,
+    kept for the unit of work: what ``held`` and ``held_items`` give and what the steps read
+    through ``orders.service``. Returns the packages that exist."""
+    packages = hold_all(ctx, Package, Package.package_id, package_ids)
+    order_ids = {package.order_id for package in packages}
+    hold_all(ctx, Order, Order.order_id, order_ids)
+    items = orders.items_of(ctx, order_ids)
+    orders.packages_of(ctx, order_ids)
+    rows = ctx.kept(HELD)
+    for package in packages:
+        rows.setdefault(("items", package.package_id), [
+            item for item in items[package.order_id] if item.package_id == package.package_id])
+    return packages
+
+
 def held_items(ctx: SandboxContext, package: Package) -> list[OrderItem]:
     """``items_in``, kept for the unit of work: a package's items never change once packed."""
-    rows = _held(ctx)
+    rows = ctx.kept(HELD)
     key = ("items", package.package_id)
     if key not in rows:
         rows[key] = items_in(ctx, package)

@@ -52,9 +52,14 @@ def due_at(entry: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(entry["due_at"])
 
 
+def _taken_order(pair: tuple[str, dict[str, Any]]) -> tuple[datetime, tuple[int, int, int]]:
+    step, entry = pair
+    return due_at(entry), _rank(step)
+
+
 def ordered(journey: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """The steps of a plan in the order they are taken."""
-    return sorted(journey.items(), key=lambda pair: (due_at(pair[1]), _rank(pair[0])))
+    return sorted(journey.items(), key=_taken_order)
 
 
 def add(package: Package, steps: dict[str, datetime]) -> None:
@@ -80,9 +85,10 @@ def drop_pending(package: Package) -> None:
 def next_pending(package: Package) -> tuple[str, datetime] | None:
     """The earliest step not yet done, among the return leg once the package is going back."""
     going_back = any(is_return_step(step) for step in package.journey)
-    pending = [(step, entry) for step, entry in ordered(package.journey)
+    pending = [(step, entry) for step, entry in package.journey.items()
                if entry["done_at"] is None and is_return_step(step) == going_back]
     if not pending:
         return None
-    step, entry = pending[0]
+    # The first in the order steps are taken: no need to sort them all at every step.
+    step, entry = min(pending, key=_taken_order)
     return step, due_at(entry)

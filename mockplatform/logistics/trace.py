@@ -55,6 +55,7 @@ def _of_packages(packages: Sequence[Package]):
 def events_of(ctx: SandboxContext,
               packages: Sequence[Package]) -> dict[str, list[TrackingEvent]]:
     """Every tracking event of each package (by package id), in the order they happened."""
+    ctx.inserts.write()
     events: dict[str, list[TrackingEvent]] = {p.package_id: [] for p in packages}
     for order_ids, package_ids in _of_packages(packages):
         for event in ctx.session.scalars(select(TrackingEvent).where(
@@ -68,6 +69,7 @@ def last_events_of(ctx: SandboxContext,
                    packages: Sequence[Package]) -> dict[str, tuple[TrackingEvent, int]]:
     """The latest tracking event of each package that has one (by package id), with the
     number of its events: two indexed queries however many events the packages have."""
+    ctx.inserts.write()
     latest: dict[str, tuple[int, int]] = {}
     for order_ids, package_ids in _of_packages(packages):
         for package_id, last_seq, count in ctx.session.execute(

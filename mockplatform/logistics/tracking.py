@@ -20,6 +20,8 @@ ORIGIN_HUBS = ("Shenzhen, CN", "Guangzhou, CN", "Yiwu, CN", "Dongguan, CN")
 LOCAL_HUBS = {"MY": "Shah Alam, MY", "SG": "Singapore, SG", "TH": "Bangkok, TH",
               "VN": "Ho Chi Minh City, VN", "PH": "Pasay City, PH", "ID": "Jakarta, ID"}
 TRANSIT = "In transit"
+# Tracking events are only ever inserted: buffered as plain rows (see engine/inserts.py).
+TRACKING_EVENTS = TrackingEvent.__table__
 
 
 def location_of(ctx: SandboxContext, order: Order, package: Package, where: str) -> str:
@@ -35,27 +37,27 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
 
 
 def record(ctx: SandboxContext, order: Order, package: Package, milestone: str, *,
-           description: str = "", details: dict[str, Any] | None = None) -> TrackingEvent:
+           description: str = "", details: dict[str, Any] | None = None) -> None:
     spec = MILESTONES[milestone]
-    event = TrackingEvent(
-        sandbox_id=ctx.id, seq=ctx.next_id("tracking_event"), package_id=package.package_id,
-        order_id=package.order_id, tracking_number=package.tracking_number,
-        milestone=milestone, status_code=spec.status_code, detail_type=spec.detail_type,
-        package_status=spec.package_status, title=spec.title,
-        description=description or spec.title,
-        location=location_of(ctx, order, package, spec.where), occurred_at=ctx.now,
-        details=details or {})
-    ctx.session.add(event)
+    row = {"sandbox_id": ctx.id, "seq": ctx.next_id("tracking_event"),
+           "package_id": package.package_id, "order_id": package.order_id,
+           "tracking_number": package.tracking_number, "milestone": milestone,
+           "status_code": spec.status_code, "detail_type": spec.detail_type,
+           "package_status": spec.package_status, "title": spec.title,
+           "description": description or spec.title,
+           "location": location_of(ctx, order, package, spec.where), "occurred_at": ctx.now,
+           "details": details or {}}
+    ctx.inserts.add(TRACKING_EVENTS, row)
     package.updated_at = ctx.now
     ctx.record("tracking.updated", subject=f"package:{package.package_id}",
-               data=event_json(event))
-    return event
+               data=event_json(row))
 
 
-def event_json(event: TrackingEvent) -> dict[str, Any]:
-    return {"package_id": event.package_id, "order_id": event.order_id,
-            "tracking_number": event.tracking_number, "milestone": event.milestone,
-            "status_code": event.status_code, "detail_type": event.detail_type,
-            "package_status": event.package_status, "title": event.title,
-            "description": event.description, "location": event.location,
-            "occurred_at": event.occurred_at.isoformat(), "details": event.details}
+def event_json(row: dict[str, Any]) -> dict[str, Any]:
+    """The event's data: the tracking row without its keys."""
+    return {"package_id": row["package_id"], "order_id": row["order_id"],
+            "tracking_number": row["tracking_number"], "milestone": row["milestone"],
+            "status_code": row["status_code"], "detail_type": row["detail_type"],
+            "package_status": row["package_status"], "title": row["title"],
+            "description": row["description"], "location": row["location"],
+            "occurred_at": row["occurred_at"].isoformat(), "details": row["details"]}

@@ -130,6 +130,7 @@ def new_package(ctx: SandboxContext, order: Order, provider: str,
                       updated_at=ctx.now)
     ctx.session.add(package)
     ctx.session.flush()
+    service.forget_packages(ctx, order.order_id)
     return package
 
 

@@ -97,23 +97,40 @@ def get_order(ctx: SandboxContext, order_id: int) -> Order:
     return order
 
 
-def _by_order(ctx: SandboxContext, model, order_ids: Sequence[int], *order_by) -> dict:
+# An order's items and packages, kept for the unit of work once read: every transition reads
+# them again, and one advance moves thousands of items. The items of an order are all made when
+# it is placed; a new package makes its order's list be read again (``forget_packages``).
+KEPT_ROWS = "orders.rows"
+
+
+def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by) -> dict:
     """Rows of ``model`` for each of ``order_ids`` (one query), in ``order_by`` order."""
-    by_order: dict[int, list] = {order_id: [] for order_id in order_ids}
-    if order_ids:
+    order_ids = list(order_ids)
+    kept = ctx.kept(KEPT_ROWS)
+    missing = [order_id for order_id in order_ids if (model, order_id) not in kept]
+    if missing:
+        by_order: dict[int, list] = {order_id: [] for order_id in missing}
         for row in ctx.session.scalars(select(model).where(
-                model.sandbox_id == ctx.id, model.order_id.in_(order_ids))
+                model.sandbox_id == ctx.id, model.order_id.in_(missing))
                 .order_by(model.order_id, *order_by)):
             by_order[row.order_id].append(row)
-    return by_order
+        for order_id, rows in by_order.items():
+            kept[model, order_id] = rows
+    # Copies: a caller may change its list without changing what the next one reads.
+    return {order_id: list(kept[model, order_id]) for order_id in order_ids}
 
 
-def items_of(ctx: SandboxContext, order_ids: Sequence[int]) -> dict[int, list[OrderItem]]:
+def items_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[OrderItem]]:
     return _by_order(ctx, OrderItem, order_ids, OrderItem.order_item_id)
 
 
-def packages_of(ctx: SandboxContext, order_ids: Sequence[int]) -> dict[int, list[Package]]:
+def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Package]]:
     return _by_order(ctx, Package, order_ids, Package.packed_at, Package.package_id)
+
+
+def forget_packages(ctx: SandboxContext, order_id: int) -> None:
+    """The order has a new package: its list is read again, in order, when next asked for."""
+    ctx.kept(KEPT_ROWS).pop((Package, order_id), None)
 
 
 def statuses_of(items: Iterable[OrderItem]) -> list[str]:

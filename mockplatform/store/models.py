@@ -72,7 +72,7 @@ class UTCDateTime(TypeDecorator):
 
 # Bump whenever a table or column changes: a database made by another version is refused with
 # a clear message instead of failing later on a missing column.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class Base(DeclarativeBase):
@@ -135,8 +135,10 @@ class Timer(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     payload: Mapped[dict] = mapped_column(json_type(), default=dict)
 
+    # ix_timers_subject serves cancels, which name a subject (and often a kind).
     __table_args__ = (Index("ix_timers_due", "sandbox_id", "due_at", "seq"),
-                      Index("ix_timers_kind", "sandbox_id", "kind", "seq"))
+                      Index("ix_timers_kind", "sandbox_id", "kind", "seq"),
+                      Index("ix_timers_subject", "sandbox_id", "subject", "kind"))
 
 
 class Event(Base):
