@@ -340,6 +340,8 @@ class Scheduler:
         ctx.clock.set(stopped_at)
         ctx.save_clock()
         self._refresh_next()
+        # The stop is committed, not rolled back: what the fired timers buffered is written too.
+        ctx.finish()
         raise AdvanceLimitReached(
             f"stopped at {stopped_at.isoformat()} after firing {limit} timers, the most one "
             f"advance may fire (setting max_timers_per_advance); timers due by "

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from mockplatform.control import clock as clock_service
 from mockplatform.control import sandboxes
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.events import list_events
 from mockplatform.engine.scheduler import timer_kind
 from mockplatform.errors import AdvanceLimitReached, Conflict
 
@@ -175,8 +176,15 @@ def test_advance_stops_at_the_bound_at_a_consistent_point(make_sandbox, settings
     with unit() as ctx:  # the stop was kept: clock at the fifth timer, three still pending
         assert ctx.now == START + timedelta(minutes=5)
         assert ctx.timers.pending_count() == 3
+        # ... and so was everything the five recorded, buffered writes included
+        assert [e.subject for e in list_events(ctx, types=["tests.fired"])[0]] == [
+            f"t{minute}" for minute in range(1, 6)]
         assert clock_service.advance(ctx, by=timedelta(hours=1)).timers_fired == 3
     assert len(FIRED) == 8
+    with unit() as ctx:
+        fired = list_events(ctx, types=["tests.fired"])[0]
+        assert [e.subject for e in fired] == [f"t{minute}" for minute in range(1, 9)]
+        assert [e.seq for e in fired] == sorted({e.seq for e in fired})
 
 
 def test_the_clock_never_moves_backwards(make_sandbox):
