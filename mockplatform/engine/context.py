@@ -8,6 +8,7 @@ from datetime import date, datetime
 from functools import cached_property
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from mockplatform.engine import ids, rng
 from mockplatform.engine.calendar import BusinessCalendar, CalendarOverride
@@ -40,6 +41,10 @@ class SandboxContext:
         # One instant for the whole unit of work (a running clock would otherwise drift between
         # two timestamps of the same change); the scheduler moves it to each timer's due instant.
         self.now: datetime = self.clock.now()
+        # The counters as loaded: ``finish`` writes them back only if they moved. A reading
+        # request's sandbox (a ``SandboxRow``) has none: it numbers nothing.
+        counters = getattr(sandbox, "counters", None)
+        self._counters_at_start = None if counters is None else dict(counters)
         self.inserts = InsertBuffer(session)
         self.timers = Scheduler(self)
         self.events = EventRecorder(self)
@@ -92,6 +97,10 @@ class SandboxContext:
         """Write what is buffered; called before the unit of work commits."""
         self.timers.flush()
         self.inserts.write()
+        if (self._counters_at_start is not None
+                and self.sandbox.counters != self._counters_at_start):
+            flag_modified(self.sandbox, "counters")
+            self._counters_at_start = dict(self.sandbox.counters)
         self.session.flush()
 
 

@@ -23,7 +23,6 @@ from sqlalchemy import (
     TypeDecorator,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -110,7 +109,9 @@ class Sandbox(Base):
 
     policy_overrides: Mapped[dict] = mapped_column(json_type(), default=dict)
     calendar_overrides: Mapped[list] = mapped_column(json_type(), default=list)
-    counters: Mapped[dict] = mapped_column(MutableDict.as_mutable(json_type()), default=dict)
+    # Changed in place thousands of times in one advance (every event and timer takes a number):
+    # a plain dict, marked changed once when the unit of work finishes (``SandboxContext``).
+    counters: Mapped[dict] = mapped_column(json_type(), default=dict)
 
     api_key: Mapped[str] = mapped_column(String(80), unique=True)
     app_key: Mapped[str] = mapped_column(String(20), unique=True)
