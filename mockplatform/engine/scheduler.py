@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, insert, or_, select
 
-from mockplatform.engine import ids
+from mockplatform.engine import collector, ids
 from mockplatform.errors import AdvanceLimitReached
 from mockplatform.store.models import Timer
 
@@ -256,45 +256,9 @@ class Scheduler:
         ``limit`` timers have fired and more are due.
         """
         ctx = self.ctx
-        fired = 0
-        last: tuple[datetime, int] | None = None
         try:
-            while True:
-                self.flush()
-                ctx.inserts.write()  # what a batch recorded, rather than a whole advance's
-                batch = self._due_batch(target, last)
-                if not batch:
-                    break
-                # Timers scheduled during this batch join the firing order when they sort before
-                # the batch's last row; later ones are picked up by the next query. A new timer
-                # always sorts after the one firing (it is due no earlier, and its seq is newer).
-                boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
-                self._prefetch(batch)
-                self._loaded = {}
-                for timer in batch:
-                    self._loaded.setdefault(timer.subject, []).append(timer)
-                heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
-                self._captured = []
-                while heap:
-                    timer = heapq.heappop(heap)[2]
-                    if timer.seq in self._cancelled:
-                        continue
-                    if fired >= limit:
-                        self._delete_through(last)
-                        self._stop_at_limit(limit, target)
-                    ctx.now = timer.due_at
-                    self._fired_through = (timer.due_at, timer.seq)
-                    kind(timer.kind).handler(ctx, timer)
-                    fired += 1
-                    last = (timer.due_at, timer.seq)
-                    self._pending.get(timer.subject, {}).pop(timer.seq, None)
-                    ctx.sandbox.timers_pending -= 1
-                    for new in self._captured:
-                        if new.due_at <= target and (
-                                boundary is None or (new.due_at, new.seq) < boundary):
-                            heapq.heappush(heap, (new.due_at, new.seq, new))
-                    self._captured.clear()
-                self._delete_through(last)
+            with collector.paused():
+                fired = self._fire_due(target, limit)
         finally:
             self._captured = None
             self._loaded = {}
@@ -303,6 +267,48 @@ class Scheduler:
             self._fired_through = None
         ctx.now = target
         self._refresh_next()
+        return fired
+
+    def _fire_due(self, target: datetime, limit: int) -> int:
+        ctx = self.ctx
+        fired = 0
+        last: tuple[datetime, int] | None = None
+        while True:
+            self.flush()
+            ctx.inserts.write()  # what a batch recorded, rather than a whole advance's
+            batch = self._due_batch(target, last)
+            if not batch:
+                break
+            # Timers scheduled during this batch join the firing order when they sort before
+            # the batch's last row; later ones are picked up by the next query. A new timer
+            # always sorts after the one firing (it is due no earlier, and its seq is newer).
+            boundary = (batch[-1].due_at, batch[-1].seq) if len(batch) == BATCH else None
+            self._prefetch(batch)
+            self._loaded = {}
+            for timer in batch:
+                self._loaded.setdefault(timer.subject, []).append(timer)
+            heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
+            self._captured = []
+            while heap:
+                timer = heapq.heappop(heap)[2]
+                if timer.seq in self._cancelled:
+                    continue
+                if fired >= limit:
+                    self._delete_through(last)
+                    self._stop_at_limit(limit, target)
+                ctx.now = timer.due_at
+                self._fired_through = (timer.due_at, timer.seq)
+                kind(timer.kind).handler(ctx, timer)
+                fired += 1
+                last = (timer.due_at, timer.seq)
+                self._pending.get(timer.subject, {}).pop(timer.seq, None)
+                ctx.sandbox.timers_pending -= 1
+                for new in self._captured:
+                    if new.due_at <= target and (
+                            boundary is None or (new.due_at, new.seq) < boundary):
+                        heapq.heappush(heap, (new.due_at, new.seq, new))
+                self._captured.clear()
+            self._delete_through(last)
         return fired
 
     def _prefetch(self, batch: list[DueTimer]) -> None:
