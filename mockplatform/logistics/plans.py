@@ -14,6 +14,7 @@ by the step's place in the journey.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from mockplatform.logistics.models import Package
@@ -29,6 +30,7 @@ def numbered(step: str, attempt: int) -> str:
     return step if attempt == 1 else f"{step}_{attempt}"
 
 
+@cache  # a handful of step names, split at every step of every package
 def split(step: str) -> tuple[str, int]:
     """``delivery_attempt_2`` -> ``("delivery_attempt", 2)``; an unnumbered step is attempt 1."""
     base, _, suffix = step.rpartition("_")
@@ -41,6 +43,7 @@ def is_return_step(step: str) -> bool:
     return step in RETURN_STEPS
 
 
+@cache
 def _rank(step: str) -> tuple[int, int, int]:
     base, attempt = split(step)
     if base in RETURN_STEPS:
