@@ -170,8 +170,10 @@ def _item(ctx: SandboxContext, subject: str) -> SettlementItem | None:
 
 
 def _new_item(ctx: SandboxContext, subject: str, status: str) -> SettlementItem:
+    # Every column set here, not left to the insert's defaults: its event is recorded before
+    # the row is written, and must read the same whether a flush came in between or not.
     item = SettlementItem(sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_item"),
-                          subject=subject, status=status)
+                          subject=subject, status=status, unsettleable_reason="", policy_key="")
     ctx.session.add(item)
     ctx.kept(ITEMS)[subject] = item
     return item

@@ -54,6 +54,8 @@ def test_the_first_attempt_delivers_by_default(api):
     assert sorted(e["subject"] for e in settleable) == sorted(
         f"order_item:{item['order_item_id']}" for item in order["items"])
     assert {e["data"]["amount"] for e in settleable} == {"25.00"}
+    # Every item's event has the same shape, the first of a new statement included.
+    assert [(e["data"]["reason"], e["data"]["policy_key"]) for e in settleable] == [("", "")] * 2
     assert [t for t in timers(sbx) if t["subject"] == f"package:{package['package_id']}"] == []
 
 
