@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import html
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -166,8 +167,11 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
                                  "current_state": package.status, "flow": order.flow}])
     items = items_in(ctx, package)
     address = order.address_shipping
-    # The amount as the API shows it: in the currency's minor unit ("399000" VND, "60.80" MYR).
-    payment = (f"COD {order.currency} {money.format_amount(order.price, order.currency)}"
+    # What the courier collects for this package: its own items, not the whole order, which
+    # may travel in several packages. The amount as the API shows it, in the currency's minor
+    # unit ("399000" VND, "60.80" MYR).
+    collect = sum((item.paid_price for item in items), Decimal(0))
+    payment = (f"COD {order.currency} {money.format_amount(collect, order.currency)}"
                if order.payment_method == "cod" else "Prepaid")
     lines = "".join(f"<tr><td>{item.order_item_id}</td><td>{html.escape(item.seller_sku)}</td>"
                     f"<td>{html.escape(item.name)}</td></tr>" for item in items)

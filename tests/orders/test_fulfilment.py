@@ -450,6 +450,23 @@ def test_a_cod_label_shows_the_amount_to_collect_as_the_api_does(api, market, pr
     assert shown.endswith(order["price"])
 
 
+def test_each_package_of_a_cod_order_collects_only_its_own_items(api):
+    sbx = sandbox(api)
+    skus = make_product(sbx, ("CASE-BLK", "19.90", 5), ("CASE-RED", "7.50", 5))["skus"]
+    order = placed(sbx, (skus[0]["sku_id"], 1), (skus[1]["sku_id"], 2), payment_method="cod")
+    by_sku = {item["seller_sku"]: item["order_item_id"] for item in order["items"]}
+    black = ok(act(sbx, order["order_id"], "pack", order_item_ids=[by_sku["CASE-BLK"]]), 201)
+    red = ok(act(sbx, order["order_id"], "pack"), 201)  # the rest: both red ones
+
+    def shown(package: dict) -> str:
+        label = ok(sbx.get(f"/api/v1/packages/{package['package_id']}/label"))
+        return base64.b64decode(label["file"]).decode("utf-8")
+
+    assert order["price"] == "34.90"
+    assert " COD MYR 19.90</p>" in shown(black)
+    assert " COD MYR 15.00</p>" in shown(red)
+
+
 # -- every refused seller action, from every status the seller can reach ----------------------
 
 SELLER_ALLOWED = {"pending": ["pack", "cancel"], "packed": ["ready_to_ship", "cancel"],
