@@ -83,6 +83,12 @@ def csv_response(spec: CsvFormat, json_text: str, status: int, path_args: dict) 
     return response
 
 
+# A cell a spreadsheet would run as a formula when the file is opened (OWASP's "CSV injection"):
+# sellers type some of what reports show (a carrier's name, say).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -90,7 +96,10 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    return str(value)
+    text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text  # read as text, shown as typed
+    return text
 
 
 def _safe_filename(name: str) -> str:

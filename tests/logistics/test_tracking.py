@@ -639,6 +639,25 @@ def test_a_csv_answer_is_an_attachment_and_byte_for_byte_repeatable(sbx, sku):
     assert first.data.count(b"\r\n") == 2  # the header and one package
 
 
+def test_a_csv_cell_that_a_spreadsheet_would_run_as_a_formula_is_quoted_as_text(api):
+    # A semi-hosted seller names its own carrier: any printable text.
+    _, shop = api.create_sandbox(platform="aliexpress", start_at=iso(START))
+    placed = order(shop, product(shop))
+    for action, body in (("accept", None), ("pack", None), (
+            "ship", {"shipment_provider": '=HYPERLINK("http://x","y")',
+                     "tracking_number": "YT2601050001"})):
+        response = shop.post(f"/api/v1/orders/{placed['order_id']}/{action}", json=body)
+        assert response.status_code in (200, 201), response.get_json()
+    query = {"from": iso(START), "to": iso(START + timedelta(days=1))}
+
+    [as_json] = shop.get(REPORTS, query_string=query).get_json()["rows"]
+    [as_csv] = csv_rows(shop.get(REPORTS, query_string={**query, "format": "csv"}))
+
+    assert as_json["shipment_provider"] == '=HYPERLINK("http://x","y")'
+    assert as_csv["shipment_provider"] == '\'=HYPERLINK("http://x","y")'
+    assert as_csv["events_count"] == str(as_json["events_count"])  # numbers stay numbers
+
+
 def test_an_unknown_format_is_refused_naming_it(sbx):
     query = {"from": iso(START), "to": iso(START + timedelta(days=1)), "format": "xlsx"}
 
