@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import NotFound
+from mockplatform.logistics import plans
 from mockplatform.logistics.models import Package, TrackingEvent
 from mockplatform.orders import service as orders
 
@@ -87,20 +88,9 @@ def last_events_of(ctx: SandboxContext,
     return {package_id: (by_seq[seq], count) for package_id, (seq, count) in latest.items()}
 
 
-def _instant(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
-
-
 def next_step(package: Package) -> tuple[str | None, datetime | None]:
-    """The journey step planned next (not done yet, earliest due) and when it is due. Read by
-    instant rather than by key order: PostgreSQL's JSONB does not keep a mapping's order."""
-    pending = [(due_at, step) for step, planned in (package.journey or {}).items()
-               if isinstance(planned, dict) and not planned.get("done_at")
-               and (due_at := _instant(planned.get("due_at"))) is not None]
-    if not pending:
-        return None, None
-    due_at, step = min(pending)
-    return step, due_at
+    """The journey step planned next and when it is due: the one the clock holds a timer for."""
+    return plans.next_pending(package) or (None, None)
 
 
 def summary(package: Package) -> dict[str, Any]:
