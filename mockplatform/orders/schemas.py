@@ -69,7 +69,10 @@ class OrderListQuery(PageQuery):
     sort_direction = fields.String(load_default="desc",
                                    validate=validate.OneOf(listing.DIRECTIONS))
     delayed = fields.Boolean(metadata={"description": "only orders in (true) or out of "
-                                                      "(false) the delayed view"})
+                                                      "(false) the delayed view: past the "
+                                                      "warning point of a deadline they can "
+                                                      "still miss (semi-hosted: past the ship "
+                                                      "deadline, not shipped)"})
     after = fields.String(metadata={"description": "the next_cursor of the previous page"})
 
 

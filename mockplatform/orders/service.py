@@ -298,9 +298,16 @@ def delayed_point(ctx: SandboxContext, order: Order, items: Sequence[OrderItem],
                   packages: Sequence[Package]) -> tuple[datetime, str] | None:
     """When the order enters the "delayed" view and why, or None while nothing is due: the
     warning point before the ready-to-ship deadline while items await it, and before the
-    first-mile scan deadline while a ready package waits for its scan."""
+    first-mile scan deadline while a ready package waits for its scan. A semi-hosted order
+    [choice]: its ship deadline itself while it is not shipped (that profile has no warning
+    lead: from that instant on the order is late)."""
+    if order.flow != LAZADA:
+        if order.rts_deadline is not None and any(
+                item.status in states.SEMI_HOSTED_AWAITING_SHIPMENT for item in items):
+            return order.rts_deadline, "ship_deadline"
+        return None
     leads = warning_leads(ctx)
-    if not leads or order.flow != LAZADA:
+    if not leads:
         return None
     points = []
     if any(item.status in states.AWAITING_RTS for item in items):

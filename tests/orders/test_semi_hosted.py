@@ -133,6 +133,7 @@ def test_an_aliexpress_order_follows_the_semi_hosted_flow_and_shows_its_deadline
     timers = shop.http.get(f"{shop.base}/timers").get_json()["data"]
     assert [(t["kind"], t["due_at"]) for t in timers] == [
         ("semi_hosted.ship_deadline", utc(WEDNESDAY_END)),
+        ("order.delayed_warning", utc(WEDNESDAY_END)),
         ("semi_hosted.cancel_after", utc(CANCEL_AT))]
 
 
@@ -227,6 +228,31 @@ def test_at_the_ship_deadline_lateness_starts_but_nothing_is_canceled(shop):
     assert (fine["amount"], fine["policy_key"], fine["subject"]) == (
         "-100.00", "semi_hosted.late_fine", f"order:{order['order_id']}")
     assert fine["details"]["tier"] == "short_delay"
+
+
+def delayed_ids(shop) -> list[int]:
+    response = shop.http.get("/api/v1/orders?delayed=true")
+    assert response.status_code == 200, response.get_json()
+    return [order["order_id"] for order in response.get_json()["data"]]
+
+
+def test_an_order_not_shipped_by_its_ship_deadline_enters_the_delayed_view(shop):
+    late, shipped, canceled = shop.packed(), shop.packed(), shop.place(1)
+    shop.ship(shipped)
+    shop.post(canceled, "cancel", {"reason": "out_of_stock"})
+
+    shop.advance_to(WEDNESDAY_END - ONE_SECOND)
+    assert delayed_ids(shop) == []
+    assert shop.events("order.delayed") == []
+
+    shop.advance_to(WEDNESDAY_END)
+    assert delayed_ids(shop) == [late["order_id"]]
+    [event] = shop.events("order.delayed")
+    assert (event["occurred_at"], event["subject"], event["data"]["deadline"]) == (
+        utc(WEDNESDAY_END), f"order:{late['order_id']}", "ship_deadline")
+
+    shop.ship(late, tracking_number="YT2601050002")  # shipped late: out of the view
+    assert delayed_ids(shop) == []
 
 
 @pytest.mark.parametrize(("placed_at", "market", "due"), [
