@@ -7,6 +7,8 @@
   48 h, that instant included, 50% of the product price; later, 100%. One fine per order.
 - ``semi_hosted.cancel_after``: 7 calendar days past the due day, end of day: an order still not
   shipped is canceled, fined 100%, and ``order.canceled`` is recorded.
+- the delayed view [choice]: from the ship deadline until the order ships or is canceled
+  (``order.delayed`` as it enters).
 
 Placing, reading and packing orders go through ``client.request`` until the SDK's ``orders``
 resource covers them; the semi-hosted steps have ``client.semi_hosted``.
@@ -127,6 +129,24 @@ def test_at_the_ship_deadline_lateness_starts_and_shipping_then_is_fined(client)
     assert shipped.deadlines.shipped_late is True
     [fine] = fines(client)
     assert (fine.amount, fine.policy_key) == ("-40.00", "semi_hosted.late_fine")
+
+
+@pytest.mark.mockplatform_sandbox(**ALIEXPRESS)
+def test_an_order_not_shipped_enters_the_delayed_view_at_its_ship_deadline(client):
+    order = packed_order(client)
+
+    client.clock.advance(to=DUE - ONE_SECOND)
+    assert list(client.orders.list(delayed=True).auto_paging_iter()) == []
+    assert events(client, "order.delayed") == []
+
+    client.clock.advance(to=DUE)
+    assert [o.order_id for o in client.orders.list(delayed=True).auto_paging_iter()] == [
+        order.order_id]
+    [delayed] = events(client, "order.delayed")
+    assert (instant(delayed.occurred_at), delayed.data.deadline) == (DUE, "ship_deadline")
+
+    ship(client, order)
+    assert list(client.orders.list(delayed=True).auto_paging_iter()) == []
 
 
 @pytest.mark.parametrize(("placed_at", "market", "due"), [
