@@ -88,7 +88,7 @@ def print_table() -> None:
             print(f"note: {n}")
 
 
-def profiled(label: str, fn: Callable[[], object], top: int = 25) -> object:
+def profiled(label: str, fn: Callable[[], object], top: int = int(os.environ.get("BENCH_PROFILE_TOP", "25"))) -> object:
     profiler = cProfile.Profile()
     profiler.enable()
     try:
