@@ -47,6 +47,11 @@ SPEC = {"platform": "lazada", "market": "MY", "seed": 11}
 # Pending and packed orders: every list filter has something to find, and no journey runs
 # while the big sandbox is filled.
 LATENCY_MIX = {"pending": 8, "packed": 2}
+# Both sandboxes start at 2026-01-05T01:00Z (Monday 09:00 in MY); the big one's orders are
+# placed over the next 9 hours. At this instant every order is past its warning point (24 h
+# before its ready-to-ship deadline, Wednesday 09:00-18:00 MYT) and none is canceled yet: the
+# delayed view has pages to show.
+LATENCY_CLOCK = "2026-01-06T16:00:00+00:00"
 
 
 class Bench:
@@ -143,6 +148,10 @@ def bench_latency(tmp: str, small: int, large: int, rounds: int) -> None:
     would compare the drift, not the sizes."""
     benches = [filled(f"sqlite:///{tmp}/latency-{n}.db", n) for n in (small, large)]
     try:
+        for bench, _ in benches:
+            fired = bench.post(f"/api/v1/sandboxes/{bench.sandbox_id}/clock/advance",
+                               {"to": LATENCY_CLOCK})["timers_fired"]
+            log(f"clock moved to {LATENCY_CLOCK}: {fired:,} timers fired")
         probes = [latency_probes(bench, ids) for bench, ids in benches]
         per_round = max(1, rounds // ALTERNATIONS)
         for name in probes[0]:

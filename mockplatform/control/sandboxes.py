@@ -227,6 +227,10 @@ def restore(session: Session, settings: Settings, document: Any,
     for table, rows in checked.rows.items():
         if rows:
             session.execute(insert(table), [{"sandbox_id": sandbox.id, **row} for row in rows])
+        # What a domain keeps derived from other columns and the clock is derived again, not
+        # trusted: the document may be edited, or older than the column.
+        if "after_restore" in table.info:
+            table.info["after_restore"](session, sandbox.id, sandbox.clock_anchor_virtual)
     # Derived, not trusted: the earliest restored timer is what catch-up looks at.
     sandbox.next_timer_at = session.scalar(
         select(Timer.due_at).where(Timer.sandbox_id == sandbox.id)

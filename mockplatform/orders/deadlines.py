@@ -87,6 +87,7 @@ def _delayed(ctx: SandboxContext, timer: DueTimer) -> None:
     if order is None or order.delayed_from is None \
             or order.delayed_from.isoformat() != timer.payload["at"]:
         return
+    order.delayed = True
     ctx.record("order.delayed", subject=service.order_subject(order.order_id), data={
         "order_id": order.order_id, "deadline": timer.payload["deadline"],
         "deadlines": service.deadlines_json(

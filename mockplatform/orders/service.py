@@ -334,6 +334,7 @@ def refresh_delayed(ctx: SandboxContext, order: Order, items: Sequence[OrderItem
     if order.delayed_from is not None and order.delayed_from > ctx.now:
         ctx.timers.cancel(subject=order_subject(order.order_id), kind_name=DELAYED_WARNING)
     order.delayed_from = instant
+    order.delayed = instant is not None and instant <= ctx.now
     # A warning point already behind the clock (a lead longer than the time left, as a policy
     # override allows) puts the order in the view at once: the event is due now, unless the
     # order was in the view already.

@@ -39,3 +39,58 @@ def test_an_order_that_stays_delayed_is_not_announced_twice(api):
 
     assert readied["delayed"] is True and get_order(sbx, order["order_id"])["delayed"] is True
     assert len(events(sbx, "order.delayed")) == 1
+
+
+# -- the view is a kept flag: it must always agree with each order's own warning point ---------
+
+def all_orders(sbx, **query) -> list[dict]:
+    found, after = [], None
+    while True:
+        page = ok(sbx.get("/api/v1/orders", query_string={
+            "limit": 100, **query, **({"after": after} if after else {})}))
+        found += page["data"]
+        if not page["has_more"]:
+            return found
+        after = page["next_cursor"]
+
+
+def assert_view_agrees(sbx) -> set[int]:
+    delayed = {o["order_id"] for o in all_orders(sbx) if o["delayed"]}
+    for sort_by in ("created_at", "updated_at"):
+        for direction in ("asc", "desc"):
+            sort = {"sort_by": sort_by, "sort_direction": direction}
+            assert {o["order_id"] for o in all_orders(sbx, delayed="true", **sort)} == delayed
+            assert delayed.isdisjoint(
+                o["order_id"] for o in all_orders(sbx, delayed="false", **sort))
+    return delayed
+
+
+def test_the_delayed_list_agrees_with_every_orders_own_field_as_time_passes(api):
+    sbx = sandbox(api)
+    ok(sbx.post("/api/v1/test_helpers/seed", json={
+        "products": 20, "orders": 60, "fulfilment": {"pending": 2, "packed": 1,
+                                                     "ready_to_ship": 1}}), 201)
+    seen = []
+    for hours in (12, 12, 6, 20, 24, 48, 72, 120):
+        advance(sbx, by=timedelta(hours=hours))
+        seen.append(len(assert_view_agrees(sbx)))
+    assert max(seen) > 0 and seen[-1] < max(seen)  # orders came into the view and left it
+
+
+def test_a_restore_derives_the_view_again_whatever_the_document_says(api):
+    sbx = sandbox(api)
+    make_product(sbx, ("CASE-BLK", "19.90", 5))
+    late, fresh = placed(sbx, ("CASE-BLK", 1)), None
+    advance(sbx, by=timedelta(hours=30))
+    fresh = placed(sbx, ("CASE-BLK", 1))
+    assert assert_view_agrees(sbx) == {late["order_id"]}
+    snapshot = ok(sbx.post(f"{sbx.base}/snapshot"))
+    rows = {row["order_id"]: row for row in snapshot["tables"]["orders"]}
+    del rows[late["order_id"]]["delayed"]  # a document from before the flag
+    rows[fresh["order_id"]]["delayed"] = True  # an edited one
+
+    restored = api.post("/api/v1/sandboxes/restore", json={"snapshot": snapshot})
+
+    assert restored.status_code == 201, restored.get_json()
+    copy = api.as_(restored.get_json()["credentials"]["api_key"])
+    assert assert_view_agrees(copy) == {late["order_id"]}
