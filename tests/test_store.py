@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from sqlalchemy import update
+from sqlalchemy import inspect, update
 
 from mockplatform.store.models import SCHEMA_VERSION, SchemaInfo
 from mockplatform.store.session import Store
@@ -19,3 +22,19 @@ def test_a_database_of_another_schema_version_is_refused(tmp_path):
     store.dispose()
     with pytest.raises(RuntimeError, match="fresh database or data dir"):
         Store(url).create_schema()
+
+
+def test_drop_schema_drops_the_domains_tables_too_from_a_fresh_process(tmp_path):
+    # A fresh process (as .ci/run's clean-up is) has loaded no domain yet: their tables must
+    # go all the same, or the next create_all keeps them with their old columns.
+    url = f"sqlite:///{tmp_path / 'drop.db'}"
+    store = Store(url)
+    store.create_schema()
+    assert {"orders", "packages", "ledger_entries"} <= set(inspect(store.engine).get_table_names())
+    store.dispose()
+
+    subprocess.run([sys.executable, "-c", "import sys\n"
+                    "from mockplatform.store.session import Store\n"
+                    "Store(sys.argv[1]).drop_schema()", url], check=True, timeout=60)
+
+    assert inspect(Store(url).engine).get_table_names() == []

@@ -96,6 +96,11 @@ class Store:
                     f"fresh database or data dir")
 
     def drop_schema(self) -> None:
+        """Drop every table, the domains' included: they are only in the metadata once loaded,
+        and a table left behind would survive the next ``create_all`` with its old columns."""
+        from mockplatform import domains  # noqa: PLC0415 - the domains' tables, not their rules
+
+        domains.load()
         Base.metadata.drop_all(self.engine)
 
     def dispose(self) -> None:
