@@ -123,6 +123,8 @@ def latency_probes(bench: Bench, ids: list[int]) -> dict[str, Callable[[int], ob
             "/api/v1/orders", limit=100, sort_by="updated_at", sort_direction="asc"),
         "list, status=packed": lambda _i: bench.get("/api/v1/orders", limit=100,
                                                     status="packed"),
+        "list, status=canceled (none)": lambda _i: bench.get("/api/v1/orders", limit=100,
+                                                             status="canceled"),
         "list, created_after (last hour)": lambda _i: bench.get(
             "/api/v1/orders", limit=100, created_after=newest),
         "list, delayed": lambda _i: bench.get("/api/v1/orders", limit=100, delayed="true"),

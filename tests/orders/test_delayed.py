@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.orders.support import act, advance, events, get_order, make_product, ok, placed, sandbox
+from tests.orders.support import (
+    act,
+    advance,
+    all_orders,
+    events,
+    get_order,
+    make_product,
+    ok,
+    placed,
+    sandbox,
+)
 
 LONG_LEADS = {"order.delayed_warning": {"before_rts_deadline": "P3D",
                                         "before_first_mile_scan_deadline": "P8D"}}
@@ -43,19 +53,8 @@ def test_an_order_that_stays_delayed_is_not_announced_twice(api):
 
 # -- the view is a kept flag: it must always agree with each order's own warning point ---------
 
-def all_orders(sbx, **query) -> list[dict]:
-    found, after = [], None
-    while True:
-        page = ok(sbx.get("/api/v1/orders", query_string={
-            "limit": 100, **query, **({"after": after} if after else {})}))
-        found += page["data"]
-        if not page["has_more"]:
-            return found
-        after = page["next_cursor"]
-
-
 def assert_view_agrees(sbx) -> set[int]:
-    delayed = {o["order_id"] for o in all_orders(sbx) if o["delayed"]}
+    delayed = {o["order_id"] for o in all_orders(sbx, limit=100) if o["delayed"]}
     for sort_by in ("created_at", "updated_at"):
         for direction in ("asc", "desc"):
             sort = {"sort_by": sort_by, "sort_direction": direction}

@@ -20,6 +20,7 @@ from tests.orders.support import (
     make_product,
     ok,
     placed,
+    sandbox,
 )
 
 
@@ -280,3 +281,29 @@ def test_limit_100_is_the_largest_page(sbx, sku):
     assert len(page["data"]) == 100 and page["has_more"] is True
     assert len(ok(sbx.get(ORDERS))["data"]) == 100  # the default
     assert len(listed(sbx)) == 101
+
+
+@pytest.mark.parametrize("statuses", ["pending", "packed", "ready_to_ship", "canceled",
+                                      "packed,ready_to_ship", "pending,canceled"])
+def test_the_status_filter_finds_the_same_pages_by_ids_or_by_walking(api, monkeypatch,
+                                                                     statuses):
+    # Few orders with a status are found by their ids, many by walking the sort's index: both
+    # ways give the same pages, in every sort.
+    from mockplatform.orders import listing
+
+    sbx = sandbox(api, seed=5)
+    ok(sbx.post("/api/v1/test_helpers/seed", json={
+        "products": 10, "orders": 30,
+        "fulfilment": {"pending": 3, "packed": 2, "ready_to_ship": 1}}), 201)
+    pages = {}
+    for few in (0, 1000):
+        monkeypatch.setattr(listing, "FEW_ORDERS", few)
+        pages[few] = {(sort_by, direction): listed(sbx, status=statuses, limit=7,
+                                                   sort_by=sort_by, sort_direction=direction)
+                      for sort_by in ("created_at", "updated_at")
+                      for direction in ("asc", "desc")}
+    assert pages[0] == pages[1000]
+    every = set(pages[0][("created_at", "asc")])
+    assert every == {order["order_id"] for order in all_orders(sbx, limit=100)
+                     if set(order["statuses"]) & set(statuses.split(","))}
+    assert statuses.startswith("canceled") or every  # a status nobody has finds nothing
