@@ -102,6 +102,7 @@ def _drop_timers(ctx: SandboxContext, order: Order) -> None:
 # -- the late fine --------------------------------------------------------------------------------
 
 def _fined_already(ctx: SandboxContext, order: Order) -> bool:
+    ctx.inserts.write()  # entries posted in this unit of work are buffered
     return ctx.session.scalar(select(LedgerEntry.seq).where(
         LedgerEntry.sandbox_id == ctx.id,
         LedgerEntry.subject == service.order_subject(order.order_id),
