@@ -25,7 +25,11 @@ from mockplatform.store.models import Timer
 if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
-BATCH = 1000
+# Timers loaded and fired per query. Large, because a batch is also the unit of writing: what its
+# timers changed is flushed once, a row changed by several of them is written once, and a timer
+# scheduled and fired within the batch is never written at all. 10,000 journeys fire 1.3x faster
+# than with batches of 1,000 (bench/orders.py).
+BATCH = 20000
 # At most this many deferred cancels (subjects) in one delete statement.
 CANCEL_CHUNK = 1000
 # Timer rows are written and deleted by plain statements on the table, never as objects: an
