@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from mockplatform.errors import MockplatformError
+from mockplatform.store import jsoncodec
 from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
 
 # Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
+JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
 
 
@@ -51,13 +53,13 @@ class Store:
                             if self.url.get_driver_name() == "psycopg" else {})
             return create_engine(self.url, echo=echo, pool_size=10, max_overflow=20,
                                  pool_recycle=1800, connect_args=connect_args,
-                                 pool_reset_on_return=None)
+                                 pool_reset_on_return=None, **JSON_CODEC)
         memory = self.url.database in (None, "", ":memory:")
         if not memory:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             self.url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=StaticPool if memory else None, pool_reset_on_return=None)
+            poolclass=StaticPool if memory else None, pool_reset_on_return=None, **JSON_CODEC)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
