@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from sqlalchemy import BigInteger, Index, Numeric, String, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
@@ -131,3 +132,9 @@ class SettlementItem(Base):
                       Index("ix_settlement_items_statement", "sandbox_id", "statement_seq",
                             "seq"),
                       {"info": {"seq_counter": "settlement_item"}})
+
+
+class PostedEntry(SimpleNamespace):
+    """A ledger entry just posted, as plain values: the columns of ``LedgerEntry``. The row itself
+    waits in the insert buffer (engine/inserts.py); an ORM object built only to be read back
+    cost more than the posting."""

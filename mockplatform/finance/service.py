@@ -17,7 +17,7 @@ from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.policies import Money
 from mockplatform.errors import ValidationFailed
-from mockplatform.finance.models import AMOUNT_SCALE, LedgerEntry
+from mockplatform.finance.models import AMOUNT_SCALE, LedgerEntry, PostedEntry
 
 ENTRY_PREFIX = "le_"
 ENTRY_POSTED = "ledger.entry_posted"
@@ -91,7 +91,7 @@ def entry_id(seq: int) -> str:
     return ids.format_id(ENTRY_PREFIX, seq)
 
 
-def direction_of(entry: LedgerEntry) -> str:
+def direction_of(entry: LedgerEntry | PostedEntry) -> str:
     return DEBIT if entry.amount < 0 else CREDIT
 
 
@@ -99,7 +99,7 @@ def direction_of(entry: LedgerEntry) -> str:
 
 def post_entry(ctx: SandboxContext, *, kind: str, amount: Money | Decimal,
                currency: str | None = None, subject: str = "", policy_key: str = "",
-               details: dict[str, Any] | None = None, exact: bool = False) -> LedgerEntry:
+               details: dict[str, Any] | None = None, exact: bool = False) -> PostedEntry:
     """Append one entry at ``ctx.now`` and record ``ledger.entry_posted``.
 
     ``amount`` is a ``Money`` (a policy's value, such as ``order.late_rts_fine``) or a
@@ -139,9 +139,9 @@ def post_entry(ctx: SandboxContext, *, kind: str, amount: Money | Decimal,
            "subject": subject, "policy_key": policy_key, "details": details or {}}
     # Entries are only ever inserted: a plain row, written with the others of its table (see
     # engine/inserts.py; whoever reads the table writes the buffer first). The entry handed
-    # back is not in the session.
+    # back is its plain values.
     ctx.inserts.add(LEDGER_ENTRIES, row)
-    entry = LedgerEntry(**row)
+    entry = PostedEntry(**row)
     ctx.record(ENTRY_POSTED, subject=subject, data=entry_json(entry))
     return entry
 
@@ -177,7 +177,7 @@ def check_length(field: str, value: str, limit: int) -> None:
         raise ValidationFailed.field(field, f"at most {limit} characters")
 
 
-def entry_json(entry: LedgerEntry) -> dict[str, Any]:
+def entry_json(entry: LedgerEntry | PostedEntry) -> dict[str, Any]:
     """An entry as JSON data (for events and the API): amounts as strings, never floats."""
     return {
         "id": entry_id(entry.seq), "object": "ledger_entry",

@@ -149,6 +149,7 @@ def seller_marked_failed(ctx: SandboxContext, *, subject: str) -> bool:
 # they filter on never change once a row exists.
 ITEMS = "settlement.items"
 STATEMENTS = "settlement.statements"
+PERIODS = "settlement.periods"
 
 
 def hold_items(ctx: SandboxContext, subjects: list[str]) -> None:
@@ -181,9 +182,9 @@ def _new_item(ctx: SandboxContext, subject: str, status: str) -> SettlementItem:
 
 def _open_statement(ctx: SandboxContext, settleable_at: datetime) -> SettlementStatement:
     """The statement for ``settleable_at``; created with its two timers the first time."""
-    period = period_of(ctx, settleable_at)
+    period = _period_holding(ctx, settleable_at)
     if period.end <= ctx.now:
-        period = period_of(ctx, ctx.now)
+        period = _period_holding(ctx, ctx.now)
     statements = ctx.kept(STATEMENTS)
     if period.start not in statements:
         with ctx.session.no_autoflush:
@@ -204,6 +205,16 @@ def _open_statement(ctx: SandboxContext, settleable_at: datetime) -> SettlementS
     ctx.timers.schedule(PAYOUT_KIND, period.payout_at, subject=payload["statement_id"],
                         payload=payload)
     return statement
+
+
+def _period_holding(ctx: SandboxContext, moment: datetime) -> Period:
+    """``period_of``, remembered for the unit of work: the amounts one advance makes settleable
+    mostly fall in the same week, and working out a period walks the calendar."""
+    kept = ctx.kept(PERIODS)
+    last = kept.get("last")
+    if last is None or not last.start <= moment < last.end:
+        last = kept["last"] = period_of(ctx, moment)
+    return last
 
 
 def _statement_of(ctx: SandboxContext, item: SettlementItem) -> SettlementStatement | None:

@@ -39,7 +39,7 @@ from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.errors import Conflict, ValidationFailed
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
-from mockplatform.finance.models import LedgerEntry
+from mockplatform.finance.models import LedgerEntry, PostedEntry
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics import tracking
 from mockplatform.logistics.models import Package
@@ -110,7 +110,7 @@ def _fined_already(ctx: SandboxContext, order: Order) -> bool:
 
 
 def charge_late_fine(ctx: SandboxContext, order: Order, late_by: timedelta | None, *,
-                     occasion: str, tier: str | None = None) -> LedgerEntry | None:
+                     occasion: str, tier: str | None = None) -> PostedEntry | None:
     """The order's one late fine, if it is late and not fined yet: the share of its product
     price that its lateness (or ``tier``) calls for."""
     if late_by is None or _fined_already(ctx, order):
@@ -131,7 +131,7 @@ def charge_late_fine(ctx: SandboxContext, order: Order, late_by: timedelta | Non
                  "product_price": money.format_amount(order.price, order.currency)})
 
 
-def lateness_json(order: Order, at: datetime, fine: LedgerEntry | None) -> dict[str, Any]:
+def lateness_json(order: Order, at: datetime, fine: PostedEntry | None) -> dict[str, Any]:
     """What an ``order.shipped`` or ``order.canceled`` event says of the deadline and fine."""
     late_by = lateness(order, at)
     return {"ship_deadline": order.rts_deadline.isoformat(), "late": late_by is not None,
