@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from mockplatform.engine import collector, ids
 from mockplatform.errors import AdvanceLimitReached
@@ -127,6 +127,13 @@ class Scheduler:
         # must not count them (or the pending count would drop twice for one timer).
         self._fired_through: tuple[datetime, int] | None = None
 
+    def _db(self) -> Connection:
+        """The unit of work's connection, for the statements on the timers table: through it
+        they do not flush the session first (timers are never ORM objects in it), so the rows a
+        batch of handlers changed are written once, when something reads them, not at every
+        timer statement."""
+        return self.ctx.session.connection()
+
     # -- scheduling -------------------------------------------------------------------------
 
     def schedule(self, kind_name: str, due_at: datetime, *, subject: str = "",
@@ -177,7 +184,7 @@ class Scheduler:
                                     TIMERS.c.subject == subject)
         if kind_name is not None:
             stmt = stmt.where(TIMERS.c.kind == kind_name)
-        dropped += self.ctx.session.execute(
+        dropped += self._db().execute(
             stmt.returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
         sandbox = self.ctx.sandbox
         sandbox.timers_pending -= len(dropped)
@@ -194,7 +201,7 @@ class Scheduler:
             self._delete_deferred()
         rows = [row for timers in self._pending.values() for row in timers.values()]
         if rows:
-            self.ctx.session.execute(insert(TIMERS), rows)
+            self._db().execute(insert(TIMERS), rows)
         self._pending.clear()
 
     def _delete_deferred(self) -> None:
@@ -216,7 +223,7 @@ class Scheduler:
         # anyway. Leaving them out in SQL ("after the timer firing now") would make SQLite search
         # by due instant instead of by subject; they are left out of the count instead.
         fired_through = self._fired_through
-        rows = self.ctx.session.execute(delete(TIMERS).where(
+        rows = self._db().execute(delete(TIMERS).where(
             TIMERS.c.sandbox_id == self.sandbox_id, condition)
             .returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
         # Timers of the batch were counted when they were cancelled.
@@ -332,7 +339,7 @@ class Scheduler:
                 .where(Timer.sandbox_id == self.sandbox_id, Timer.due_at <= target))
         if last is not None:
             stmt = stmt.where(_after(last))
-        return [DueTimer(*row) for row in self.ctx.session.execute(
+        return [DueTimer(*row) for row in self._db().execute(
             stmt.order_by(Timer.due_at, Timer.seq).limit(BATCH))]
 
     def _delete_through(self, last: tuple[datetime, int]) -> None:
@@ -340,7 +347,7 @@ class Scheduler:
         fire in order) or were cancelled. One statement per batch, whatever its size."""
         self.flush()
         due_at, seq = last
-        self.ctx.session.execute(delete(TIMERS).where(
+        self._db().execute(delete(TIMERS).where(
             TIMERS.c.sandbox_id == self.sandbox_id,
             or_(TIMERS.c.due_at < due_at, and_(TIMERS.c.due_at == due_at, TIMERS.c.seq <= seq))))
 
@@ -362,6 +369,6 @@ class Scheduler:
 
     def _refresh_next(self) -> None:
         self.flush()
-        self.ctx.sandbox.next_timer_at = self.ctx.session.scalar(
+        self.ctx.sandbox.next_timer_at = self._db().scalar(
             select(Timer.due_at).where(Timer.sandbox_id == self.sandbox_id)
             .order_by(Timer.due_at, Timer.seq).limit(1))

@@ -197,8 +197,9 @@ def _open_statement(ctx: SandboxContext, settleable_at: datetime) -> SettlementS
         sandbox_id=ctx.sandbox.id, seq=ctx.next_id("settlement_statement"),
         period_start=period.start, period_end=period.end, payout_at=period.payout_at,
         status=OPEN)
+    # Written with the rest at the next flush: whoever looks it up by its key goes through the
+    # session (which flushes first), and this unit of work finds it in ``kept``.
     ctx.session.add(statement)
-    ctx.session.flush()
     payload = {"statement_id": statement_id(statement.seq),
                "period_start": period.start.isoformat(), "period_end": period.end.isoformat()}
     ctx.timers.schedule(CLOSE_KIND, period.end, subject=payload["statement_id"], payload=payload)
