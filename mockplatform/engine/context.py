@@ -34,6 +34,8 @@ class SandboxContext:
     def __init__(self, session: Session, sandbox: Sandbox, settings: Settings):
         self.session = session
         self.sandbox = sandbox
+        # A plain attribute, not a property over the row: read for nearly every row written.
+        self.id: str = sandbox.id
         self.settings = settings
         self.clock = Clock(mode=sandbox.clock_mode, speed=sandbox.clock_speed,
                            anchor_virtual=sandbox.clock_anchor_virtual,
@@ -48,10 +50,6 @@ class SandboxContext:
         self.inserts = InsertBuffer(session)
         self.timers = Scheduler(self)
         self.events = EventRecorder(self)
-
-    @property
-    def id(self) -> str:
-        return self.sandbox.id
 
     @cached_property
     def policies(self) -> PolicyTable:

@@ -22,6 +22,7 @@ from mockplatform.logistics.models import Package
 FORWARD_STEPS = ("pickup", "origin_sorting_scan", "uplift", "destination_arrival", "customs",
                  "last_mile_hub", "out_for_delivery", "delivery_attempt")
 RETURN_STEPS = ("shipped_back", "shipped_back_success")
+_RETURNING = frozenset(RETURN_STEPS)
 # Steps a later delivery attempt repeats, numbered from 2.
 REPEATED = ("out_for_delivery", "delivery_attempt")
 
@@ -87,9 +88,10 @@ def drop_pending(package: Package) -> None:
 
 def next_pending(package: Package) -> tuple[str, datetime] | None:
     """The earliest step not yet done, among the return leg once the package is going back."""
-    going_back = any(is_return_step(step) for step in package.journey)
-    pending = [(step, entry) for step, entry in package.journey.items()
-               if entry["done_at"] is None and is_return_step(step) == going_back]
+    journey = package.journey
+    going_back = not _RETURNING.isdisjoint(journey)
+    pending = [(step, entry) for step, entry in journey.items()
+               if entry["done_at"] is None and (step in _RETURNING) == going_back]
     if not pending:
         return None
     # The first in the order steps are taken: no need to sort them all at every step.

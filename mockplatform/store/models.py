@@ -54,9 +54,11 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; every datetime must be aware")
-        value = value.astimezone(UTC)
+        if value.tzinfo is not UTC:  # nearly every instant written is in UTC already
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to the store; every datetime must be "
+                                 "aware")
+            value = value.astimezone(UTC)
         if dialect.name == "sqlite":
             return value.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
         return value
