@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import Connection, and_, delete, insert, or_, select
 
@@ -38,14 +38,13 @@ CANCEL_CHUNK = 1000
 TIMERS = Timer.__table__
 
 
-@dataclass(frozen=True, order=True)
-class DueTimer:
+class DueTimer(NamedTuple):
+    """A timer about to fire, or just scheduled. A tuple: one advance makes tens of thousands."""
     due_at: datetime
     seq: int
     kind: str
     subject: str
     payload: dict
-    description: str = field(default="", compare=False)
 
     @property
     def id(self) -> str:
@@ -138,12 +137,13 @@ class Scheduler:
 
     def schedule(self, kind_name: str, due_at: datetime, *, subject: str = "",
                  payload: dict | None = None, description: str | None = None) -> DueTimer:
-        timer_kind_ = kind(kind_name)
+        kind(kind_name)  # an unknown kind fails here, not when its timer comes up
         payload = payload or {}
         # A timer can never be due before the instant that scheduled it: time only moves forward.
         due_at = max(due_at, self.ctx.now)
         seq = ids.next_value(self.ctx.sandbox.counters, "timer")
-        description = description or timer_kind_.describe(subject, payload)
+        # The description is written out only for a timer whose row is written (``flush``):
+        # most of an advance's timers fire in the batch that scheduled them, and never are.
         self._pending.setdefault(subject, {})[seq] = {
             "sandbox_id": self.sandbox_id, "seq": seq, "due_at": due_at, "kind": kind_name,
             "subject": subject, "payload": payload, "description": description}
@@ -151,7 +151,7 @@ class Scheduler:
         sandbox.timers_pending += 1
         if sandbox.next_timer_at is None or due_at < sandbox.next_timer_at:
             sandbox.next_timer_at = due_at
-        timer = DueTimer(due_at, seq, kind_name, subject, payload, description)
+        timer = DueTimer(due_at, seq, kind_name, subject, payload)
         if self._captured is not None:
             self._captured.append(timer)
         return timer
@@ -200,6 +200,9 @@ class Scheduler:
         if self._deferred:
             self._delete_deferred()
         rows = [row for timers in self._pending.values() for row in timers.values()]
+        for row in rows:
+            if not row["description"]:
+                row["description"] = kind(row["kind"]).describe(row["subject"], row["payload"])
         if rows:
             self._db().execute(insert(TIMERS), rows)
         self._pending.clear()
@@ -299,26 +302,31 @@ class Scheduler:
             for timer in batch:
                 self._loaded.setdefault(timer.subject, []).append(timer)
             heap = [(t.due_at, t.seq, t) for t in batch]  # sorted: a heap
-            self._captured = []
+            self._captured = captured = []
+            pending, cancelled = self._pending, self._cancelled
+            fired_before = fired
             while heap:
                 timer = heapq.heappop(heap)[2]
-                if timer.seq in self._cancelled:
+                if timer.seq in cancelled:
                     continue
                 if fired >= limit:
+                    ctx.sandbox.timers_pending -= fired - fired_before
                     self._delete_through(last)
                     self._stop_at_limit(limit, target)
                 ctx.now = timer.due_at
-                self._fired_through = (timer.due_at, timer.seq)
-                kind(timer.kind).handler(ctx, timer)
+                last = self._fired_through = (timer.due_at, timer.seq)
+                (_KINDS.get(timer.kind) or kind(timer.kind)).handler(ctx, timer)
                 fired += 1
-                last = (timer.due_at, timer.seq)
-                self._pending.get(timer.subject, {}).pop(timer.seq, None)
-                ctx.sandbox.timers_pending -= 1
-                for new in self._captured:
+                if timer.subject in pending:  # fired before its row was written
+                    pending[timer.subject].pop(timer.seq, None)
+                for new in captured:
                     if new.due_at <= target and (
                             boundary is None or (new.due_at, new.seq) < boundary):
                         heapq.heappush(heap, (new.due_at, new.seq, new))
-                self._captured.clear()
+                captured.clear()
+            # Counted down once a batch rather than at every timer (nothing reads the count
+            # while a batch fires).
+            ctx.sandbox.timers_pending -= fired - fired_before
             self._delete_through(last)
         return fired
 
