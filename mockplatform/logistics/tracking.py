@@ -20,6 +20,7 @@ ORIGIN_HUBS = ("Shenzhen, CN", "Guangzhou, CN", "Yiwu, CN", "Dongguan, CN")
 LOCAL_HUBS = {"MY": "Shah Alam, MY", "SG": "Singapore, SG", "TH": "Bangkok, TH",
               "VN": "Ho Chi Minh City, VN", "PH": "Pasay City, PH", "ID": "Jakarta, ID"}
 TRANSIT = "In transit"
+ORIGIN_HUB = "tracking.origin_hub"
 # Tracking events are only ever inserted: buffered as plain rows (see engine/inserts.py).
 TRACKING_EVENTS = TrackingEvent.__table__
 
@@ -33,7 +34,13 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
         return TRANSIT
     if order.shipping_type == "local":
         return LOCAL_HUBS[market]
-    return ctx.rng(f"package:{package.package_id}", "origin_hub").choice(ORIGIN_HUBS)
+    # The same draw at every origin milestone of the package: drawn once a unit of work.
+    hubs = ctx.kept(ORIGIN_HUB)
+    hub = hubs.get(package.package_id)
+    if hub is None:
+        hub = hubs[package.package_id] = ctx.rng(f"package:{package.package_id}",
+                                                 "origin_hub").choice(ORIGIN_HUBS)
+    return hub
 
 
 def record(ctx: SandboxContext, order: Order, package: Package, milestone: str, *,
