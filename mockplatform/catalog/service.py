@@ -77,8 +77,11 @@ def _product(ctx: SandboxContext, item_id: int) -> Product:
 def _skus(ctx: SandboxContext, item_ids: Sequence[int]) -> dict[int, list[Sku]]:
     by_item: dict[int, list[Sku]] = {item_id: [] for item_id in item_ids}
     if item_ids:
+        # In the order of ix_catalog_skus_item: ordered by sku_id alone, SQLite would rather
+        # walk every SKU of the sandbox in key order than sort the few it wants.
         for sku in ctx.session.scalars(select(Sku).where(
-                Sku.sandbox_id == ctx.id, Sku.item_id.in_(item_ids)).order_by(Sku.sku_id)):
+                Sku.sandbox_id == ctx.id, Sku.item_id.in_(item_ids))
+                .order_by(Sku.item_id, Sku.sku_id)):
             by_item[sku.item_id].append(sku)
     return by_item
 
