@@ -271,7 +271,7 @@ class Scheduler:
         """
         ctx = self.ctx
         try:
-            with collector.paused():
+            with collector.paused_for(ctx.session):
                 fired = self._fire_due(target, limit)
         finally:
             self._captured = None

@@ -31,6 +31,8 @@ from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
 
 # Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
 JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
+# Callables a unit of work runs once its session has closed and the rows it kept are gone.
+ON_CLOSE = "mockplatform.on_close"
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
 
 
@@ -119,6 +121,7 @@ class Store:
         with self._lock if locked else nullcontext():
             token = _writing.set(write)
             session = self._sessions()
+            session.info[ON_CLOSE] = []
             try:
                 yield session
                 # A read has nothing to commit, and a unit of work that never touched the
@@ -135,5 +138,11 @@ class Store:
                 session.rollback()
                 raise
             finally:
-                session.close()
-                _writing.reset(token)
+                try:
+                    session.close()
+                finally:
+                    _writing.reset(token)
+                    on_close = session.info.pop(ON_CLOSE, [])
+                    session.info.clear()  # what the unit of work kept goes first
+                    for callback in on_close:
+                        callback()
