@@ -242,16 +242,22 @@ def bench_timers(label: str, url: str, n: int, profile: bool, target: bool,
         store.dispose()
 
 
-def postgres_vacuum(url: str) -> None:
-    """The server runs with autovacuum off: reclaim the dead rows this bench left in timers."""
+def postgres_vacuum(url: str, tables: tuple[str, ...] = ("timers",), *,
+                    analyze: bool = True) -> None:
+    """The server runs with autovacuum off: reclaim the dead rows this bench left in ``tables``
+    (every table of the database when empty), so that the next run starts as this one did.
+    ``analyze`` also refreshes the planner's statistics: taken on tables the bench has just
+    emptied, they tell the planner the tables are tiny, and the next run plans accordingly."""
     start = time.perf_counter()
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    command = "VACUUM (ANALYZE)" if analyze else "VACUUM"
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql("VACUUM (ANALYZE) timers")
+            conn.exec_driver_sql(f"{command} " + ", ".join(tables))
     finally:
         engine.dispose()
-    log(f"PostgreSQL: VACUUM (ANALYZE) timers in {time.perf_counter() - start:.1f} s")
+    log(f"PostgreSQL: {command} {', '.join(tables) or 'every table'} in "
+        f"{time.perf_counter() - start:.1f} s")
 
 
 def postgres_reachable(url: str) -> str | None:

@@ -33,6 +33,7 @@ from bench.engine import (  # noqa: E402
     log,
     note,
     postgres_reachable,
+    postgres_vacuum,
     print_table,
     profiled,
 )
@@ -251,7 +252,14 @@ def main(argv: list[str] | None = None) -> int:
                          f"{problem}")
             else:
                 log(f"2. {journeys:,} journeys, then 30 days (PostgreSQL)")
-                bench_journeys("PostgreSQL", args.postgres_url, journeys, args.profile, False)
+                try:
+                    bench_journeys("PostgreSQL", args.postgres_url, journeys, args.profile,
+                                   False)
+                finally:
+                    try:
+                        postgres_vacuum(args.postgres_url, tables=(), analyze=False)
+                    except Exception as exc:  # noqa: BLE001
+                        note(f"VACUUM failed: {exc}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_table()
