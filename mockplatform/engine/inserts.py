@@ -44,13 +44,9 @@ class InsertBuffer:
         if connection.dialect.paramstyle != "qmark":
             self.session.execute(insert(table), rows)
             return
-        # Rows of one table are built by one function, so they share their keys; any that did
-        # not would go in a statement of their own.
-        by_keys: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in rows:
-            by_keys.setdefault(tuple(row), []).append(row)
-        for keys, same in by_keys.items():
-            _insert_positional(connection, table, keys, same)
+        # Rows of one table are built by one function, so the first row's keys are every
+        # row's (as for SQLAlchemy's own executemany; a row missing one is a KeyError).
+        _insert_positional(connection, table, tuple(rows[0]), rows)
 
 
 def _insert_positional(connection: Connection, table: Table, keys: tuple[str, ...],

@@ -41,7 +41,7 @@ def split(step: str) -> tuple[str, int]:
 
 
 def is_return_step(step: str) -> bool:
-    return step in RETURN_STEPS
+    return step in _RETURNING
 
 
 @cache

@@ -29,10 +29,10 @@ from mockplatform.errors import MockplatformError
 from mockplatform.store import jsoncodec
 from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
 
-# Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
 JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
 # Callables a unit of work runs once its session has closed and the rows it kept are gone.
 ON_CLOSE = "mockplatform.on_close"
+# Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
 
 
