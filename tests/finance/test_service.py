@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+from sqlalchemy import select
+
 from mockplatform.control import sandboxes
+from mockplatform.errors import InvalidStateTransition
 from mockplatform.finance import service, settlement
 
 START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
@@ -47,8 +51,8 @@ def test_seller_marked_failed_makes_the_item_unsettleable(store, settings):
         assert settlement.seller_marked_failed(ctx, subject="item_1") is True
         item = settlement.mark_settleable(ctx, subject="item_1", amount=Decimal("10"))
 
-        assert item.status == settlement.UNSETTLEABLE
-        assert item.policy_key == "settlement.seller_marked_failed"
+        assert item["status"] == settlement.UNSETTLEABLE
+        assert item["policy_key"] == "settlement.seller_marked_failed"
 
 
 def test_seller_marked_failed_does_nothing_when_the_policy_is_off(store, settings):
@@ -59,7 +63,7 @@ def test_seller_marked_failed_does_nothing_when_the_policy_is_off(store, setting
         assert settlement.seller_marked_failed(ctx, subject="item_1") is False
         item = settlement.mark_settleable(ctx, subject="item_1", amount=Decimal("10"))
 
-        assert item.status == settlement.PENDING
+        assert item["status"] == settlement.PENDING
 
 
 def test_an_amount_settleable_in_a_closed_statement_joins_the_open_one(store, settings):
@@ -72,3 +76,54 @@ def test_an_amount_settleable_in_a_closed_statement_joins_the_open_one(store, se
 
         described = settlement.describe_item(ctx, item)
         assert described["period_start"] == "2026-01-11T16:00:00+00:00"
+
+
+def _stored_item(session, ctx, subject):
+    table = settlement.ITEMS_TABLE
+    return session.connection().execute(select(table).where(
+        table.c.sandbox_id == ctx.id, table.c.subject == subject)).mappings().one_or_none()
+
+
+def test_an_item_changed_while_buffered_is_written_once_as_it_ended(store, settings):
+    with store.transaction() as session:
+        ctx = new_context(session, settings)
+        settlement.mark_settleable(ctx, subject="a", amount=Decimal("10"))
+        settlement.mark_unsettleable(ctx, subject="a", reason="lost")
+        assert _stored_item(session, ctx, "a") is None  # still buffered
+
+        ctx.inserts.write()
+
+        row = _stored_item(session, ctx, "a")
+        assert (row["status"], row["amount"], row["unsettleable_reason"]) == (
+            settlement.UNSETTLEABLE, Decimal("10.00"), "lost")
+
+
+def test_an_item_changed_after_it_was_written_is_updated(store, settings):
+    with store.transaction() as session:
+        ctx = new_context(session, settings)
+        settlement.mark_settleable(ctx, subject="a", amount=Decimal("10"))
+        settlement.mark_settleable(ctx, subject="b", amount=Decimal("20"))
+        ctx.inserts.write()
+
+        settlement.mark_unsettleable(ctx, subject="a", reason="lost")
+        assert _stored_item(session, ctx, "a")["status"] == settlement.PENDING  # not yet
+        ctx.inserts.write()
+
+        row = _stored_item(session, ctx, "a")
+        assert (row["status"], row["amount"], row["unsettleable_reason"]) == (
+            settlement.UNSETTLEABLE, Decimal("10.00"), "lost")
+        assert _stored_item(session, ctx, "b")["status"] == settlement.PENDING  # untouched
+
+
+def test_the_payout_pays_the_items_this_unit_of_work_holds_as_it_holds_them(store, settings):
+    with store.transaction() as session:
+        ctx = new_context(session, settings)
+        item = settlement.mark_settleable(ctx, subject="a", amount=Decimal("10"))
+        ctx.inserts.write()
+        ctx.timers.advance_to(START + timedelta(days=12), limit=100)  # paid Fri 16 Jan
+
+        assert item["status"] == settlement.PAID  # the same dict the statement paid
+        with pytest.raises(InvalidStateTransition):
+            settlement.mark_unsettleable(ctx, subject="a", reason="too late")
+        row = _stored_item(session, ctx, "a")
+        assert (row["status"], row["entry_seq"]) == (settlement.PAID, item["entry_seq"])
