@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 
@@ -38,3 +39,19 @@ def test_drop_schema_drops_the_domains_tables_too_from_a_fresh_process(tmp_path)
                     "Store(sys.argv[1]).drop_schema()", url], check=True, timeout=60)
 
     assert inspect(Store(url).engine).get_table_names() == []
+
+
+def test_a_new_sqlite_file_has_16_kib_pages_in_wal_mode_and_an_old_one_keeps_its_own(tmp_path):
+    old = tmp_path / "old.db"
+    connection = sqlite3.connect(old)
+    connection.execute("CREATE TABLE t (x)")  # written with the default 4 KiB pages
+    connection.close()
+    for path, size in ((tmp_path / "new.db", 16384), (old, 4096)):
+        store = Store(f"sqlite:///{path}")
+        try:
+            with store.engine.connect() as conn:
+                pragmas = (conn.exec_driver_sql("PRAGMA page_size").scalar(),
+                           conn.exec_driver_sql("PRAGMA journal_mode").scalar())
+        finally:
+            store.dispose()
+        assert pragmas == (size, "wal")

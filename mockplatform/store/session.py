@@ -68,6 +68,12 @@ class Store:
             # Let SQLAlchemy's "begin" below decide how a transaction starts.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
+            # 16 KiB pages rather than 4: the rows written most (events, tracking events, about
+            # half a kilobyte each) then fill fewer pages, and a 30-day advance over 10,000
+            # journeys runs 3-6% faster (bench/orders.py; 32 and 64 KiB were slower). It
+            # takes effect only in a database not yet written, so it comes before WAL, which
+            # writes the header; an existing file keeps its page size.
+            cursor.execute("PRAGMA page_size=16384")
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
