@@ -72,6 +72,12 @@ def test_lookups_within_a_sandbox_use_an_index(store, sbx):
             package = ok(sbx.get(f"/api/v1/packages/{order['package_ids'][0]}"))
             ok(sbx.get(f"/api/v1/tracking/{package['tracking_number']}"))
             ok(sbx.get(f"/api/v1/orders/{order['order_id']}/tracking"))
+        numbers = [ok(sbx.get(f"/api/v1/packages/{order['package_ids'][0]}"))["tracking_number"]
+                   for order in shipped[:5]]
+        assert ok(sbx.post("/api/v1/tracking/reports",
+                           json={"tracking_numbers": numbers}))["found_count"] == len(numbers)
+        assert ok(sbx.get("/api/v1/tracking/reports", query_string={
+            "from": "2026-01-05T00:00:00+00:00", "to": "2026-01-20T00:00:00+00:00"}))["found_count"]
         ok(sbx.post(f"{sbx.base}/clock/advance", json={"by": "P20D"}))
         ok(sbx.get("/api/v1/ledger"))
     finally:

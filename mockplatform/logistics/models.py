@@ -66,9 +66,11 @@ class TrackingEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     details: Mapped[dict] = mapped_column(json_type(), default=dict)
 
+    # One index beside the key: every read finds a package's events through its order
+    # (trace.py), and reports select packages, not events. Indexes by tracking number and by
+    # instant were never used, and the one by number, in no order of insertion, was most of
+    # the cost of writing a tracking row.
     __table_args__ = (
-        Index("ix_tracking_number", "sandbox_id", "tracking_number", "seq"),
         Index("ix_tracking_order", "sandbox_id", "order_id", "seq"),
-        Index("ix_tracking_occurred", "sandbox_id", "occurred_at", "seq"),
         {"info": {"seq_counter": "tracking_event"}},
     )

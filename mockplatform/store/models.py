@@ -74,7 +74,7 @@ class UTCDateTime(TypeDecorator):
 
 # Bump whenever a table or column changes: a database made by another version is refused with
 # a clear message instead of failing later on a missing column.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class Base(DeclarativeBase):
