@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from mockplatform.errors import MockplatformError
-from mockplatform.store import jsoncodec
+from mockplatform.store import bulk, jsoncodec
 from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
 
 JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
@@ -42,6 +42,8 @@ class Store:
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.engine = self._make_engine(echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        # Changed rows are written by one statement per table and set of columns (bulk.py).
+        event.listen(self._sessions, "before_flush", bulk.write_changes)
         self._lock = threading.RLock() if self.is_sqlite else None
         self._memory = self.is_sqlite and self.url.database in (None, "", ":memory:")
 

@@ -1,0 +1,139 @@
+"""store/bulk.py: changed rows are written by one statement per table and set of changed columns
+before the flush, and are then as the flush would have left them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete, event, select
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import SADeprecationWarning
+
+from mockplatform.finance.models import SettlementStatement
+from mockplatform.store import bulk
+
+SANDBOX = "sbx_bulk_test"
+START = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+@pytest.fixture
+def statements(store):
+    """Three statements of a made-up sandbox, and every UPDATE statement sent afterwards."""
+    with store.transaction() as session:
+        session.execute(delete(SettlementStatement).where(
+            SettlementStatement.sandbox_id == SANDBOX))
+        session.add_all(SettlementStatement(
+            sandbox_id=SANDBOX, seq=seq, period_start=START, period_end=START,
+            payout_at=START, status="open") for seq in (1, 2, 3))
+    sent: list[tuple[str, int]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("UPDATE"):
+            sent.append((" ".join(statement.split()),
+                         len(parameters) if executemany else 1))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(store.engine, "before_cursor_execute", record)
+    with store.transaction() as session:
+        session.execute(delete(SettlementStatement).where(
+            SettlementStatement.sandbox_id == SANDBOX))
+
+
+def _load(session) -> dict[int, SettlementStatement]:
+    return {s.seq: s for s in session.scalars(select(SettlementStatement).where(
+        SettlementStatement.sandbox_id == SANDBOX))}
+
+
+def _stored(store) -> dict[int, tuple[str, datetime | None]]:
+    with store.transaction(write=False) as session:
+        return {seq: (s.status, s.closed_at) for seq, s in _load(session).items()}
+
+
+def test_rows_changed_alike_are_one_statement_that_sets_only_what_changed(store, statements):
+    with store.transaction() as session:
+        rows = _load(session)
+        for seq in (1, 2):
+            rows[seq].status, rows[seq].closed_at = "closed", START
+        rows[3].status = "open"  # set to what it was: nothing to write
+
+    updates = [(sql, count) for sql, count in statements]
+    assert len(updates) == 1
+    sql, count = updates[0]
+    assert count == 2
+    set_clause = sql.partition(" SET ")[2].partition(" WHERE ")[0]
+    assert sorted(part.split("=")[0].strip() for part in set_clause.split(",")) == [
+        "closed_at", "status"]
+    assert _stored(store) == {1: ("closed", START), 2: ("closed", START), 3: ("open", None)}
+
+
+def test_a_written_row_is_unchanged_for_the_session_and_later_changes_are_written(
+        store, statements):
+    with store.transaction() as session:
+        row = _load(session)[1]
+        row.status = "closed"
+        session.flush()
+
+        assert not session.is_modified(row)
+        assert row not in session.dirty
+        assert row.status == "closed"  # kept, not expired
+        row.status = "paid"
+        session.flush()
+
+    assert _stored(store)[1] == ("paid", None)
+    assert [count for _, count in statements] == [1, 1]
+
+
+def test_new_deleted_and_rekeyed_rows_are_left_to_the_flush(store, statements):
+    with store.transaction() as session:
+        rows = _load(session)
+        rows[1].status = "closed"
+        rows[2].seq = 20  # a new primary key: the flush's own update
+        session.delete(rows[3])
+        session.add(SettlementStatement(sandbox_id=SANDBOX, seq=4, period_start=START,
+                                        period_end=START, payout_at=START, status="open"))
+
+    assert _stored(store) == {1: ("closed", None), 20: ("open", None), 4: ("open", None)}
+
+
+def test_a_flush_of_chosen_objects_is_left_to_the_flush(store, statements):
+    with store.transaction() as session:
+        rows = _load(session)
+        rows[1].status, rows[2].status = "closed", "closed"
+        with pytest.warns(SADeprecationWarning):
+            session.flush([rows[1]])
+
+        assert session.is_modified(rows[2])  # not written yet
+        assert not session.is_modified(rows[1])
+
+    assert {seq: status for seq, (status, _) in _stored(store).items()} == {
+        1: "closed", 2: "closed", 3: "open"}
+
+
+def test_updates_by_key_on_sqlite_are_compiled_once_per_set_of_columns():
+    table = SettlementStatement.__table__
+    dialect = sqlite.dialect()
+    first = bulk._compiled_update(table, ("closed_at", "status"), dialect)
+    assert bulk._compiled_update(table, ("closed_at", "status"), dialect) is first
+    with pytest.raises(ValueError, match="do not match"):
+        bulk._compiled_update(table, ("no_such_column",), dialect)
+
+
+def test_every_flush_writes_changed_rows_through_update_rows(store, statements, monkeypatch):
+    calls = []
+    real = bulk.update_rows
+
+    def spy(connection, table, columns, rows):
+        calls.append((table.name, columns, len(rows)))
+        real(connection, table, columns, rows)
+
+    monkeypatch.setattr(bulk, "update_rows", spy)
+    with store.transaction() as session:
+        rows = _load(session)
+        rows[1].status = rows[2].status = "closed"
+        rows[3].closed_at = START
+
+    assert sorted(calls) == [("settlement_statements", ("closed_at",), 1),
+                             ("settlement_statements", ("status",), 2)]
+    assert len(statements) == 2  # and nothing more from the flush
