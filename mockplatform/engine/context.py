@@ -46,6 +46,9 @@ class SandboxContext:
         # The counters as loaded: ``finish`` writes them back only if they moved. A reading
         # request's sandbox (a ``SandboxRow``) has none: it numbers nothing.
         counters = getattr(sandbox, "counters", None)
+        # The row's own dict, at hand: read for every row numbered. Whoever replaces the
+        # sandbox's counters (reset, restore) makes a new context afterwards.
+        self.counters: dict | None = counters
         self._counters_at_start = None if counters is None else dict(counters)
         self.inserts = InsertBuffer(session)
         self.timers = Scheduler(self)
@@ -64,13 +67,20 @@ class SandboxContext:
         return rng.keyed(self.sandbox.seed, subject, purpose)
 
     def next_id(self, name: str) -> int:
-        return ids.next_value(self.sandbox.counters, name)
+        return ids.next_value(self.counters, name)
 
     def kept(self, name: str) -> dict:
         """A dict that lives as long as the unit of work (``session.info`` lives and dies with
         the session): rows a service keeps at hand, or finds without a query, while one advance
         fires thousands of timers over the same rows."""
-        return self.session.info.setdefault(KEPT, {}).setdefault(name, {})
+        # Read hundreds of thousands of times in an advance: no throwaway dicts for setdefault.
+        kept = self.session.info.get(KEPT)
+        if kept is None:
+            kept = self.session.info[KEPT] = {}
+        rows = kept.get(name)
+        if rows is None:
+            rows = kept[name] = {}
+        return rows
 
     def record(self, type_: str, *, subject: str = "", data: dict | None = None):
         return self.events.record(type_, subject=subject, data=data)

@@ -26,7 +26,7 @@ class EventRecorder:
 
     def record(self, type_: str, *, subject: str = "", data: dict[str, Any] | None = None) -> None:
         ctx = self.ctx
-        row = {"sandbox_id": ctx.sandbox.id, "seq": ids.next_value(ctx.sandbox.counters, "event"),
+        row = {"sandbox_id": ctx.id, "seq": ids.next_value(ctx.counters, "event"),
                "type": type_, "occurred_at": ctx.now, "subject": subject, "data": data or {}}
         ctx.inserts.add(EVENTS, row)
         self.recorded_count += 1

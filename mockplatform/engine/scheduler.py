@@ -112,6 +112,10 @@ class Scheduler:
         self._pending: dict[str, dict[int, dict[str, Any]]] = {}
         # While an advance runs: timers scheduled by handlers, to be merged into the firing order.
         self._captured: list[DueTimer] | None = None
+        # While an advance runs: timers scheduled since the pending count was last written.
+        # It is written once a batch (nothing reads it while one fires), and the earliest due
+        # instant is worked out again when the advance ends.
+        self._scheduled = 0
         # While an advance runs: the batch of timers loaded to fire, by subject, and the seqs of
         # timers cancelled since the advance started (each counted once). A cancelled timer still
         # in the heap is skipped when it comes up, which is cheaper than rebuilding the heap.
@@ -141,19 +145,21 @@ class Scheduler:
         payload = payload or {}
         # A timer can never be due before the instant that scheduled it: time only moves forward.
         due_at = max(due_at, self.ctx.now)
-        seq = ids.next_value(self.ctx.sandbox.counters, "timer")
+        seq = ids.next_value(self.ctx.counters, "timer")
         # The description is written out only for a timer whose row is written (``flush``):
         # most of an advance's timers fire in the batch that scheduled them, and never are.
         self._pending.setdefault(subject, {})[seq] = {
             "sandbox_id": self.sandbox_id, "seq": seq, "due_at": due_at, "kind": kind_name,
             "subject": subject, "payload": payload, "description": description}
+        timer = DueTimer(due_at, seq, kind_name, subject, payload)
+        if self._captured is not None:
+            self._captured.append(timer)
+            self._scheduled += 1
+            return timer
         sandbox = self.ctx.sandbox
         sandbox.timers_pending += 1
         if sandbox.next_timer_at is None or due_at < sandbox.next_timer_at:
             sandbox.next_timer_at = due_at
-        timer = DueTimer(due_at, seq, kind_name, subject, payload)
-        if self._captured is not None:
-            self._captured.append(timer)
         return timer
 
     def cancel(self, *, subject: str, kind_name: str | None = None) -> int:
@@ -274,6 +280,7 @@ class Scheduler:
             with collector.paused_for(ctx.session):
                 fired = self._fire_due(target, limit)
         finally:
+            self._count_pending(0)
             self._captured = None
             self._loaded = {}
             self._cancelled = set()
@@ -310,7 +317,7 @@ class Scheduler:
                 if timer.seq in cancelled:
                     continue
                 if fired >= limit:
-                    ctx.sandbox.timers_pending -= fired - fired_before
+                    self._count_pending(fired - fired_before)
                     self._delete_through(last)
                     self._stop_at_limit(limit, target)
                 ctx.now = timer.due_at
@@ -326,9 +333,15 @@ class Scheduler:
                 captured.clear()
             # Counted down once a batch rather than at every timer (nothing reads the count
             # while a batch fires).
-            ctx.sandbox.timers_pending -= fired - fired_before
+            self._count_pending(fired - fired_before)
             self._delete_through(last)
         return fired
+
+    def _count_pending(self, fired: int) -> None:
+        """Bring the pending count up to date: the timers scheduled since it was, less
+        ``fired``."""
+        self.ctx.sandbox.timers_pending += self._scheduled - fired
+        self._scheduled = 0
 
     def _prefetch(self, batch: list[DueTimer]) -> None:
         by_kind: dict[str, list[DueTimer]] = {}

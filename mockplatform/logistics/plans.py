@@ -74,8 +74,8 @@ def add(package: Package, steps: dict[str, datetime]) -> None:
 
 
 def mark_done(package: Package, step: str, at: datetime) -> None:
-    package.journey = {**package.journey,
-                       step: {**package.journey[step], "done_at": at.isoformat()}}
+    journey = package.journey
+    package.journey = {**journey, step: {**journey[step], "done_at": at.isoformat()}}
     package.journey_step = step
 
 

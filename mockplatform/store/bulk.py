@@ -20,12 +20,12 @@ update, no version counters):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, and_, bindparam, insert, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Mapper, Session, UOWTransaction
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.state import InstanceState
 from sqlalchemy.sql import ClauseElement
@@ -141,26 +141,42 @@ def write_changes(session: Session, _flush_context: UOWTransaction | None = None
 def _change_of(state: InstanceState) -> tuple[Table, tuple[str, ...], dict[str, Any]] | None:
     """The row's table, its changed columns (none: set to what they were) and the update's
     parameters; None for a row to leave to the flush."""
-    if not state.persistent or state.mapper.inherits is not None:
+    if not state.persistent:
         return None
     mapper, values, before = state.mapper, state.dict, state.committed_state
-    table = mapper.local_table
-    if not isinstance(table, Table) or any(
-            column.key not in values for column in table.primary_key.columns):
+    writable = _writable(mapper)
+    if writable is None:
         return None
+    table, is_equal = writable
     changed = []
     for key in before:
-        prop = mapper.get_property(key)
-        column = prop.columns[0] if len(getattr(prop, "columns", ())) == 1 else None
-        if column is None or column.key != key or column.primary_key or key not in values:
+        equal = is_equal.get(key)
+        if equal is None or key not in values:  # a key column, or not a plain column
             return None
         value = values[key]
         if isinstance(value, ClauseElement) or hasattr(value, "__clause_element__"):
             return None
-        if state.manager[key].impl.is_equal(value, before[key]) is not True:
+        if equal(value, before[key]) is not True:
             changed.append(key)
     columns = tuple(sorted(changed))
     row = {name: values[name] for name in columns}
     for column in table.primary_key.columns:
+        if column.key not in values:
+            return None
         row[KEY_PREFIX + column.key] = values[column.key]
     return table, columns, row
+
+
+@cache
+def _writable(mapper: Mapper) -> tuple[Table, dict[str, Callable[[Any, Any], bool]]] | None:
+    """A plain mapper's table, and for each attribute this may write (one column of that table,
+    of the same name, not in the primary key) how the flush compares its values; None for a
+    mapper whose rows are left to the flush."""
+    table = mapper.local_table
+    if mapper.inherits is not None or not isinstance(table, Table):
+        return None
+    manager = mapper.class_manager
+    return table, {
+        prop.key: manager[prop.key].impl.is_equal for prop in mapper.column_attrs
+        if len(prop.columns) == 1 and prop.columns[0].key == prop.key
+        and prop.columns[0].table is table and not prop.columns[0].primary_key}

@@ -187,6 +187,31 @@ def test_advance_stops_at_the_bound_at_a_consistent_point(make_sandbox, settings
         assert [e.seq for e in fired] == sorted({e.seq for e in fired})
 
 
+def test_timers_scheduled_by_handlers_are_counted_when_the_bound_stops_an_advance(
+        make_sandbox, settings, monkeypatch):
+    from mockplatform.engine import scheduler
+    monkeypatch.setattr(scheduler, "BATCH", 2)
+    unit = make_sandbox()
+    unit_ = unit()
+    unit_.settings = settings.with_(max_timers_per_advance=5)
+    with unit() as ctx:
+        for minute in range(1, 5):  # each schedules a follow-up, due an hour later
+            ctx.timers.schedule("tests.record", START + timedelta(minutes=minute),
+                                subject=f"t{minute}",
+                                payload={"then": {"subject": f"t{minute}+1h", "after": 3600}})
+    with pytest.raises(AdvanceLimitReached), unit_ as ctx:
+        clock_service.advance(ctx, by=timedelta(hours=3))
+    with unit() as ctx:
+        rows = ctx.timers.list(limit=100)[0]
+        # t1..t4 and t1+1h fired; t2+1h, t3+1h, t4+1h are left, and the count says so.
+        assert [timer.subject for timer in rows] == ["t2+1h", "t3+1h", "t4+1h"]
+        assert ctx.timers.pending_count() == 3
+        assert ctx.timers.next_due_at() == START + timedelta(minutes=62)
+        clock_service.advance(ctx, by=timedelta(hours=3))
+        assert ctx.timers.pending_count() == 0
+        assert ctx.timers.next_due_at() is None
+
+
 def test_the_clock_never_moves_backwards(make_sandbox):
     unit = make_sandbox()
     with pytest.raises(Conflict) as raised, unit() as ctx:
