@@ -27,6 +27,7 @@ from sqlalchemy.pool import StaticPool
 
 from mockplatform.errors import MockplatformError
 from mockplatform.store import bulk, jsoncodec
+from mockplatform.store.checkpoint import Checkpointer
 from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
 
 JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
@@ -46,6 +47,9 @@ class Store:
         event.listen(self._sessions, "before_flush", bulk.write_changes)
         self._lock = threading.RLock() if self.is_sqlite else None
         self._memory = self.is_sqlite and self.url.database in (None, "", ":memory:")
+        # A SQLite file's WAL is checkpointed by a thread, not by a request (checkpoint.py).
+        self.checkpointer = (Checkpointer(self.url.database)
+                             if self.is_sqlite and not self._memory else None)
 
     def _make_engine(self, echo: bool) -> Engine:
         # Every unit of work ends in its own commit or rollback (``transaction``), so the pool
@@ -78,6 +82,7 @@ class Store:
             cursor.execute("PRAGMA page_size=16384")
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's job
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
@@ -116,6 +121,8 @@ class Store:
         Base.metadata.drop_all(self.engine)
 
     def dispose(self) -> None:
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
         self.engine.dispose()
 
     @contextmanager
@@ -130,15 +137,18 @@ class Store:
             token = _writing.set(write)
             session = self._sessions()
             session.info[ON_CLOSE] = []
+            committed = False
             try:
                 yield session
                 # A read has nothing to commit, and a unit of work that never touched the
                 # database has no transaction: closing is enough for both.
                 if write and session.in_transaction():
                     session.commit()
+                    committed = True
             except MockplatformError as exc:
                 if exc.keeps_changes:
                     session.commit()
+                    committed = True
                 else:
                     session.rollback()
                 raise
@@ -154,3 +164,5 @@ class Store:
                     session.info.clear()  # what the unit of work kept goes first
                     for callback in on_close:
                         callback()
+                    if committed and self.checkpointer is not None:
+                        self.checkpointer.poke()
