@@ -84,6 +84,10 @@ class Store:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's job
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # 8 MiB of page cache per connection rather than 2: a 30-day advance over 10,000
+            # journeys adds tracking rows to an index in no order of insertion, and deletes
+            # timers across one, which then stay in memory (1-2% faster, bench/orders.py).
+            cursor.execute("PRAGMA cache_size=-8192")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
 
