@@ -50,6 +50,7 @@ class SandboxContext:
         # sandbox's counters (reset, restore) makes a new context afterwards.
         self.counters: dict | None = counters
         self._counters_at_start = None if counters is None else dict(counters)
+        self._iso: tuple[datetime | None, str] = (None, "")
         self.inserts = InsertBuffer(session)
         self.timers = Scheduler(self)
         self.events = EventRecorder(self)
@@ -62,6 +63,16 @@ class SandboxContext:
     @cached_property
     def calendar(self) -> BusinessCalendar:
         return calendar_for(self.sandbox.market, self.sandbox.calendar_overrides)
+
+    def iso(self, moment: datetime) -> str:
+        """``moment.isoformat()``, remembered for the last instant asked: each step of an
+        advance writes the instant it fires at into several documents, and formatting an aware
+        instant costs more than the rest of writing it."""
+        last, text = self._iso
+        if moment is not last:
+            text = moment.isoformat()
+            self._iso = (moment, text)
+        return text
 
     def rng(self, subject: str, purpose: str) -> random.Random:
         return rng.keyed(self.sandbox.seed, subject, purpose)

@@ -75,10 +75,14 @@ def minor_units(currency: str) -> int:
     return default_rates().minor_units[currency]
 
 
+@cache
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """``amount`` rounded half up (away from zero) to the minor unit of ``currency``."""
-    quantum = Decimal(1).scaleb(-minor_units(currency))
-    magnitude = abs(amount).quantize(quantum, rounding=ROUND_HALF_UP)
+    magnitude = abs(amount).quantize(_quantum(currency), rounding=ROUND_HALF_UP)
     return -magnitude if amount < 0 else magnitude
 
 

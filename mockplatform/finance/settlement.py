@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mockplatform.engine import ids
 from mockplatform.engine.calendar import add_duration, local_date
@@ -275,19 +275,24 @@ def _period_json(statement: SettlementStatement) -> dict[str, Any]:
 
 def _items_of(ctx: SandboxContext, statement: SettlementStatement) -> list[Item]:
     """The statement's items, in the order they were added: the ones this unit of work holds
-    already as it holds them."""
+    already as it holds them (only their keys are read), the others read whole."""
     ctx.inserts.write()
+    subjects = list(ctx.session.connection().execute(
+        select(ITEMS_TABLE.c.subject).where(ITEMS_TABLE.c.sandbox_id == ctx.id,
+                                            ITEMS_TABLE.c.statement_seq == statement.seq)
+        .order_by(ITEMS_TABLE.c.seq)).scalars())
+    hold_items(ctx, subjects)
     known = ctx.kept(ITEMS)
-    items = []
-    for row in ctx.session.connection().execute(
-            select(ITEMS_TABLE).where(ITEMS_TABLE.c.sandbox_id == ctx.id,
-                                      ITEMS_TABLE.c.statement_seq == statement.seq)
-            .order_by(ITEMS_TABLE.c.seq)).mappings():
-        item = known.get(row["subject"])
-        if item is None:
-            item = known[row["subject"]] = dict(row)
-        items.append(item)
-    return items
+    return [known[subject] for subject in subjects]
+
+
+def _counts_of(ctx: SandboxContext, statement: SettlementStatement) -> dict[str, int]:
+    """How many of the statement's items are in each status."""
+    ctx.inserts.write()
+    return dict(ctx.session.connection().execute(
+        select(ITEMS_TABLE.c.status, func.count()).where(
+            ITEMS_TABLE.c.sandbox_id == ctx.id, ITEMS_TABLE.c.statement_seq == statement.seq)
+        .group_by(ITEMS_TABLE.c.status)).all())
 
 
 @timer_kind(CLOSE_KIND, describe="statement {statement_id}: close the settlement period")
@@ -296,11 +301,10 @@ def _close(ctx: SandboxContext, timer: DueTimer) -> None:
     if statement is None or statement.status != OPEN:
         return
     statement.status, statement.closed_at = CLOSED, ctx.now
-    items = _items_of(ctx, statement)
+    counts = _counts_of(ctx, statement)
     ctx.record("settlement.statement_closed", subject=statement_id(statement.seq), data={
-        **_period_json(statement),
-        "payable_count": sum(item["status"] == PENDING for item in items),
-        "unsettleable_count": sum(item["status"] == UNSETTLEABLE for item in items)})
+        **_period_json(statement), "payable_count": counts.get(PENDING, 0),
+        "unsettleable_count": counts.get(UNSETTLEABLE, 0)})
 
 
 @timer_kind(PAYOUT_KIND, describe="statement {statement_id}: pay settleable amounts (ledger "

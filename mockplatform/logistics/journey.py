@@ -151,7 +151,7 @@ def _fire(ctx: SandboxContext, timer: DueTimer) -> None:
     session = ctx.session
     autoflush, session.autoflush = session.autoflush, False
     try:
-        plans.mark_done(package, step, ctx.now)
+        plans.mark_done(package, step, ctx.iso(ctx.now))
         STEP_EFFECTS[base](ctx, order, package, attempt)
         schedule_next(ctx, package)
     finally:

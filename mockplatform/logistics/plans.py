@@ -73,9 +73,10 @@ def add(package: Package, steps: dict[str, datetime]) -> None:
         step: {"due_at": at.isoformat(), "done_at": None} for step, at in steps.items()}}
 
 
-def mark_done(package: Package, step: str, at: datetime) -> None:
+def mark_done(package: Package, step: str, at: str) -> None:
+    """``step`` was taken at ``at`` (an instant in ISO 8601)."""
     journey = package.journey
-    package.journey = {**journey, step: {**journey[step], "done_at": at.isoformat()}}
+    package.journey = {**journey, step: {**journey[step], "done_at": at}}
     package.journey_step = step
 
 
@@ -90,10 +91,12 @@ def next_pending(package: Package) -> tuple[str, datetime] | None:
     """The earliest step not yet done, among the return leg once the package is going back."""
     journey = package.journey
     going_back = not _RETURNING.isdisjoint(journey)
-    pending = [(step, entry) for step, entry in journey.items()
-               if entry["done_at"] is None and (step in _RETURNING) == going_back]
-    if not pending:
-        return None
-    # The first in the order steps are taken: no need to sort them all at every step.
-    step, entry = min(pending, key=_taken_order)
-    return step, due_at(entry)
+    # The first in the order steps are taken (``ordered``): no need to sort them all at every
+    # step, nor to build the list of pending ones.
+    best = None
+    for step, entry in journey.items():
+        if entry["done_at"] is None and (step in _RETURNING) == going_back:
+            key = (datetime.fromisoformat(entry["due_at"]), _rank(step))
+            if best is None or key < best[0]:
+                best = key, step
+    return None if best is None else (best[1], best[0][0])

@@ -57,14 +57,14 @@ def record(ctx: SandboxContext, order: Order, package: Package, milestone: str, 
     ctx.inserts.add(TRACKING_EVENTS, row)
     package.updated_at = ctx.now
     ctx.record("tracking.updated", subject=f"package:{package.package_id}",
-               data=event_json(row))
+               data=event_json(row, ctx.iso(row["occurred_at"])))
 
 
-def event_json(row: dict[str, Any]) -> dict[str, Any]:
-    """The event's data: the tracking row without its keys."""
+def event_json(row: dict[str, Any], occurred_at: str) -> dict[str, Any]:
+    """The event's data: the tracking row without its keys (``occurred_at`` in ISO 8601)."""
     return {"package_id": row["package_id"], "order_id": row["order_id"],
             "tracking_number": row["tracking_number"], "milestone": row["milestone"],
             "status_code": row["status_code"], "detail_type": row["detail_type"],
             "package_status": row["package_status"], "title": row["title"],
             "description": row["description"], "location": row["location"],
-            "occurred_at": row["occurred_at"].isoformat(), "details": row["details"]}
+            "occurred_at": occurred_at, "details": row["details"]}

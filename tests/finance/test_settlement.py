@@ -142,6 +142,8 @@ def test_an_unsettleable_subject_is_never_paid(sbx):
     advance_to(sbx, PAYOUT)
 
     assert [c["subject"] for c in settlements(sbx)] == ["good"]
+    [closed] = events(sbx, "settlement.statement_closed")
+    assert (closed["data"]["payable_count"], closed["data"]["unsettleable_count"]) == (1, 2)
     [paid] = events(sbx, "settlement.paid")
     assert (paid["data"]["entry_count"], paid["data"]["unsettleable_count"]) == (1, 2)
 
