@@ -5,10 +5,13 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import inspect, update
+from sqlalchemy.dialects import sqlite
 
+from mockplatform.store import models
 from mockplatform.store.models import SCHEMA_VERSION, SchemaInfo
 from mockplatform.store.session import Store
 
@@ -55,3 +58,16 @@ def test_a_new_sqlite_file_has_16_kib_pages_in_wal_mode_and_an_old_one_keeps_its
         finally:
             store.dispose()
         assert pragmas == (size, "wal")
+
+
+def test_instants_are_written_to_sqlite_as_utc_text_whatever_their_zone(monkeypatch):
+    monkeypatch.setattr(models, "TEXTS_KEPT", 3)
+    process = models.UTCDateTime().bind_processor(sqlite.dialect())
+    utc = datetime(2026, 1, 5, 1, 0, 0, 250, tzinfo=UTC)
+    myt = utc.astimezone(timezone(timedelta(hours=8)))
+    assert process(myt) == process(utc) == "2026-01-05 01:00:00.000250"
+    for seconds in range(5):  # past the bound: the remembered texts are dropped, not kept
+        assert process(utc + timedelta(seconds=seconds)) == f"2026-01-05 01:00:0{seconds}.000250"
+        assert len(models._TEXTS) <= 3
+    with pytest.raises(ValueError, match="naive"):
+        process(datetime(2026, 1, 5))

@@ -60,8 +60,7 @@ class UTCDateTime(TypeDecorator):
                                  "aware")
             value = value.astimezone(UTC)
         if dialect.name == "sqlite":
-            # The UTC text without its "+00:00": cheaper than formatting a naive copy.
-            return value.isoformat(sep=" ", timespec="microseconds")[:26]
+            return _sqlite_text(value)
         return value
 
     def process_result_value(self, value, dialect):
@@ -70,6 +69,25 @@ class UTCDateTime(TypeDecorator):
         if isinstance(value, str):  # parsing the offset is cheaper than replace(tzinfo=UTC)
             return datetime.fromisoformat(value + "+00:00")
         return value.astimezone(UTC)
+
+
+# The SQLite text of instants written lately. An advance writes each instant a timer fires at
+# into several rows (its tracking row, that row's event, a ledger entry, the rows it changed),
+# table by table, and formatting an aware datetime costs more than the rest of writing it.
+# Emptied when full, so bounded; plain dict operations, which threads may share.
+_TEXTS: dict[datetime, str] = {}
+TEXTS_KEPT = 100_000
+
+
+def _sqlite_text(value: datetime) -> str:
+    """The UTC text without its "+00:00" (cheaper than formatting a naive copy)."""
+    text = _TEXTS.get(value)
+    if text is None:
+        text = value.isoformat(sep=" ", timespec="microseconds")[:26]
+        if len(_TEXTS) >= TEXTS_KEPT:
+            _TEXTS.clear()
+        _TEXTS[value] = text
+    return text
 
 
 # Bump whenever a table or column changes: a database made by another version is refused with
