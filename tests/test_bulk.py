@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import delete, event, select
+from sqlalchemy import Integer, String, delete, event, inspect, select
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import SADeprecationWarning
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mockplatform.finance.models import SettlementStatement
 from mockplatform.store import bulk
@@ -137,3 +138,36 @@ def test_every_flush_writes_changed_rows_through_update_rows(store, statements, 
     assert sorted(calls) == [("settlement_statements", ("closed_at",), 1),
                              ("settlement_statements", ("status",), 2)]
     assert len(statements) == 2  # and nothing more from the flush
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Plain(_Base):
+    __tablename__ = "bulk_plain"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(10))
+    renamed: Mapped[str] = mapped_column("other_name", String(10))
+
+
+class _Versioned(_Base):
+    __tablename__ = "bulk_versioned"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class _Stamped(_Base):
+    __tablename__ = "bulk_stamped"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    touched: Mapped[int] = mapped_column(Integer, onupdate=lambda: 1)
+
+
+def test_only_plain_columns_of_plain_mappers_are_written_before_the_flush():
+    table, compared = bulk._writable(inspect(_Plain))
+    assert table is _Plain.__table__
+    assert sorted(compared) == ["name"]  # not the key, not a column of another name
+    # What the flush adds to an update of its own: a version counter, an onupdate value.
+    assert bulk._writable(inspect(_Versioned)) is None
+    assert bulk._writable(inspect(_Stamped)) is None

@@ -173,8 +173,11 @@ def _writable(mapper: Mapper) -> tuple[Table, dict[str, Callable[[Any, Any], boo
     of the same name, not in the primary key) how the flush compares its values; None for a
     mapper whose rows are left to the flush."""
     table = mapper.local_table
-    if mapper.inherits is not None or not isinstance(table, Table):
-        return None
+    if (mapper.inherits is not None or not isinstance(table, Table)
+            or mapper.version_id_col is not None
+            or any(column.onupdate is not None or column.server_onupdate is not None
+                   for column in table.columns)):
+        return None  # what the flush adds to an update (a version, an onupdate) is its own
     manager = mapper.class_manager
     return table, {
         prop.key: manager[prop.key].impl.is_equal for prop in mapper.column_attrs
