@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, or_, select
 
 from mockplatform.engine import collector, ids
 from mockplatform.errors import AdvanceLimitReached
+from mockplatform.store import bulk
 from mockplatform.store.models import Timer
 
 if TYPE_CHECKING:
@@ -209,8 +210,7 @@ class Scheduler:
         for row in rows:
             if not row["description"]:
                 row["description"] = kind(row["kind"]).describe(row["subject"], row["payload"])
-        if rows:
-            self._db().execute(insert(TIMERS), rows)
+        bulk.insert_rows(self._db(), TIMERS, rows)
         self._pending.clear()
 
     def _delete_deferred(self) -> None:
