@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from mockplatform.store.bulk import KEY_PREFIX, insert_rows, update_rows
+from mockplatform.store.bulk import insert_rows, update_params, update_rows
 
 
 class InsertBuffer:
@@ -65,13 +65,10 @@ class InsertBuffer:
         self.generation += 1
 
     def _update(self, table: Table, changes) -> None:
-        keys = table.primary_key.columns
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for row, columns in changes:
             names = tuple(sorted(columns))
-            by_columns.setdefault(names, []).append(
-                {**{KEY_PREFIX + key.key: row[key.key] for key in keys},
-                 **{name: row[name] for name in names}})
+            by_columns.setdefault(names, []).append(update_params(table, row, names))
         connection = self.session.connection()
         for names, params in by_columns.items():
             update_rows(connection, table, names, params)

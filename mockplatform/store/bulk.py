@@ -45,6 +45,14 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     _positional(connection, _compiled_insert(table, tuple(rows[0]), connection.dialect), rows)
 
 
+def update_params(table: Table, row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
+    """What ``update_rows`` takes to set ``columns`` of ``row`` (which holds its primary key)."""
+    params = {name: row[name] for name in columns}
+    for column in table.primary_key.columns:
+        params[KEY_PREFIX + column.key] = row[column.key]
+    return params
+
+
 def update_rows(connection: Connection, table: Table, columns: tuple[str, ...],
                 rows: list[dict[str, Any]]) -> None:
     """Set ``columns`` of the rows whose primary key each dict gives: every dict holds the new
@@ -158,13 +166,10 @@ def _change_of(state: InstanceState) -> tuple[Table, tuple[str, ...], dict[str, 
             return None
         if equal(value, before[key]) is not True:
             changed.append(key)
+    if any(column.key not in values for column in table.primary_key.columns):
+        return None
     columns = tuple(sorted(changed))
-    row = {name: values[name] for name in columns}
-    for column in table.primary_key.columns:
-        if column.key not in values:
-            return None
-        row[KEY_PREFIX + column.key] = values[column.key]
-    return table, columns, row
+    return table, columns, update_params(table, values, columns)
 
 
 @cache
