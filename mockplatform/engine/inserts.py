@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from mockplatform.store.bulk import insert_rows, update_params, update_rows
+from mockplatform.store.bulk import insert_rows, update_changed
 
 
 class InsertBuffer:
@@ -59,19 +59,12 @@ class InsertBuffer:
             if rows:
                 self._insert(table, rows)
         self._rows.clear()
-        for table, changes in self._changes.items():
-            self._update(table, changes.values())
+        if self._changes:
+            update_changed(self.session.connection(), (
+                (table, row, tuple(sorted(columns)))
+                for table, changes in self._changes.items() for row, columns in changes.values()))
         self._changes.clear()
         self.generation += 1
-
-    def _update(self, table: Table, changes) -> None:
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row, columns in changes:
-            names = tuple(sorted(columns))
-            by_columns.setdefault(names, []).append(update_params(table, row, names))
-        connection = self.session.connection()
-        for names, params in by_columns.items():
-            update_rows(connection, table, names, params)
 
     def _insert(self, table: Table, rows: list[dict[str, Any]]) -> None:
         insert_rows(self.session.connection(), table, rows)

@@ -94,9 +94,10 @@ def next_pending(package: Package) -> tuple[str, datetime] | None:
     # The first in the order steps are taken (``ordered``): no need to sort them all at every
     # step, nor to build the list of pending ones.
     best = None
-    for step, entry in journey.items():
+    for pair in journey.items():
+        step, entry = pair
         if entry["done_at"] is None and (step in _RETURNING) == going_back:
-            key = (datetime.fromisoformat(entry["due_at"]), _rank(step))
+            key = _taken_order(pair)
             if best is None or key < best[0]:
                 best = key, step
     return None if best is None else (best[1], best[0][0])

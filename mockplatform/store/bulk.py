@@ -45,12 +45,20 @@ def insert_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]
     _positional(connection, _compiled_insert(table, tuple(rows[0]), connection.dialect), rows)
 
 
-def update_params(table: Table, row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
-    """What ``update_rows`` takes to set ``columns`` of ``row`` (which holds its primary key)."""
-    params = {name: row[name] for name in columns}
-    for column in table.primary_key.columns:
-        params[KEY_PREFIX + column.key] = row[column.key]
-    return params
+def update_changed(connection: Connection,
+                   changes: Iterable[tuple[Table, dict[str, Any], tuple[str, ...]]]) -> None:
+    """Write each change, ``(table, row, columns)``: ``columns`` of ``row``, which holds its
+    primary key; one statement per table and set of columns."""
+    groups: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
+    for table, row, columns in changes:
+        if not columns:
+            continue
+        params = {name: row[name] for name in columns}
+        for column in table.primary_key.columns:
+            params[KEY_PREFIX + column.key] = row[column.key]
+        groups.setdefault((table, columns), []).append(params)
+    for (table, columns), rows in groups.items():
+        update_rows(connection, table, columns, rows)
 
 
 def update_rows(connection: Connection, table: Table, columns: tuple[str, ...],
@@ -125,30 +133,24 @@ def write_changes(session: Session, _flush_context: UOWTransaction | None = None
     """
     if objects is not None:
         return
-    groups: dict[tuple[Table, tuple[str, ...]], list[dict[str, Any]]] = {}
-    written: list[InstanceState] = []
+    changes, written = [], []
     for obj in session.dirty:
         state = instance_state(obj)
         change = _change_of(state)
-        if change is None:
-            continue
-        table, columns, row = change
-        if columns:
-            groups.setdefault((table, columns), []).append(row)
-        written.append(state)
+        if change is not None:
+            changes.append(change)
+            written.append(state)
     if not written:
         return
-    connection = session.connection()
-    for (table, columns), rows in groups.items():
-        update_rows(connection, table, columns, rows)
+    update_changed(session.connection(), changes)
     # What the flush does to the rows it wrote: their values are now the stored ones.
     InstanceState._commit_all_states(((state, state.dict) for state in written),
                                      session.identity_map)
 
 
-def _change_of(state: InstanceState) -> tuple[Table, tuple[str, ...], dict[str, Any]] | None:
-    """The row's table, its changed columns (none: set to what they were) and the update's
-    parameters; None for a row to leave to the flush."""
+def _change_of(state: InstanceState) -> tuple[Table, dict[str, Any], tuple[str, ...]] | None:
+    """The row's table, its values and its changed columns (none: set to what they were), as
+    ``update_changed`` takes them; None for a row to leave to the flush."""
     if not state.persistent:
         return None
     mapper, values, before = state.mapper, state.dict, state.committed_state
@@ -168,8 +170,7 @@ def _change_of(state: InstanceState) -> tuple[Table, tuple[str, ...], dict[str, 
             changed.append(key)
     if any(column.key not in values for column in table.primary_key.columns):
         return None
-    columns = tuple(sorted(changed))
-    return table, columns, update_params(table, values, columns)
+    return table, values, tuple(sorted(changed))
 
 
 @cache
