@@ -9,6 +9,7 @@ from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from mockplatform import domains
+from mockplatform.fronts import native
 from mockplatform.settings import Settings
 from mockplatform.store.session import Store
 
@@ -25,16 +26,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         store.create_schema()
     app.extensions["mockplatform"] = {"settings": settings, "store": store}
 
-    from mockplatform.api import errors, openapi, routes
-    from mockplatform.control import routes as control_routes
-
-    errors.init_app(app)
-    app.register_blueprint(routes.health_bp)
-    app.register_blueprint(routes.bp)
-    app.register_blueprint(control_routes.bp)
-    app.register_blueprint(openapi.bp)
-    for routes_module in domains.load():
-        app.register_blueprint(routes_module.bp)
+    domains.load()
+    native.init_app(app)
     _request_ids(app)
     return app
 

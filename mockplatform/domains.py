@@ -1,16 +1,19 @@
-"""The domain packages. Each has ``models.py`` (its tables) and ``routes.py`` (a blueprint
-``bp``); importing a package's routes also registers its timer kinds. Loading them all before the
-schema is made or an app serves means every table exists and every timer can fire."""
+"""The domains of the server, in the order their event subscriptions run.
+
+Each package declares itself in its ``__init__.py`` (``DOMAIN = Domain(...)``: its tables, timer
+kinds, subscriptions and errors); ``load`` imports and checks them all (engine/registry.py). The
+app and the store load them before they serve or make a schema, so every table exists and every
+timer kind can fire. Nothing here imports a front.
+"""
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from mockplatform.engine import registry
 
-DOMAINS: tuple[str, ...] = ("mockplatform.finance", "mockplatform.catalog", "mockplatform.orders",
-                            "mockplatform.logistics")
+DOMAINS: tuple[str, ...] = ("mockplatform.catalog", "mockplatform.orders",
+                            "mockplatform.finance", "mockplatform.logistics",
+                            "mockplatform.control")
 
 
-def load() -> list[ModuleType]:
-    """Import every domain's routes (and with them its models and timer kinds)."""
-    return [importlib.import_module(f"{domain}.routes") for domain in DOMAINS]
+def load() -> registry.Registry:
+    return registry.load(DOMAINS)

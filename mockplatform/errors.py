@@ -1,13 +1,18 @@
 """One error tree for the whole server.
 
-Every error carries an HTTP status and a native error ``code``; a front (the native JSON API, a
-platform dialect) renders it in its own envelope. A platform's own error code, where a dialect
-needs one, is kept apart in ``platform_code`` so the native code never has to change for it.
+Every error class carries a stable ``code``, registered once in ``ERROR_CODES`` (two classes
+may not claim one code), and the offending ``field`` where there is one. A front renders an
+error in its own envelope: the native API from ``status`` (the HTTP status of its category) and
+``code``; a platform's front maps the class or code to its platform's own codes. Each domain
+keeps its errors in its ``errors.py``; the categories below are shared.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+# Every error code, to the class that carries it.
+ERROR_CODES: dict[str, type] = {}
 
 
 class MockplatformError(Exception):
@@ -18,15 +23,32 @@ class MockplatformError(Exception):
     # An error raised after the work reached a consistent point that must be kept (for example
     # an advance that stopped at its timer bound) commits the transaction instead of rolling back.
     keeps_changes = False
+    # The codes a class may also be raised with (``code=``), beside its own.
+    also_codes: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for code in (cls.__dict__.get("code"), *cls.__dict__.get("also_codes", ())):
+            if code is None:
+                continue
+            other = ERROR_CODES.get(code)
+            if other is not None and other.__qualname__ != cls.__qualname__:
+                raise TypeError(f"error code {code!r} of {cls.__qualname__} is taken by "
+                                f"{other.__module__}.{other.__qualname__}")
+            ERROR_CODES[code] = cls
 
     def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None,
-                 code: str | None = None, headers: dict[str, str] | None = None):
+                 code: str | None = None, headers: dict[str, str] | None = None,
+                 field: str | None = None):
         super().__init__(message)
         self.message = message
         self.details = details or []
         if code is not None:
             self.code = code
         self.headers = headers or {}
+        # The offending field: given, or the first one the details name.
+        self.field = field if field is not None else next(
+            (d["field"] for d in self.details if d.get("field")), None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, "code": self.code, "message": self.message,
@@ -46,7 +68,7 @@ class ValidationFailed(InvalidRequest):
 
     @classmethod
     def field(cls, field: str, message: str, *, location: str = "body") -> ValidationFailed:
-        return cls(f"{field}: {message}",
+        return cls(f"{field}: {message}", field=field,
                    details=[{"field": field, "location": location, "message": message}])
 
 

@@ -1,2 +1,10 @@
 """The catalog and buyers of a sandbox: products with their SKUs (price, seller stock, package
 size), listed or delisted; buyers in the market's locale; and seeded fills of both."""
+
+from mockplatform.engine.registry import Domain
+
+DOMAIN = Domain(
+    name="catalog",
+    modules=("mockplatform.catalog.models",),
+    errors=("mockplatform.catalog.errors",),
+)

@@ -1,0 +1,10 @@
+"""The control plane: sandboxes, their clocks, snapshots and test timers. Domain-like (no
+HTTP), above the business domains."""
+
+from mockplatform.engine.registry import Domain
+
+DOMAIN = Domain(
+    name="control",
+    modules=("mockplatform.control.test_timers",),
+    timer_kinds=("test_helpers.timer",),
+)

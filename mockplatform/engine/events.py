@@ -1,7 +1,14 @@
-"""Every state change records an event at its virtual instant; the feed pages through them."""
+"""Every state change records an event at its virtual instant; the feed pages through them.
+
+Domains react to each other's events through subscriptions (declared in each domain's
+``Domain``, installed by ``engine/registry.py``): recording an event calls its subscribers at
+once, in the same transaction and in the registry's fixed order, so the same calls always
+produce the same effects and events in the same order.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import or_, select
@@ -11,6 +18,29 @@ from mockplatform.store.models import Event
 
 if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
+
+# (pattern, subscriber) in the order they run: installed once, at start-up, by the registry.
+_SUBSCRIPTIONS: list[tuple[str, Callable]] = []
+# The subscribers of each event type recorded so far (found once per type, not per event).
+_BY_TYPE: dict[str, tuple[Callable, ...]] = {}
+
+
+def install_subscriptions(subscriptions: list[tuple[str, Callable]]) -> None:
+    _SUBSCRIPTIONS[:] = subscriptions
+    _BY_TYPE.clear()
+
+
+def matches(pattern: str, type_: str) -> bool:
+    """An exact type, or a prefix ``order.*`` (which matches ``order.delivered``)."""
+    return type_.startswith(pattern[:-1]) if pattern.endswith(".*") else type_ == pattern
+
+
+def subscribers_of(type_: str) -> tuple[Callable, ...]:
+    found = _BY_TYPE.get(type_)
+    if found is None:
+        found = _BY_TYPE[type_] = tuple(handler for pattern, handler in _SUBSCRIPTIONS
+                                        if matches(pattern, type_))
+    return found
 
 # How many of the events one call produced are kept in memory to be returned with its answer.
 KEPT_FOR_RESPONSE = 100
@@ -32,6 +62,8 @@ class EventRecorder:
         self.recorded_count += 1
         if len(self._kept) < KEPT_FOR_RESPONSE:
             self._kept.append(Event(**row))
+        for subscriber in subscribers_of(type_):
+            subscriber(ctx, type_, row["data"])
 
     def mark(self) -> int:
         """Start measuring what a piece of work records (see ``since``).

@@ -88,8 +88,14 @@ def kind(name: str) -> TimerKind:
     try:
         return _KINDS[name]
     except KeyError:
-        raise LookupError(f"no handler is registered for timer kind {name!r}; the module that "
-                          f"defines it must be imported by the app factory") from None
+        raise LookupError(f"no handler is registered for timer kind {name!r}; its domain must "
+                          f"declare it (engine/registry.py), which the store checks at "
+                          f"start-up") from None
+
+
+def registered_kinds() -> list[str]:
+    """The names of every timer kind with a handler."""
+    return list(_KINDS)
 
 
 @timer_kind("noop", describe="no-op timer {subject}")

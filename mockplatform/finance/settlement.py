@@ -21,10 +21,11 @@ from mockplatform.engine import ids
 from mockplatform.engine.calendar import add_duration, local_date
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.policies import Money
-from mockplatform.engine.scheduler import DueTimer, timer_kind
+from mockplatform.engine.scheduler import DueTimer
 from mockplatform.errors import Conflict, InvalidStateTransition, ValidationFailed
 from mockplatform.finance import service
 from mockplatform.finance.models import SettlementItem, SettlementStatement
+from mockplatform.orders import service as orders
 
 # Items are plain rows (dicts of the table's columns), written through the insert buffer
 # (engine/inserts.py), never ORM objects: a 30-day advance over 10,000 journeys adds and pays
@@ -295,8 +296,7 @@ def _counts_of(ctx: SandboxContext, statement: SettlementStatement) -> dict[str,
         .group_by(ITEMS_TABLE.c.status)).all())
 
 
-@timer_kind(CLOSE_KIND, describe="statement {statement_id}: close the settlement period")
-def _close(ctx: SandboxContext, timer: DueTimer) -> None:
+def close_statement(ctx: SandboxContext, timer: DueTimer) -> None:
     statement = _statement(ctx, timer)
     if statement is None or statement.status != OPEN:
         return
@@ -307,9 +307,7 @@ def _close(ctx: SandboxContext, timer: DueTimer) -> None:
         "unsettleable_count": counts.get(UNSETTLEABLE, 0)})
 
 
-@timer_kind(PAYOUT_KIND, describe="statement {statement_id}: pay settleable amounts (ledger "
-                                  "credits)")
-def _pay(ctx: SandboxContext, timer: DueTimer) -> None:
+def pay_statement(ctx: SandboxContext, timer: DueTimer) -> None:
     statement = _statement(ctx, timer)
     if statement is None or statement.status == PAID:
         return
@@ -332,3 +330,18 @@ def _pay(ctx: SandboxContext, timer: DueTimer) -> None:
         "total": service.format_money(total, target), "currency": target,
         "first_entry_id": entries[0] if entries else None,
         "last_entry_id": entries[-1] if entries else None})
+
+
+# -- subscriptions ----------------------------------------------------------------------------------
+
+def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
+    """Delivered items are owed their paid price, paid with the statement open now, where the
+    profile settles (``settlement.cycle``); an item flagged unsettleable stays unpaid."""
+    if CYCLE not in ctx.policies:
+        return
+    order = orders.get_order(ctx, data["order_id"])
+    delivered = set(data["order_item_ids"])
+    for item in orders.items_of(ctx, [order.order_id])[order.order_id]:
+        if item.order_item_id in delivered:
+            mark_settleable(ctx, subject=f"order_item:{item.order_item_id}",
+                            amount=item.paid_price, currency=order.currency)

@@ -21,8 +21,7 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict, ValidationFailed
 from mockplatform.logistics import delivery, magic, states
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.models import Package
-from mockplatform.orders.models import Order
+from mockplatform.orders.models import Order, Package
 
 
 def _travelling(ctx: SandboxContext, package_id: str, action: str) -> tuple[Package, Order]:

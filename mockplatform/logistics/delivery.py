@@ -40,10 +40,9 @@ from mockplatform.finance import settlement
 from mockplatform.logistics import magic, plans, states, tracking
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.magic import DAMAGED, DELIVERED, FAILED, LOST, Outcome
-from mockplatform.logistics.models import Package
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import Order, OrderItem, Package
 
 MAX_ATTEMPTS = "delivery.max_attempts"
 FAILURE_RATE = "delivery.failure_rate"
@@ -152,10 +151,7 @@ def deliver(ctx: SandboxContext, order: Order, package: Package, *, decided_by: 
     items = _items(ctx, package, item_states.SHIPPED)
     if items:
         service.transition(ctx, order, items, "deliver", data=package_service.summary(package))
-    if settlement.CYCLE in ctx.policies:
-        for item in items:
-            settlement.mark_settleable(ctx, subject=item_subject(item), amount=item.paid_price,
-                                       currency=order.currency)
+    # Settlement hears of it through its subscription to order.delivered.
     _end(ctx, package, from_journey=from_journey)
 
 

@@ -38,15 +38,14 @@ from mockplatform.catalog.models import Sku
 from mockplatform.catalog.service import PACKAGE_DEFAULTS
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
-from mockplatform.engine.scheduler import DueTimer, timer_kind
+from mockplatform.engine.scheduler import DueTimer
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.models import Package
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import Order, OrderItem, Package
 
 JOURNEY = "logistics.journey"
 JITTER = "logistics.journey_jitter"
@@ -107,14 +106,14 @@ def schedule_next(ctx: SandboxContext, package: Package) -> None:
                             payload={"package_id": package.package_id, "step": step})
 
 
-def _describe(subject: str, payload: dict) -> str:
+def describe_step(subject: str, payload: dict) -> str:
     step = payload["step"]
     rule = "logistics.return_leg" if plans.is_return_step(step) else (
         "delivery.max_attempts" if plans.split(step)[1] > 1 else JOURNEY)
     return f"package {payload['package_id']}: {step} ({rule})"
 
 
-def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
+def prefetch_steps(ctx: SandboxContext, timers: list[DueTimer]) -> None:
     """What a batch of steps reads, in a few queries: the packages with their orders and items,
     the SKUs the origin scan measures, the settlement rows a delivery looks up. The steps still
     ahead of each package count, not only the one loaded: one step schedules the next, which
@@ -133,8 +132,7 @@ def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
     settlement.hold_items(ctx, [delivery.item_subject(item) for item in delivered])
 
 
-@timer_kind(STEP_TIMER, describe=_describe, prefetch=_prefetch)
-def _fire(ctx: SandboxContext, timer: DueTimer) -> None:
+def fire_step(ctx: SandboxContext, timer: DueTimer) -> None:
     package = package_service.held(ctx, Package, (ctx.id, timer.payload["package_id"]))
     step = timer.payload["step"]
     if package is None:

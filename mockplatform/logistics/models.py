@@ -1,50 +1,14 @@
-"""Tables of the logistics domain: packages (what the seller packs and the carrier moves) and
-their tracking events, in the order they happened."""
+"""Tables of the logistics domain: the tracking events of packages, in the order they happened.
+(Packages themselves belong to their order: ``orders/models.py``.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mockplatform.store.models import Base, UTCDateTime, json_type
-
-
-class Package(Base):
-    __tablename__ = "packages"
-
-    sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    package_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # FP...
-    order_id: Mapped[int] = mapped_column(BigInteger)
-    tracking_number: Mapped[str] = mapped_column(String(60))
-    shipment_provider: Mapped[str] = mapped_column(String(60))
-    # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
-    # lost, damaged, canceled (see logistics/states.py)
-    status: Mapped[str] = mapped_column(String(30))
-    packed_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ready_to_ship_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    first_mile_scan_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime,
-                                                                      nullable=True)
-    first_mile_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # The last journey step done (``logistics.journey`` keys) and the planned instants of all.
-    journey_step: Mapped[str] = mapped_column(String(40), default="")
-    journey: Mapped[dict] = mapped_column(json_type(), default=dict)
-    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    failure_reason: Mapped[str] = mapped_column(String(60), default="")
-    # What the origin sorting centre measured: weight (kg) and dimensions (cm), as strings.
-    measured: Mapped[dict] = mapped_column(json_type(), default=dict)
-    # Fates scripted by test helpers for the coming attempts, consumed in order.
-    scripted: Mapped[list] = mapped_column(json_type(), default=list)
-    seller_marked_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-    __table_args__ = (
-        Index("ux_packages_tracking", "sandbox_id", "tracking_number", unique=True),
-        Index("ix_packages_order", "sandbox_id", "order_id"),
-        Index("ix_packages_rts", "sandbox_id", "ready_to_ship_at", "package_id"),
-    )
 
 
 class TrackingEvent(Base):

@@ -14,9 +14,8 @@ from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict, InvalidStateTransition, NotFound
 from mockplatform.logistics import plans, tracking
-from mockplatform.logistics.models import Package
 from mockplatform.orders import service as orders
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import Order, OrderItem, Package
 
 CANCELED = "canceled"
 # Statuses a package has a label in: it was packed and has not been canceled.

@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from mockplatform.logistics.models import Package
+from mockplatform.orders.models import Package
 
 FORWARD_STEPS = ("pickup", "origin_sorting_scan", "uplift", "destination_arrival", "customs",
                  "last_mile_hub", "out_for_delivery", "delivery_attempt")

@@ -27,7 +27,8 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
 from mockplatform.errors import InvalidRequest, ValidationFailed
 from mockplatform.logistics import trace
-from mockplatform.logistics.models import Package, TrackingEvent
+from mockplatform.logistics.models import TrackingEvent
+from mockplatform.orders.models import Package
 
 RANGE_POLICY = "tracking.report_max_range"
 MAX_ROWS = 10_000

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import NotFound
 from mockplatform.logistics import plans
-from mockplatform.logistics.models import Package, TrackingEvent
+from mockplatform.logistics.models import TrackingEvent
 from mockplatform.orders import service as orders
+from mockplatform.orders.models import Package
 
 # Rows per ``IN (...)`` list: well under SQLite's and PostgreSQL's bound-parameter limits.
 CHUNK = 500

@@ -11,8 +11,8 @@ from typing import Any
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.logistics.milestones import MILESTONES
-from mockplatform.logistics.models import Package, TrackingEvent
-from mockplatform.orders.models import Order
+from mockplatform.logistics.models import TrackingEvent
+from mockplatform.orders.models import Order, Package
 
 # Cross-border parcels start at a consolidation hub in the seller's country (CN); local ones at
 # the market's own first-mile hub.

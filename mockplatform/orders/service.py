@@ -22,27 +22,24 @@ from mockplatform.catalog import states as product_states
 from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
-from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import Conflict, InvalidRequest, InvalidStateTransition, NotFound
-from mockplatform.logistics.models import Package
-from mockplatform.orders import states
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders import flows, states
+from mockplatform.orders.models import Order, OrderItem, Package
 
 ORDER_FLOOR = 300_000_000_000_000  # 15 digits, like Lazada's order ids
 ORDER_ITEM_FLOOR = 400_000_000_000_000
-LAZADA, SEMI_HOSTED = "lazada", "semi_hosted"
+LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
 PAYMENT_METHODS = ("prepaid", "cod")
 SHIPPING_TYPES = ("cross_border", "local")
 MAX_UNITS_PER_ORDER = 100
-RTS_DEADLINE = "order.rts_deadline"
+RTS_DEADLINE = flows.RTS_DEADLINE
+order_subject = flows.order_subject
 DELAYED_WARNING = "order.delayed_warning"
 ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "city", "region",
                   "postcode", "country")
 
-# The flow of each platform profile's orders; a flow has its own item machine.
-FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED}
-MACHINES: dict[str, StateMachine] = {LAZADA: states.ITEM, SEMI_HOSTED: states.SEMI_HOSTED_ITEM}
+FLOW_OF_PLATFORM = flows.FLOW_OF_PLATFORM
 
 
 def flow_of(ctx: SandboxContext) -> str:
@@ -60,7 +57,7 @@ def flow_of(ctx: SandboxContext) -> str:
 
 
 def machine_of(order: Order) -> StateMachine:
-    return MACHINES[order.flow]
+    return flows.FLOWS[order.flow].machine
 
 
 def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> None:
@@ -270,24 +267,9 @@ def restore_stock(ctx: SandboxContext, items: Iterable[OrderItem]) -> None:
 
 # -- deadlines ------------------------------------------------------------------------------------
 
-def order_subject(order_id: int) -> str:
-    return f"order:{order_id}"
-
-
 def start_deadlines(ctx: SandboxContext, order: Order) -> None:
-    """The timers a new order starts: for the Lazada flow, the ready-to-ship deadline. Other
-    flows register their own starter in ``DEADLINE_STARTERS``."""
-    DEADLINE_STARTERS[order.flow](ctx, order)
-
-
-def _start_lazada_deadlines(ctx: SandboxContext, order: Order) -> None:
-    order.rts_deadline = policy_deadline(ctx, RTS_DEADLINE, order.created_at,
-                                         shipping=order.shipping_type)
-    ctx.timers.schedule(RTS_DEADLINE, order.rts_deadline, subject=order_subject(order.order_id),
-                        payload={"order_id": order.order_id})
-
-
-DEADLINE_STARTERS = {LAZADA: _start_lazada_deadlines}
+    """The timers a new order starts, by its flow."""
+    flows.FLOWS[order.flow].start_deadlines(ctx, order)
 
 
 def warning_leads(ctx: SandboxContext) -> dict[str, Any]:
@@ -347,25 +329,8 @@ def refresh_delayed(ctx: SandboxContext, order: Order, items: Sequence[OrderItem
 
 def deadlines_json(ctx: SandboxContext, order: Order,
                    packages: Sequence[Package]) -> dict[str, Any]:
-    """The deadlines the seller can still miss or has met, as timestamps."""
-    result: dict[str, Any] = {}
-    for render in DEADLINE_VIEWS[order.flow]:
-        result.update(render(ctx, order, packages))
-    return result
-
-
-def _lazada_deadlines(ctx: SandboxContext, order: Order,
-                      packages: Sequence[Package]) -> dict[str, Any]:
-    waiting = [p.first_mile_scan_deadline for p in packages
-               if p.first_mile_scan_deadline is not None and p.first_mile_scanned_at is None
-               and p.status == "ready_to_ship"]
-    known = [p.first_mile_scan_deadline for p in packages if p.first_mile_scan_deadline]
-    first_mile = min(waiting) if waiting else (max(known) if known else None)
-    return {"rts_deadline": order.rts_deadline.isoformat(),
-            "first_mile_scan_deadline": first_mile.isoformat() if first_mile else None}
-
-
-DEADLINE_VIEWS: dict[str, list] = {LAZADA: [_lazada_deadlines]}
+    """The deadlines the seller can still miss or has met, as an event records them."""
+    return flows.deadlines_document(flows.deadlines_of(ctx, order, packages))
 
 
 # -- moving items ---------------------------------------------------------------------------------

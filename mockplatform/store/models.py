@@ -8,6 +8,7 @@ table takes part in all four by having the column.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from sqlalchemy import (
@@ -17,6 +18,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    Numeric,
     String,
     Table,
     Text,
@@ -88,6 +90,51 @@ def _sqlite_text(value: datetime) -> str:
             _TEXTS.clear()
         _TEXTS[value] = text
     return text
+
+
+AMOUNT_SCALE = 2  # every amount is rounded to its currency's minor unit: 0 or 2 places
+
+
+class ExactDecimal(TypeDecorator):
+    """A ``Decimal`` stored without loss on both databases.
+
+    PostgreSQL keeps ``NUMERIC``. SQLite has no decimal type (it would keep a float, and its SUM
+    would add floats), so there the value is an integer count of ``10**-scale`` units, which
+    stores, sums and compares exactly; ``func.sum`` over the column comes back through this type,
+    so a balance is a ``Decimal`` with the same digits on both databases.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, scale: int):
+        super().__init__(precision=18, scale=scale, asdecimal=True)
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(precision=18, scale=self.scale))
+
+    @property
+    def python_type(self) -> type:
+        return Decimal
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        exact = Decimal(value).quantize(self._quantum)
+        if exact != value:
+            raise ValueError(f"{value} has more than {self.scale} decimal places")
+        return int(exact.scaleb(self.scale)) if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale)
+        return Decimal(value).quantize(self._quantum)
 
 
 # Bump whenever a table or column changes: a database made by another version is refused with

@@ -102,7 +102,7 @@ class Store:
 
     def create_schema(self) -> None:
         """Create the tables if missing; refuse a database made by another schema version."""
-        from mockplatform import domains  # noqa: PLC0415 - the domains' tables, not their rules
+        from mockplatform import domains  # noqa: PLC0415 - the tables, through the registry
 
         domains.load()
         Base.metadata.create_all(self.engine)
@@ -119,7 +119,7 @@ class Store:
     def drop_schema(self) -> None:
         """Drop every table, the domains' included: they are only in the metadata once loaded,
         and a table left behind would survive the next ``create_all`` with its old columns."""
-        from mockplatform import domains  # noqa: PLC0415 - the domains' tables, not their rules
+        from mockplatform import domains  # noqa: PLC0415 - the tables, through the registry
 
         domains.load()
         Base.metadata.drop_all(self.engine)

@@ -15,11 +15,11 @@ from flask import Blueprint
 from marshmallow import Schema, fields, validate
 from openapi_spec_validator import validate as validate_openapi
 
-from mockplatform.api.endpoint import Call, endpoint
-from mockplatform.api.formats import CsvFormat
-from mockplatform.api.schemas import list_schema, page
-from mockplatform.api.uploads import MULTIPART_OVERHEAD_BYTES, UploadSpec
 from mockplatform.app import create_app
+from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.fronts.native.formats import CsvFormat
+from mockplatform.fronts.native.schemas import list_schema, page
+from mockplatform.fronts.native.uploads import MULTIPART_OVERHEAD_BYTES, UploadSpec
 from mockplatform.settings import Settings
 from tests.api.support import assert_error
 from tests.conftest import DATABASE_URL

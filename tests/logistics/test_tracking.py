@@ -18,8 +18,7 @@ import pytest
 from mockplatform.control import sandboxes
 from mockplatform.engine.context import SandboxContext
 from mockplatform.logistics import reports, tracking
-from mockplatform.logistics.models import Package
-from mockplatform.orders.models import Order
+from mockplatform.orders.models import Order, Package
 from tests.api.support import assert_error
 
 START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)  # the sbx fixture's clock

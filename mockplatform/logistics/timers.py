@@ -1,10 +1,9 @@
-"""The order deadlines the platform enforces on its clock (POLICIES.md, Lazada profile).
+"""The fulfilment deadlines the platform enforces on its clock (POLICIES.md, Lazada profile).
 
 - ``order.rts_deadline``: items still pending or packed are canceled (the seller did not ship in
   time), each fined ``order.late_rts_fine``, their units put back into stock.
 - ``logistics.first_mile_scan_deadline``: a ready package that never reached the origin sorting
   centre is canceled and its items are never paid.
-- ``order.delayed_warning``: the order enters the seller's "delayed" view (an event only).
 
 Handlers re-check state: a deadline for an order that was shipped meanwhile does nothing.
 """
@@ -15,13 +14,13 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
+from mockplatform.logistics import fulfilment, journey, semi_hosted
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.models import Package
-from mockplatform.orders import fulfilment, service, states
-from mockplatform.orders.models import Order
+from mockplatform.orders import service, states
+from mockplatform.orders.models import Order, Package
 
 LATE_RTS_FINE = "order.late_rts_fine"
-PLATFORM_INITIATED = "cancellation-internal"
+PLATFORM_INITIATED = fulfilment.PLATFORM_INITIATED
 
 
 @timer_kind(service.RTS_DEADLINE,
@@ -79,16 +78,16 @@ def _first_mile_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
     package_service.cancel(ctx, order, package)
 
 
-@timer_kind(service.DELAYED_WARNING,
-            describe="order {order_id}: enters the delayed view ({deadline} warning)")
-def _delayed(ctx: SandboxContext, timer: DueTimer) -> None:
-    order = ctx.session.get(Order, (ctx.id, timer.payload["order_id"]))
-    # Only the warning point still in force: the order may have moved on since this was set.
-    if order is None or order.delayed_from is None \
-            or order.delayed_from.isoformat() != timer.payload["at"]:
-        return
-    order.delayed = True
-    ctx.record("order.delayed", subject=service.order_subject(order.order_id), data={
-        "order_id": order.order_id, "deadline": timer.payload["deadline"],
-        "deadlines": service.deadlines_json(
-            ctx, order, service.packages_of(ctx, [order.order_id])[order.order_id])})
+# -- the handlers that live beside their rules --------------------------------------------------
+
+timer_kind(journey.STEP_TIMER, describe=journey.describe_step,
+           prefetch=journey.prefetch_steps)(journey.fire_step)
+timer_kind(semi_hosted.SHIP_DEADLINE,
+           describe="order {order_id}: late from now on, fined when it ships or is canceled "
+                    "(semi_hosted.ship_deadline)")(semi_hosted.ship_deadline_passed)
+timer_kind(semi_hosted.CANCEL_AFTER,
+           describe="order {order_id}: cancel and fine the long-delay share if still not "
+                    "shipped (semi_hosted.cancel_after)")(semi_hosted.cancel_not_shipped)
+
+TIMER_KINDS = (service.RTS_DEADLINE, fulfilment.FIRST_MILE_DEADLINE, journey.STEP_TIMER,
+               semi_hosted.SHIP_DEADLINE, semi_hosted.CANCEL_AFTER)

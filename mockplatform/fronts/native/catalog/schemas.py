@@ -7,11 +7,11 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from mockplatform.api.schemas import PageQuery, Timestamp, list_schema
 from mockplatform.catalog import money, seeding, states
 from mockplatform.catalog.service import MAX_STOCK
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
+from mockplatform.fronts.native.schemas import PageQuery, Timestamp, list_schema
 
 
 class PositiveDecimal(fields.Field):

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from mockplatform.api.endpoint import Call, endpoint
 from mockplatform.engine import ids
-from mockplatform.finance import schemas as s
 from mockplatform.finance import service, settlement
+from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.fronts.native.finance import schemas as s
 
 bp = Blueprint("finance", __name__, url_prefix="/api/v1")
 

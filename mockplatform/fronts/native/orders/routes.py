@@ -6,17 +6,14 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from mockplatform.api.endpoint import Call, endpoint
 from mockplatform.catalog import seeding as catalog_seeding
-from mockplatform.catalog.schemas import numeric_id
-from mockplatform.logistics import carrier, delivery, packages
-from mockplatform.orders import deadlines, fulfilment, listing, seeding, semi_hosted, service
-from mockplatform.orders import schemas as s
+from mockplatform.fronts.native.catalog.schemas import numeric_id
+from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.fronts.native.orders import schemas as s
+from mockplatform.logistics import carrier, delivery, fulfilment, packages, seeding, semi_hosted
+from mockplatform.orders import listing, service
 
 bp = Blueprint("orders", __name__, url_prefix="/api/v1")
-
-# Importing deadlines and semi_hosted registers their timer kinds (and the semi-hosted flow).
-__all__ = ["bp", "deadlines", "semi_hosted"]
 
 ACTION_ERRORS = [400, 404, 409]
 

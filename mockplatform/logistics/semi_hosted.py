@@ -33,23 +33,20 @@ from sqlalchemy import select
 
 from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
-from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.durations import format_duration
-from mockplatform.engine.scheduler import DueTimer, timer_kind
+from mockplatform.engine.scheduler import DueTimer
 from mockplatform.errors import Conflict, ValidationFailed
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.finance.models import LedgerEntry, PostedEntry
+from mockplatform.logistics import fulfilment, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics import tracking
-from mockplatform.logistics.models import Package
-from mockplatform.orders import fulfilment, service, states
-from mockplatform.orders.deadlines import PLATFORM_INITIATED
+from mockplatform.orders import flows, service, states
 from mockplatform.orders.models import Order, OrderItem
 
-SHIP_DEADLINE = "semi_hosted.ship_deadline"
+SHIP_DEADLINE = flows.SHIP_DEADLINE
 LATE_FINE = "semi_hosted.late_fine"
-CANCEL_AFTER = "semi_hosted.cancel_after"
+CANCEL_AFTER = flows.CANCEL_AFTER
 SHORT_DELAY, LONG_DELAY = "short_delay", "long_delay"
 NOT_SHIPPED = "not_shipped_in_time"
 BUYER_ACTIONS = ("pay", "confirm_receipt")
@@ -61,35 +58,8 @@ SHIPPED, DELIVERED = "in_transit", "delivered"  # package statuses
 
 # -- deadlines ------------------------------------------------------------------------------------
 
-def start_deadlines(ctx: SandboxContext, order: Order) -> None:
-    """A new order's ship deadline and its cancellation, each a timer."""
-    order.rts_deadline = policy_deadline(ctx, SHIP_DEADLINE, order.created_at,
-                                         shipping=order.shipping_type)
-    subject = service.order_subject(order.order_id)
-    payload = {"order_id": order.order_id}
-    ctx.timers.schedule(SHIP_DEADLINE, order.rts_deadline, subject=subject, payload=payload)
-    ctx.timers.schedule(CANCEL_AFTER, cancel_at(ctx, order), subject=subject, payload=payload)
-
-
-def cancel_at(ctx: SandboxContext, order: Order) -> datetime:
-    """When the order is canceled if it has still not shipped."""
-    return policy_deadline(ctx, CANCEL_AFTER, order.rts_deadline, shipping=order.shipping_type)
-
-
-def lateness(order: Order, at: datetime) -> timedelta | None:
-    """How late the order is at ``at``, counted from its ship deadline; None while on time."""
-    return at - order.rts_deadline if at >= order.rts_deadline else None
-
-
-def deadlines_view(ctx: SandboxContext, order: Order,
-                   packages: list[Package]) -> dict[str, Any]:
-    shipped_at = next((p.ready_to_ship_at for p in packages if p.ready_to_ship_at), None)
-    late_by = lateness(order, shipped_at) if shipped_at is not None else None
-    return {"ship_deadline": order.rts_deadline.isoformat(),
-            "cancel_at": cancel_at(ctx, order).isoformat(),
-            "shipped_at": shipped_at.isoformat() if shipped_at is not None else None,
-            "shipped_late": None if shipped_at is None else late_by is not None,
-            "shipped_late_by": format_duration(late_by) if late_by is not None else None}
+cancel_at = flows.cancel_at
+lateness = flows.lateness
 
 
 def _drop_timers(ctx: SandboxContext, order: Order) -> None:
@@ -251,10 +221,6 @@ def confirm_receipt(ctx: SandboxContext, order_id: int) -> dict[str, Any]:
     tracking.record(ctx, order, package, "delivered",
                     description="Receipt confirmed by the buyer",
                     details={"confirmed_by": "buyer"})
-    if settles:
-        for item in items:
-            settlement.mark_settleable(ctx, subject=f"order_item:{item.order_item_id}",
-                                       amount=item.paid_price, currency=order.currency)
     return service.describe(ctx, order_id)
 
 
@@ -268,10 +234,7 @@ def _awaiting_shipment(ctx: SandboxContext, order_id: int) -> tuple[Order | None
                    if item.status in states.SEMI_HOSTED_AWAITING_SHIPMENT]
 
 
-@timer_kind(SHIP_DEADLINE,
-            describe="order {order_id}: late from now on, fined when it ships or is canceled "
-                     "(semi_hosted.ship_deadline)")
-def _ship_deadline_passed(ctx: SandboxContext, timer: DueTimer) -> None:
+def ship_deadline_passed(ctx: SandboxContext, timer: DueTimer) -> None:
     order, items = _awaiting_shipment(ctx, timer.payload["order_id"])
     if not items:
         return
@@ -282,10 +245,7 @@ def _ship_deadline_passed(ctx: SandboxContext, timer: DueTimer) -> None:
                      "statuses": service.statuses_of(_items(ctx, order))})
 
 
-@timer_kind(CANCEL_AFTER,
-            describe="order {order_id}: cancel and fine the long-delay share if still not "
-                     "shipped (semi_hosted.cancel_after)")
-def _cancel_not_shipped(ctx: SandboxContext, timer: DueTimer) -> None:
+def cancel_not_shipped(ctx: SandboxContext, timer: DueTimer) -> None:
     order, items = _awaiting_shipment(ctx, timer.payload["order_id"])
     if not items:
         return
@@ -294,16 +254,9 @@ def _cancel_not_shipped(ctx: SandboxContext, timer: DueTimer) -> None:
     service.transition(
         ctx, order, items, "cancel_not_shipped", reason=NOT_SHIPPED,
         reason_detail="The seller did not ship in time: still not shipped when the order was "
-                      "due to be canceled", initiator=PLATFORM_INITIATED,
+                      "due to be canceled", initiator=fulfilment.PLATFORM_INITIATED,
         data={"policy_key": CANCEL_AFTER, "cancel_at": cancel_at(ctx, order).isoformat(),
               **lateness_json(order, ctx.now, fine)})
     service.restore_stock(ctx, items)
     fulfilment.close_packages(ctx, order, {item.package_id for item in items if item.package_id})
     ctx.timers.cancel(subject=service.order_subject(order.order_id), kind_name=SHIP_DEADLINE)
-
-
-# The flow's entries in the shared dispatch tables.
-service.DEADLINE_STARTERS[service.SEMI_HOSTED] = start_deadlines
-service.DEADLINE_VIEWS[service.SEMI_HOSTED] = [deadlines_view]
-fulfilment.FLOW_STEPS[(service.SEMI_HOSTED, "pack")] = pack
-fulfilment.FLOW_STEPS[(service.SEMI_HOSTED, "cancel")] = cancel

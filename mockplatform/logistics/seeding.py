@@ -35,7 +35,8 @@ from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import Conflict
-from mockplatform.orders import fulfilment, semi_hosted, service
+from mockplatform.logistics import fulfilment, semi_hosted
+from mockplatform.orders import service
 from mockplatform.orders.service import LAZADA, SEMI_HOSTED
 
 MAX_ORDERS = 10_000

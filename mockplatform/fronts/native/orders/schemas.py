@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from mockplatform.api.schemas import JSONObject, PageQuery, Timestamp, list_schema
-from mockplatform.catalog.schemas import (
+from mockplatform.engine.ids import MAX_DIGITS
+from mockplatform.fronts.native.catalog.schemas import (
     BuyerCreateSchema,
     SeedRangeSchema,
     SeedResultSchema,
     SeedSchema,
 )
-from mockplatform.engine.ids import MAX_DIGITS
-from mockplatform.orders import fulfilment, listing, seeding, service, states
+from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp, list_schema
+from mockplatform.logistics import fulfilment, seeding
+from mockplatform.orders import listing, service, states
 
 ID = validate.Range(min=1, max=10 ** MAX_DIGITS - 1, error="expected a positive numeric id")
 

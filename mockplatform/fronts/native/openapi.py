@@ -11,9 +11,9 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 
 from mockplatform import __version__
-from mockplatform.api import endpoint as ep
-from mockplatform.api import formats
-from mockplatform.api.uploads import UploadSpec
+from mockplatform.fronts.native import endpoint as ep
+from mockplatform.fronts.native import formats
+from mockplatform.fronts.native.uploads import UploadSpec
 
 bp = Blueprint("docs", __name__)
 

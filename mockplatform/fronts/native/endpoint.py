@@ -22,9 +22,6 @@ from marshmallow import Schema, ValidationError, fields
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from mockplatform.api import formats, idempotency, uploads
-from mockplatform.api.formats import CsvFormat
-from mockplatform.api.uploads import Upload, UploadSpec
 from mockplatform.control import sandboxes as sandbox_service
 from mockplatform.engine.context import ReadFoundWork, SandboxContext
 from mockplatform.errors import (
@@ -35,6 +32,10 @@ from mockplatform.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
+from mockplatform.fronts import idempotency
+from mockplatform.fronts.native import formats, uploads
+from mockplatform.fronts.native.formats import CsvFormat
+from mockplatform.fronts.native.uploads import Upload, UploadSpec
 from mockplatform.settings import Settings
 from mockplatform.store.session import Store
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from mockplatform.api.endpoint import Call, endpoint
-from mockplatform.api.formats import CsvFormat
-from mockplatform.api.uploads import MULTIPART, UploadSpec
-from mockplatform.catalog.schemas import numeric_id
+from mockplatform.fronts.native.catalog.schemas import numeric_id
+from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.fronts.native.formats import CsvFormat
+from mockplatform.fronts.native.logistics import schemas as s
+from mockplatform.fronts.native.uploads import MULTIPART, UploadSpec
 from mockplatform.logistics import reports, trace
-from mockplatform.logistics import schemas as s
 
 bp = Blueprint("logistics", __name__, url_prefix="/api/v1")
 

@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
-from mockplatform.api.schemas import JSONObject, PageQuery, Timestamp
 from mockplatform.engine.policies import CURRENCIES
 from mockplatform.finance import service
+from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp
 
 AMOUNT_EXAMPLE = 'a decimal amount such as "12.50" (a string keeps every digit)'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from mockplatform.api.schemas import JSONObject, Timestamp
+from mockplatform.fronts.native.schemas import JSONObject, Timestamp
 from mockplatform.logistics import reports
 
 

@@ -18,9 +18,8 @@ from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.errors import Conflict, InvalidRequest, ValidationFailed
 from mockplatform.logistics import journey
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.models import Package
 from mockplatform.orders import service, states
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import Order, OrderItem, Package
 
 PACKAGE_FLOOR = 10_000_000_000_000  # "FP" and 15 digits, like Lazada's package ids
 TRACKING_FLOOR = 1_000_000_000
@@ -29,11 +28,8 @@ CANCEL_REASONS = ("out_of_stock", "sourcing_delay", "wrong_price")
 CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcing Delay",
                       "wrong_price": "Wrong Price or Pricing Error"}
 SELLER_INITIATED = "cancellation-seller"
+PLATFORM_INITIATED = "cancellation-internal"
 
-# A flow whose seller packs or cancels its own way registers that step here, keyed by (flow,
-# step); the shared endpoints then hand its orders over. This module is Lazada's walk, and
-# orders/semi_hosted.py registers the AliExpress semi-hosted one.
-FLOW_STEPS: dict[tuple[str, str], Callable[..., dict[str, Any]]] = {}
 
 
 def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
@@ -93,7 +89,7 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
          shipment_provider: str | None) -> dict[str, Any]:
     """Pack items (by default every pending one) into one new package with a tracking number."""
     order = service.get_order(ctx, order_id)
-    own_step = FLOW_STEPS.get((order.flow, "pack"))
+    own_step = _own_step(order.flow, "pack")
     if own_step is not None:
         return own_step(ctx, order, order_item_ids=order_item_ids,
                         shipment_provider=shipment_provider)
@@ -203,7 +199,7 @@ def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
     package cancels the whole package; ``out_of_stock`` sets the stock of the SKUs named to 0,
     and every other unit canceled goes back into stock."""
     order = service.get_order(ctx, order_id)
-    own_step = FLOW_STEPS.get((order.flow, "cancel"))
+    own_step = _own_step(order.flow, "cancel")
     if own_step is not None:
         return own_step(ctx, order, reason=reason, order_item_ids=order_item_ids)
     cancel_items(ctx, order, _chosen_items(ctx, order, order_item_ids, "cancel"), reason)
@@ -249,3 +245,12 @@ def close_packages(ctx: SandboxContext, order: Order, package_ids: set[str]) -> 
         if mine and all(item.status == states.CANCELED for item in mine):
             package_service.cancel(ctx, order, package)
 
+
+def _own_step(flow: str, step: str) -> Callable[..., Any] | None:
+    """The step of a flow whose seller packs or cancels its own way (this module is Lazada's
+    walk; ``semi_hosted`` is AliExpress's), or None for Lazada's."""
+    if flow == service.SEMI_HOSTED:
+        from mockplatform.logistics import semi_hosted  # noqa: PLC0415 - it builds on this module
+
+        return {"pack": semi_hosted.pack, "cancel": semi_hosted.cancel}[step]
+    return None

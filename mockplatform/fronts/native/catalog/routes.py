@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from mockplatform.api.endpoint import Call, endpoint
-from mockplatform.api.schemas import page
 from mockplatform.catalog import buyers, service, states
-from mockplatform.catalog import schemas as s
+from mockplatform.fronts.native.catalog import schemas as s
+from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.fronts.native.schemas import page
 
 bp = Blueprint("catalog", __name__, url_prefix="/api/v1")
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from mockplatform.api import schemas as s
-from mockplatform.api.endpoint import (
+from mockplatform.control import clock as clock_service
+from mockplatform.control import sandboxes as service
+from mockplatform.engine import ids
+from mockplatform.engine.context import SandboxContext
+from mockplatform.fronts.native import schemas as s
+from mockplatform.fronts.native.endpoint import (
     ADMIN,
     SANDBOX,
     SANDBOX_PATH,
@@ -13,10 +17,6 @@ from mockplatform.api.endpoint import (
     Call,
     endpoint,
 )
-from mockplatform.control import clock as clock_service
-from mockplatform.control import sandboxes as service
-from mockplatform.engine import ids
-from mockplatform.engine.context import SandboxContext
 
 bp = Blueprint("control", __name__, url_prefix="/api/v1")
 

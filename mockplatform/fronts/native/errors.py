@@ -8,7 +8,6 @@ import logging
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from mockplatform.api.endpoint import request_id
 from mockplatform.errors import (
     InvalidRequest,
     MethodNotAllowed,
@@ -16,6 +15,7 @@ from mockplatform.errors import (
     NotFound,
     PayloadTooLarge,
 )
+from mockplatform.fronts.native.endpoint import request_id
 
 log = logging.getLogger("mockplatform")
 

@@ -7,8 +7,6 @@ from datetime import timedelta
 from flask import Blueprint
 
 from mockplatform import __version__
-from mockplatform.api import schemas as s
-from mockplatform.api.endpoint import OPTIONAL_SANDBOX, PUBLIC, Call, endpoint
 from mockplatform.control import test_timers
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
@@ -17,6 +15,8 @@ from mockplatform.engine.durations import format_duration
 from mockplatform.engine.events import list_events
 from mockplatform.engine.policies import load_table
 from mockplatform.errors import ValidationFailed
+from mockplatform.fronts.native import schemas as s
+from mockplatform.fronts.native.endpoint import OPTIONAL_SANDBOX, PUBLIC, Call, endpoint
 
 health_bp = Blueprint("health", __name__)
 bp = Blueprint("native", __name__, url_prefix="/api/v1")
