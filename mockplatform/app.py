@@ -10,6 +10,7 @@ from flask.json.provider import DefaultJSONProvider
 
 from mockplatform import domains
 from mockplatform.fronts import native
+from mockplatform.fronts.pipeline import Pipeline
 from mockplatform.settings import Settings
 from mockplatform.store.session import Store
 
@@ -24,7 +25,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     if store is None:
         store = Store(settings.resolved_database_url, echo=settings.sql_echo)
         store.create_schema()
-    app.extensions["mockplatform"] = {"settings": settings, "store": store}
+    app.extensions["mockplatform"] = {"settings": settings, "store": store,
+                                      "pipeline": Pipeline(store, settings)}
 
     domains.load()
     native.init_app(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import click
 
 from mockplatform import __version__
@@ -43,6 +45,9 @@ def serve(host: str, port: int, workers: int, threads: int, database_url: str | 
     store.create_schema()
     store.dispose()
     database = settings.resolved_database_url.split("@")[-1]
+    warning = exposure_warning(host, admin_token)
+    if warning:
+        click.secho(warning, fg="red", bold=True, err=True)
 
     class Server(BaseApplication):
         def load_config(self):
@@ -66,6 +71,25 @@ def serve(host: str, port: int, workers: int, threads: int, database_url: str | 
                        f" (database: {database})", err=False)
 
     Server().run()
+
+
+def exposure_warning(host: str, admin_token: str | None) -> str | None:
+    """What to say loudly when the server listens beyond this machine with no admin token:
+    then anyone who can reach it may create, reset and delete sandboxes."""
+    if admin_token or _is_loopback(host):
+        return None
+    return (f"WARNING: listening on {host} without an admin token: anyone who can reach this "
+            f"server can create, list, reset and delete sandboxes. Set MOCKPLATFORM_ADMIN_TOKEN "
+            f"(or --admin-token), or listen on 127.0.0.1.")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,8 +21,9 @@ from mockplatform.store.models import IdempotencyRecord
 GLOBAL_SCOPE = "global"
 
 
-def request_hash(raw_body: Any) -> str:
-    canonical = json.dumps([request.method, request.path, raw_body], sort_keys=True)
+def request_hash(fingerprint: Any) -> str:
+    """The hash of what a key is bound to: ``(method, path, body as sent)``."""
+    canonical = json.dumps(list(fingerprint), sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

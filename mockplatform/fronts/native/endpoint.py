@@ -23,21 +23,21 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from mockplatform.control import sandboxes as sandbox_service
-from mockplatform.engine.context import ReadFoundWork, SandboxContext
+from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import (
     AuthenticationFailed,
-    Conflict,
     InvalidRequest,
+    MockplatformError,
     NotFound,
     UnsupportedMediaType,
     ValidationFailed,
 )
-from mockplatform.fronts import idempotency
 from mockplatform.fronts.native import formats, uploads
+from mockplatform.fronts.native.errors import envelope
 from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.uploads import Upload, UploadSpec
+from mockplatform.fronts.pipeline import Access, Answer, Pipeline, Request, Unit
 from mockplatform.settings import Settings
-from mockplatform.store.session import Store
 
 # Who may call an endpoint.
 PUBLIC = "public"  # anyone
@@ -143,9 +143,66 @@ def schema_instance(schema: type[Schema]) -> Schema:
 
 
 def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) -> Response:
-    state = current_app.extensions["mockplatform"]
-    store: Store = state["store"]
-    settings: Settings = state["settings"]
+    pipeline: Pipeline = current_app.extensions["mockplatform"]["pipeline"]
+    key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
+    handler = _Handler(spec, view, path_args)
+    answer = pipeline.run(
+        Request(front=FRONT, operation=view.__name__, method=request.method, path=request.path,
+                write=spec.method != "GET", idempotency_key=key or None), handler)
+    if answer.error:
+        response = Response(answer.text, status=answer.status, mimetype="application/json")
+    else:
+        response = _answer(spec, answer.status, answer.text, handler.format, path_args)
+    for name, value in answer.headers.items():
+        response.headers[name] = value
+    return response
+
+
+FRONT = "native"
+
+
+class _Handler:
+    """The native front's part of the pipeline for one request of ``spec``."""
+
+    def __init__(self, spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict):
+        self.spec, self.view, self.path_args = spec, view, path_args
+        self.format = formats.JSON
+        self._loaded: tuple | None = None
+
+    def authenticate(self, session: Session, settings: Settings, *, lock: bool) -> Access:
+        return _authorise(self.spec, session, settings, self.path_args, lock=lock)
+
+    def load(self) -> tuple[dict, Any]:
+        if self._loaded is None:  # a read redone as a write loads once
+            self._loaded = _load_input(self)
+        return self._loaded
+
+    def call(self, unit: Unit) -> Any:
+        body, query, upload = unit.input
+        call = Call(session=unit.session, settings=unit.settings, body=body, query=query,
+                    path=self.path_args, ctx=unit.ctx, is_admin=unit.is_admin, upload=upload,
+                    format=self.format)
+        result = self.view(call)
+        unit.ctx = call.ctx  # a view that creates (or deletes) a sandbox hands its context back
+        return result
+
+    def render(self, result: Any, unit: Unit) -> Answer:
+        spec = self.spec
+        payload = schema_instance(spec.response).dump(result) if spec.response else result
+        return Answer(spec.status, json.dumps(payload, ensure_ascii=False,
+                                              separators=(",", ":")))
+
+    def replay(self, status: int, text: str) -> Answer:
+        return Answer(status, text, {"Idempotent-Replayed": "true"})
+
+    def render_error(self, error: MockplatformError) -> Answer:
+        return Answer(error.status, envelope(error), dict(error.headers))
+
+
+def _load_input(handler: _Handler) -> tuple[tuple[dict, dict, Upload | None], Any]:
+    """The body, query and upload of the request, validated: ``((body, query, upload),
+    fingerprint)``, the fingerprint being what an Idempotency-Key is bound to."""
+    spec, path_args = handler.spec, handler.path_args
     upload = None
     if spec.upload:
         raw_body, body, upload = _upload_body(spec.upload)
@@ -156,9 +213,8 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     if not spec.upload:
         body = _load(spec.body, raw_body, "body") if spec.body else {}
     args = request.args
-    answer_format = formats.JSON
     if spec.csv:
-        answer_format = formats.negotiate(spec.formats, args)
+        handler.format = formats.negotiate(spec.formats, args)
         args = formats.without_format(args)
     query = _load(spec.query, _query_args(spec.query, args), "query") if spec.query else {}
     if not spec.query and args:
@@ -167,56 +223,7 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
                                f"{sorted(args)}", details=[
             {"field": name, "location": "query", "message": "unknown parameter"}
             for name in sorted(args)])
-    idempotency_key = request.headers.get("Idempotency-Key") if spec.method == "POST" else None
-    if idempotency_key:
-        idempotency.check_key(idempotency_key)
-    # A GET reads without locking its sandbox; one that finds timers due is redone as a write.
-    write = spec.method != "GET"
-    for _attempt in range(2):
-        try:
-            return _unit_of_work(spec, view, store, settings, path_args, raw_body, body, query,
-                                 idempotency_key, write, upload, answer_format)
-        except ReadFoundWork:
-            write = True
-        except idempotency.KeyTakenMeanwhile:
-            continue  # another request with the same key committed first: replay its answer
-    raise Conflict("another request with this Idempotency-Key is in progress; retry it",
-                   code="idempotency_key_in_use",
-                   details=[{"field": "Idempotency-Key", "location": "header",
-                             "message": "in use by a concurrent request"}])
-
-
-def _unit_of_work(spec: EndpointSpec, view: Callable[[Call], Any], store: Store,
-                  settings: Settings, path_args: dict, raw_body: Any, body: dict, query: dict,
-                  idempotency_key: str | None, write: bool, upload: Upload | None,
-                  answer_format: str) -> Response:
-    with store.transaction(write=write) as session:
-        ctx, is_admin = _authorise(spec, session, settings, path_args, lock=write)
-        if ctx is not None:
-            ctx.catch_up()
-        if idempotency_key:
-            scope = idempotency.scope_and_now(ctx)
-            replay = idempotency.replay(session, settings, scope, idempotency_key, raw_body)
-            if replay is not None:
-                response = _answer(spec, replay.status, replay.body, answer_format, path_args)
-                response.headers["Idempotent-Replayed"] = "true"
-                return response
-        call = Call(session=session, settings=settings, body=body, query=query, path=path_args,
-                    ctx=ctx, is_admin=is_admin, upload=upload, format=answer_format)
-        result = view(call)
-        ctx = call.ctx  # a view that creates a sandbox hands its context back
-        if ctx is not None:
-            ctx.finish()
-        payload = schema_instance(spec.response).dump(result) if spec.response else result
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        if idempotency_key:
-            if ctx is not None and ctx.sandbox.id == scope[0]:
-                # The window starts when the answer is given: an advance of 24 h or more must
-                # not expire its own key, or its retry would advance the clock again.
-                scope = (scope[0], ctx.now)
-            idempotency.remember(session, scope, idempotency_key, raw_body, spec.status, text,
-                                 settings.idempotency_window_hours)
-    return _answer(spec, spec.status, text, answer_format, path_args)
+    return (body, query, upload), raw_body
 
 
 def _answer(spec: EndpointSpec, status: int, text: str, answer_format: str,
@@ -399,40 +406,36 @@ def _bearer() -> str | None:
 
 
 def _authorise(spec: EndpointSpec, session: Session, settings: Settings,
-               path_args: dict, *, lock: bool) -> tuple[SandboxContext | None, bool]:
-    """Who is calling, and the sandbox they act on (locked when ``lock``: a writing request)."""
+               path_args: dict, *, lock: bool) -> Access:
+    """Who is calling, and the sandbox they act on (locked when ``lock``: a writing request).
+
+    ``is_admin`` holds only for the admin token of a server that has one: where there is none,
+    anyone may create and list sandboxes, but nobody is shown another sandbox's keys."""
     token = _bearer()
     admin_token = settings.admin_token
     is_admin = admin_token is not None and token == admin_token
     if spec.auth == PUBLIC:
-        return None, is_admin
+        return Access(None, is_admin)
     if spec.auth in (ADMIN, SANDBOX_PATH_ADMIN) and admin_token is not None and not is_admin:
         raise AuthenticationFailed(
             "this call needs the admin token (the server has MOCKPLATFORM_ADMIN_TOKEN set)",
             code="admin_token_required")
     if spec.auth == ADMIN:
         if is_admin or token is None:
-            return None, True
-        return _context(session, _sandbox_for_key(session, token, lock), settings, lock), False
+            return Access(None, is_admin)
+        return Access(_sandbox_for_key(session, token, lock), False)
     if spec.auth in (SANDBOX_PATH, SANDBOX_PATH_ADMIN):
         sandbox_id = path_args["sandbox_id"]
         if is_admin:
-            sandbox = sandbox_service.get(session, sandbox_id, lock=lock)
-        else:
-            sandbox = _sandbox_for_key(session, token, lock)
-            if sandbox.id != sandbox_id:
-                # 404, not 403: a key must not tell whether another sandbox exists.
-                raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
-        return _context(session, sandbox, settings, lock), is_admin
+            return Access(sandbox_service.get(session, sandbox_id, lock=lock), True)
+        sandbox = _sandbox_for_key(session, token, lock)
+        if sandbox.id != sandbox_id:
+            # 404, not 403: a key must not tell whether another sandbox exists.
+            raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
+        return Access(sandbox, False)
     if spec.auth == OPTIONAL_SANDBOX and token is None:
-        return None, False
-    return _context(session, _sandbox_for_key(session, token, lock), settings, lock), False
-
-
-def _context(session: Session, sandbox, settings: Settings, writable: bool) -> SandboxContext:
-    ctx = SandboxContext(session, sandbox, settings)
-    ctx.writable = writable
-    return ctx
+        return Access(None, False)
+    return Access(_sandbox_for_key(session, token, lock), False)
 
 
 def _sandbox_for_key(session: Session, token: str | None, lock: bool):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
 from mockplatform.errors import (
@@ -15,15 +15,22 @@ from mockplatform.errors import (
     NotFound,
     PayloadTooLarge,
 )
-from mockplatform.fronts.native.endpoint import request_id
 
 log = logging.getLogger("mockplatform")
 
 
+def request_id() -> str:
+    return getattr(g, "request_id", "")
+
+
+def envelope(error: MockplatformError) -> str:
+    """The native envelope's text: ``{"error": {type, code, message, details, request_id}}``."""
+    return json.dumps({"error": {**error.to_dict(), "request_id": request_id()}},
+                      ensure_ascii=False)
+
+
 def render(error: MockplatformError) -> Response:
-    body = {"error": {**error.to_dict(), "request_id": request_id()}}
-    response = Response(json.dumps(body, ensure_ascii=False), status=error.status,
-                        mimetype="application/json")
+    response = Response(envelope(error), status=error.status, mimetype="application/json")
     for name, value in error.headers.items():
         response.headers[name] = value
     return response

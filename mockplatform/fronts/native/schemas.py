@@ -181,7 +181,9 @@ class SandboxSchema(Schema):
     clock = fields.Nested(ClockSchema)
     policy_overrides = JSONObject(attribute="sandbox.policy_overrides")
     calendar_overrides = fields.List(JSONObject(), attribute="sandbox.calendar_overrides")
-    credentials = fields.Nested(CredentialsSchema, attribute="sandbox")
+    credentials = fields.Nested(CredentialsSchema, allow_none=True, metadata={
+        "description": "null in a list of sandboxes unless the caller holds the admin token: "
+                       "keys are shown only to the admin and to the sandbox itself"})
 
 
 SandboxListSchema = list_schema(SandboxSchema, "SandboxListSchema")

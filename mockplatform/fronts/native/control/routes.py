@@ -21,8 +21,9 @@ from mockplatform.fronts.native.endpoint import (
 bp = Blueprint("control", __name__, url_prefix="/api/v1")
 
 
-def _view(ctx) -> dict:
-    return {"sandbox": ctx.sandbox, "clock": clock_service.state(ctx)}
+def _view(ctx, *, credentials: bool = True) -> dict:
+    return {"sandbox": ctx.sandbox, "clock": clock_service.state(ctx),
+            "credentials": ctx.sandbox if credentials else None}
 
 
 @endpoint(bp, "/sandboxes", method="POST", auth=ADMIN, body=s.SandboxCreateSchema,
@@ -37,12 +38,14 @@ def create_sandbox(call: Call):
           summary="List sandboxes", tags=["sandboxes"])
 def list_sandboxes(call: Call):
     """Oldest first. Called with a sandbox's api key (on a server without an admin token), only
-    that sandbox."""
+    that sandbox. Credentials are listed only to the admin: without the admin token (or on a
+    server without one), each sandbox's ``credentials`` is null."""
     if call.ctx is not None:
         return s.page([_view(call.ctx)], False, None)
     rows, has_more = service.list_(call.session, after=call.query.get("after"),
                                    limit=call.query["limit"])
-    views = [_view(SandboxContext(call.session, row, call.settings)) for row in rows]
+    views = [_view(SandboxContext(call.session, row, call.settings), credentials=call.is_admin)
+             for row in rows]
     return s.page(views, has_more, lambda v: v["sandbox"].id)
 
 
