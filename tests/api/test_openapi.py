@@ -6,6 +6,8 @@ import re
 
 from openapi_spec_validator import validate
 
+from mockplatform.api.openapi import ordered_tags
+
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -73,3 +75,24 @@ def test_the_docs_page_and_its_assets_load(api):
         assert response.mimetype in ("text/css", "text/javascript", "application/javascript")
         assert len(response.data) > 1000
     assert '"/api/v1/openapi.json"' in html
+
+
+def test_the_tags_put_sandboxes_and_the_clock_first(api):
+    document = _document(api)
+    names = [tag["name"] for tag in document["tags"]]
+    used = {tag for operations in document["paths"].values()
+            for operation in operations.values() for tag in operation["tags"]}
+
+    assert names[:2] == ["sandboxes", "clock"]  # Swagger UI shows the groups in this order
+    assert names[-1] == "meta"
+    assert len(names) == len(set(names)) and set(names) == used
+    assert all(tag["description"] for tag in document["tags"])
+
+
+def test_a_tag_not_in_the_order_comes_after_the_listed_ones_and_before_meta():
+    paths = {"/a": {"get": {"tags": ["meta"]}}, "/b": {"get": {"tags": ["zeta"]}},
+             "/c": {"post": {"tags": ["orders"]}, "get": {"tags": ["alpha"]}},
+             "/d": {"get": {"tags": ["sandboxes"]}}}
+
+    assert [tag["name"] for tag in ordered_tags(paths)] == [
+        "sandboxes", "orders", "zeta", "alpha", "meta"]

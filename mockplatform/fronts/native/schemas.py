@@ -3,6 +3,7 @@ server-set fields dump-only."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -16,6 +17,9 @@ from mockplatform.errors import ValidationFailed
 
 SALES_MARKETS = tuple(m for m in MARKETS if m != "CN")
 MAX_PAGE = 100
+# A time then a space and an offset without its sign: "+08:00" sent unencoded in a query string,
+# where a + decodes to a space.
+_PLUS_AS_SPACE = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)? \d{2}(?::?\d{2})?\Z")
 
 
 class Timestamp(fields.Field):
@@ -25,6 +29,9 @@ class Timestamp(fields.Field):
         "invalid": "expected an ISO 8601 timestamp with a UTC offset, such as "
                    "2026-01-05T09:00:00+08:00",
         "naive": "timestamp must include a UTC offset (Z or +08:00)",
+        "plus_as_space": "expected an ISO 8601 timestamp with a UTC offset, and got a space where "
+                         "the offset's sign should be: in a query string a + decodes to a space, "
+                         "so send + as %2B (2026-01-05T09:00:00%2B08:00)",
         "too_late": f"must not be after {clocks.LATEST.isoformat()}, the latest instant a "
                     f"sandbox clock reaches",
     }
@@ -38,7 +45,7 @@ class Timestamp(fields.Field):
         try:
             parsed = datetime.fromisoformat(value.strip().replace("z", "Z"))
         except ValueError:
-            raise self.make_error("invalid") from None
+            raise self.make_error("plus_as_space" if _plus_as_space(value) else "invalid") from None
         if parsed.tzinfo is None:
             raise self.make_error("naive")
         try:
@@ -48,6 +55,10 @@ class Timestamp(fields.Field):
         if parsed > clocks.LATEST:
             raise self.make_error("too_late")
         return parsed
+
+
+def _plus_as_space(value: str) -> bool:
+    return _PLUS_AS_SPACE.search(value.strip()) is not None
 
 
 class JSONObject(fields.Dict):
@@ -94,6 +105,8 @@ class TimestampOrKeyword(Timestamp):
         try:
             return super()._deserialize(value, attr, data, **kwargs)
         except ValidationError:
+            if isinstance(value, str) and _plus_as_space(value):
+                raise
             raise ValidationError(f"expected an ISO 8601 timestamp with a UTC offset, "
                                   f"or {self.keyword!r}") from None
 
