@@ -6,7 +6,7 @@ import re
 
 from openapi_spec_validator import validate
 
-from mockplatform.api.openapi import ordered_tags
+from mockplatform.fronts.native.openapi import ordered_tags
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from marshmallow import ValidationError
 
-from mockplatform.api.schemas import Timestamp, TimestampOrKeyword
+from mockplatform.fronts.native.schemas import Timestamp, TimestampOrKeyword
 from tests.api.support import assert_error
 
 PLUS_HINT = "send + as %2B"
