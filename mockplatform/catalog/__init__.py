@@ -5,6 +5,6 @@ from mockplatform.engine.registry import Domain
 
 DOMAIN = Domain(
     name="catalog",
-    modules=("mockplatform.catalog.models",),
+    modules=("mockplatform.catalog.models", "mockplatform.catalog.timers"),
     errors=("mockplatform.catalog.errors",),
 )

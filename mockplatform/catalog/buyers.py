@@ -16,11 +16,11 @@ from typing import Any
 from faker import Faker
 
 from mockplatform.catalog import fixtures
+from mockplatform.catalog.errors import BuyerNotFound
 from mockplatform.catalog.models import Buyer
 from mockplatform.catalog.service import new_id
 from mockplatform.engine import rng
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import NotFound
 
 FIELDS = ("first_name", "last_name", "phone", "email", "address1", "address2", "city", "region",
           "postcode")
@@ -96,7 +96,7 @@ def create(ctx: SandboxContext, given: dict[str, Any]) -> Buyer:
 def get(ctx: SandboxContext, buyer_id: int) -> Buyer:
     buyer = ctx.session.get(Buyer, (ctx.id, buyer_id))
     if buyer is None:
-        raise NotFound(f"no buyer {buyer_id} in this sandbox", code="buyer_not_found",
-                       details=[{"field": "buyer_id", "location": "path",
-                                 "message": "unknown buyer"}])
+        raise BuyerNotFound(f"no buyer {buyer_id} in this sandbox",
+                            details=[{"field": "buyer_id", "location": "path",
+                                      "message": "unknown buyer"}])
     return buyer

@@ -14,10 +14,16 @@ from typing import Any
 from sqlalchemy import select
 
 from mockplatform.catalog import money, states
+from mockplatform.catalog.errors import (
+    DuplicateSellerSku,
+    InsufficientStock,
+    ProductNotFound,
+    SkuNotFound,
+)
 from mockplatform.catalog.models import Product, Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import Conflict, NotFound, ValidationFailed
+from mockplatform.errors import ValidationFailed
 
 ID_FLOORS = {"item": 3_000_000_000, "sku": 15_000_000_000, "buyer": 500_000_000}
 MAX_STOCK = 1_000_000_000
@@ -68,9 +74,9 @@ def product_view(product: Product, skus: Iterable[Sku], currency_code: str) -> d
 def _product(ctx: SandboxContext, item_id: int) -> Product:
     product = ctx.session.get(Product, (ctx.id, item_id))
     if product is None:
-        raise NotFound(f"no product {item_id} in this sandbox", code="product_not_found",
-                       details=[{"field": "item_id", "location": "path",
-                                 "message": "unknown product"}])
+        raise ProductNotFound(f"no product {item_id} in this sandbox",
+                              details=[{"field": "item_id", "location": "path",
+                                        "message": "unknown product"}])
     return product
 
 
@@ -89,9 +95,9 @@ def _skus(ctx: SandboxContext, item_ids: Sequence[int]) -> dict[int, list[Sku]]:
 def _sku(ctx: SandboxContext, product: Product, sku_id: int) -> Sku:
     sku = ctx.session.get(Sku, (ctx.id, sku_id))
     if sku is None or sku.item_id != product.item_id:
-        raise NotFound(f"product {product.item_id} has no SKU {sku_id}", code="sku_not_found",
-                       details=[{"field": "sku_id", "location": "path",
-                                 "message": "unknown SKU of this product"}])
+        raise SkuNotFound(f"product {product.item_id} has no SKU {sku_id}",
+                          details=[{"field": "sku_id", "location": "path",
+                                    "message": "unknown SKU of this product"}])
     return sku
 
 
@@ -133,10 +139,9 @@ def check_seller_skus_free(ctx: SandboxContext, seller_skus: list[str]) -> None:
         taken += ctx.session.scalars(select(Sku.seller_sku).where(
             Sku.sandbox_id == ctx.id, Sku.seller_sku.in_(seller_skus[start:start + 500])))
     if taken:
-        raise Conflict(f"seller_sku already used in this sandbox: {', '.join(sorted(taken))}",
-                       code="duplicate_seller_sku",
-                       details=[{"field": "skus.seller_sku", "location": "body",
-                                 "message": f"{value!r} is taken"} for value in sorted(taken)])
+        raise DuplicateSellerSku(f"seller_sku already used in this sandbox: {', '.join(sorted(taken))}",
+                                 details=[{"field": "skus.seller_sku", "location": "body",
+                                           "message": f"{value!r} is taken"} for value in sorted(taken)])
 
 
 def create_product(ctx: SandboxContext, spec: dict[str, Any]) -> dict[str, Any]:
@@ -176,11 +181,11 @@ def update_stock(ctx: SandboxContext, item_id: int, sku_id: int, *, stock: int |
     previous = sku.stock
     new_stock = stock if stock is not None else previous + delta
     if new_stock < 0:
-        raise Conflict(f"SKU {sku_id} has {previous} in stock: a delta of {delta} would leave "
-                       f"{new_stock}", code="insufficient_stock",
-                       details=[{"field": "delta", "location": "body",
-                                 "message": "stock cannot go below 0",
-                                 "current_stock": previous}])
+        raise InsufficientStock(f"SKU {sku_id} has {previous} in stock: a delta of {delta} would leave "
+                                f"{new_stock}",
+                                details=[{"field": "delta", "location": "body",
+                                          "message": "stock cannot go below 0",
+                                          "current_stock": previous}])
     if new_stock > MAX_STOCK:
         raise ValidationFailed.field("delta", f"stock would be {new_stock}, above the "
                                      f"maximum {MAX_STOCK}")

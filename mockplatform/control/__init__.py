@@ -7,4 +7,5 @@ DOMAIN = Domain(
     name="control",
     modules=("mockplatform.control.test_timers",),
     timer_kinds=("test_helpers.timer",),
+    errors=("mockplatform.control.errors",),
 )

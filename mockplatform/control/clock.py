@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from mockplatform.control.errors import ClockCannotGoBackwards
 from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
-from mockplatform.errors import Conflict, InvalidRequest, ValidationFailed
+from mockplatform.errors import InvalidRequest, ValidationFailed
 
 NEXT_TIMER = "next_timer"
 
@@ -58,11 +59,10 @@ def advance(ctx: SandboxContext, *, by: timedelta | None = None,
             f"would move the clock to {target.isoformat()}, past the latest instant a sandbox "
             f"clock reaches ({clocks.LATEST.isoformat()})")
     if target < previous:
-        raise Conflict(
+        raise ClockCannotGoBackwards(
             f"the clock only moves forward: it is {previous.isoformat()} and "
             f"{target.isoformat()} is {format_duration(previous - target)} earlier; "
             "restore a snapshot to go back in time",
-            code="clock_cannot_go_backwards",
             details=[{"field": "by" if by is not None else "to", "location": "body",
                       "message": "is before the sandbox's now",
                       "now": previous.isoformat(), "requested": target.isoformat()}])

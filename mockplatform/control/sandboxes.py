@@ -12,11 +12,12 @@ from sqlalchemy import bindparam, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
 from mockplatform.control import snapshots
+from mockplatform.control.errors import SandboxNotFound
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import rng
 from mockplatform.engine.context import SandboxContext, forget_kept
 from mockplatform.engine.policies import validate_overrides
-from mockplatform.errors import NotFound, ValidationFailed
+from mockplatform.errors import ValidationFailed
 from mockplatform.settings import Settings
 from mockplatform.store.models import Sandbox, SandboxRow, Timer, sandbox_tables, snapshot_tables
 
@@ -133,7 +134,7 @@ def _find(session: Session, column: str, value: str, lock: bool) -> Sandbox | Sa
 def get(session: Session, sandbox_id: str, *, lock: bool = True) -> Sandbox:
     sandbox = _find(session, "id", sandbox_id, lock)
     if sandbox is None:
-        raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
+        raise SandboxNotFound(f"no sandbox {sandbox_id!r}")
     return sandbox
 
 

@@ -22,9 +22,11 @@ from mockplatform.engine.calendar import add_duration, local_date
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.policies import Money
 from mockplatform.engine.scheduler import DueTimer
-from mockplatform.errors import Conflict, InvalidStateTransition, ValidationFailed
+from mockplatform.errors import InvalidStateTransition, ValidationFailed
 from mockplatform.finance import service
+from mockplatform.finance.errors import SettlementNotAvailable
 from mockplatform.finance.models import SettlementItem, SettlementStatement
+from mockplatform.finance.states import CLOSED, OPEN, PAID, PENDING, UNSETTLEABLE
 from mockplatform.orders import service as orders
 
 # Items are plain rows (dicts of the table's columns), written through the insert buffer
@@ -43,8 +45,6 @@ STATEMENT_PREFIX = "stm_"
 # not a week (an override) still tiles time the same way in every sandbox.
 _ANCHOR = datetime(2024, 1, 1)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-PENDING, PAID, UNSETTLEABLE = "pending", "paid", "unsettleable"
-OPEN, CLOSED = "open", "closed"
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,8 @@ def statement_id(seq: int) -> str:
 
 def _cycle(ctx: SandboxContext) -> Any:
     if CYCLE not in ctx.policies:
-        raise Conflict(f"the {ctx.sandbox.platform} profile has no {CYCLE} policy: nothing is "
-                       f"settled in this sandbox", code="settlement_not_available")
+        raise SettlementNotAvailable(f"the {ctx.sandbox.platform} profile has no {CYCLE} policy: nothing is "
+                                     f"settled in this sandbox")
     return ctx.policies.value(CYCLE)
 
 
@@ -70,8 +70,7 @@ def period_of(ctx: SandboxContext, moment: datetime) -> Period:
     cycle = _cycle(ctx)
     length: timedelta = cycle["statement_period"]
     if length <= timedelta(0):
-        raise Conflict(f"policy {CYCLE}: statement_period must be positive",
-                       code="settlement_not_available")
+        raise SettlementNotAvailable(f"policy {CYCLE}: statement_period must be positive")
     cal = ctx.calendar
     anchor = _ANCHOR + timedelta(days=_WEEKDAYS.index(cycle["statement_starts_on"]))
     local = moment.astimezone(cal.tz).replace(tzinfo=None)

@@ -18,9 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import Conflict, ValidationFailed
+from mockplatform.errors import ValidationFailed
 from mockplatform.logistics import delivery, magic, states
 from mockplatform.logistics import packages as package_service
+from mockplatform.logistics.errors import NoAttemptLeft
 from mockplatform.orders.models import Order, Package
 
 
@@ -58,16 +59,16 @@ def fail_next_attempt(ctx: SandboxContext, package_id: str,
     remaining = (ctx.policies.value(delivery.MAX_ATTEMPTS) - package.delivery_attempts
                  - len(package.scripted))
     if remaining <= 0:
-        raise Conflict(f"package {package_id} has no delivery attempt left to fail: "
-                       f"{package.delivery_attempts} made and {len(package.scripted)} queued "
-                       f"of {ctx.policies.value(delivery.MAX_ATTEMPTS)} "
-                       f"(delivery.max_attempts)", code="no_attempt_left",
-                       details=[{"field": "package_id", "location": "path",
-                                 "message": "every remaining attempt already has a failure "
-                                            "queued",
-                                 "current_state": package.status,
-                                 "delivery_attempts": package.delivery_attempts,
-                                 "queued_failures": len(package.scripted)}])
+        raise NoAttemptLeft(f"package {package_id} has no delivery attempt left to fail: "
+                            f"{package.delivery_attempts} made and {len(package.scripted)} queued "
+                            f"of {ctx.policies.value(delivery.MAX_ATTEMPTS)} "
+                            f"(delivery.max_attempts)",
+                            details=[{"field": "package_id", "location": "path",
+                                      "message": "every remaining attempt already has a failure "
+                                                 "queued",
+                                      "current_state": package.status,
+                                      "delivery_attempts": package.delivery_attempts,
+                                      "queued_failures": len(package.scripted)}])
     package.scripted = [*package.scripted, {"outcome": magic.FAILED, "reason": reason,
                                             "queued_at": ctx.now.isoformat()}]
     package.updated_at = ctx.now

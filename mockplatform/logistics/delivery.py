@@ -34,11 +34,11 @@ from typing import Any
 from mockplatform.engine.calendar import add_duration
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
-from mockplatform.errors import Conflict
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import magic, plans, states, tracking
 from mockplatform.logistics import packages as package_service
+from mockplatform.logistics.errors import AlreadyMarkedFailedDelivery, NotPlatformShipped
 from mockplatform.logistics.magic import DAMAGED, DELIVERED, FAILED, LOST, Outcome
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
@@ -256,12 +256,11 @@ def platform_shipped(ctx: SandboxContext, package: Package, what: str) -> Order:
     the seller ships with its own carrier (AliExpress semi-hosted) is a 409."""
     order = service.get_order(ctx, package.order_id)
     if order.flow != service.LAZADA:
-        raise Conflict(f"package {package.package_id} is carried by the seller's own carrier "
-                       f"({order.flow} flow): only a platform-shipped package can {what}",
-                       code="not_platform_shipped",
-                       details=[{"field": "package_id", "location": "path",
-                                 "message": "not a platform-shipped package",
-                                 "current_state": order.flow}])
+        raise NotPlatformShipped(f"package {package.package_id} is carried by the seller's own carrier "
+                                 f"({order.flow} flow): only a platform-shipped package can {what}",
+                                 details=[{"field": "package_id", "location": "path",
+                                           "message": "not a platform-shipped package",
+                                           "current_state": order.flow}])
     return order
 
 
@@ -274,12 +273,11 @@ def seller_mark_failed(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     states.check(package_id, package.status, "mark_failed_delivery", states.SELLER_ACTIONS)
     if package.seller_marked_failed_at is not None:
         marked = package.seller_marked_failed_at.isoformat()
-        raise Conflict(f"package {package_id} was already marked as failed delivery at {marked}",
-                       code="already_marked_failed_delivery",
-                       details=[{"field": "package_id", "location": "path",
-                                 "message": f"already marked at {marked}",
-                                 "current_state": package.status,
-                                 "seller_marked_failed_at": marked}])
+        raise AlreadyMarkedFailedDelivery(f"package {package_id} was already marked as failed delivery at {marked}",
+                                          details=[{"field": "package_id", "location": "path",
+                                                    "message": f"already marked at {marked}",
+                                                    "current_state": package.status,
+                                                    "seller_marked_failed_at": marked}])
     package.seller_marked_failed_at = package.updated_at = ctx.now
     items = package_service.items_in(ctx, package)
     never_settled = [settlement.seller_marked_failed(ctx, subject=item_subject(item))

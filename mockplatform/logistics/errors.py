@@ -4,7 +4,7 @@ A front maps them to its own envelope and its platform's codes."""
 
 from __future__ import annotations
 
-from mockplatform.errors import Conflict, InvalidRequest, NotFound, PayloadTooLarge
+from mockplatform.errors import Conflict, InvalidRequest, NotFound
 
 
 class PackageNotFound(NotFound):
@@ -79,7 +79,7 @@ class ReportRangeTooLong(InvalidRequest):
     code = "report_range_too_long"
 
 
-class ReportTooLarge(PayloadTooLarge):
+class ReportTooLarge(InvalidRequest):
     """An uploaded report over the size limit."""
 
     code = "report_too_large"

@@ -15,9 +15,10 @@ from mockplatform.catalog.models import Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
-from mockplatform.errors import Conflict, InvalidRequest, ValidationFailed
+from mockplatform.errors import Conflict, ValidationFailed
 from mockplatform.logistics import journey
 from mockplatform.logistics import packages as package_service
+from mockplatform.logistics.errors import UnknownOrderItem, UnknownPackage
 from mockplatform.orders import service, states
 from mockplatform.orders.models import Order, OrderItem, Package
 
@@ -78,8 +79,7 @@ def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, ac
                             "message": f"order {order.order_id} has no item {item_id}"})
         seen.add(item_id)
     if details:
-        raise InvalidRequest("order_item_ids: " + "; ".join(d["message"] for d in details),
-                             code="unknown_order_item", details=details)
+        raise UnknownOrderItem("order_item_ids: " + "; ".join(d["message"] for d in details), details=details)
     return [by_id[item_id] for item_id in given]
 
 
@@ -160,8 +160,7 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
         if unknown or len(set(package_ids)) != len(package_ids):
             unknown = unknown or [{"field": "package_ids", "location": "body",
                                    "message": "a package is given twice"}]
-            raise InvalidRequest("package_ids: " + "; ".join(d["message"] for d in unknown),
-                                 code="unknown_package", details=unknown)
+            raise UnknownPackage("package_ids: " + "; ".join(d["message"] for d in unknown), details=unknown)
         chosen = [by_id[pid] for pid in package_ids]
     items_by_package = _items_by_package(ctx, order_id, chosen)
     for package in chosen:

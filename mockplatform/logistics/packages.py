@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import Conflict, InvalidStateTransition, NotFound
+from mockplatform.errors import InvalidStateTransition, NotFound
 from mockplatform.logistics import plans, tracking
+from mockplatform.logistics.errors import NoLabel, PackageNotFound
 from mockplatform.orders import service as orders
 from mockplatform.orders.models import Order, OrderItem, Package
 
@@ -28,9 +29,9 @@ def subject(package: Package) -> str:
 
 
 def not_found(package_id: str) -> NotFound:
-    return NotFound(f"no package {package_id!r} in this sandbox", code="package_not_found",
-                    details=[{"field": "package_id", "location": "path",
-                              "message": "unknown package"}])
+    return PackageNotFound(f"no package {package_id!r} in this sandbox",
+                           details=[{"field": "package_id", "location": "path",
+                                     "message": "unknown package"}])
 
 
 def get(ctx: SandboxContext, package_id: str) -> Package:
@@ -159,11 +160,11 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     order = ctx.session.get(Order, (ctx.id, package.order_id))
     if order.flow != "lazada":
         # A semi-hosted seller ships with its own carrier, which prints its own label.
-        raise Conflict(f"package {package_id} belongs to a {order.flow} order: the seller's own "
-                       f"carrier prints its label; the platform has none", code="no_label",
-                       details=[{"field": "package_id", "location": "path",
-                                 "message": f"no platform label for a {order.flow} order",
-                                 "current_state": package.status, "flow": order.flow}])
+        raise NoLabel(f"package {package_id} belongs to a {order.flow} order: the seller's own "
+                      f"carrier prints its label; the platform has none",
+                      details=[{"field": "package_id", "location": "path",
+                                "message": f"no platform label for a {order.flow} order",
+                                "current_state": package.status, "flow": order.flow}])
     items = items_in(ctx, package)
     address = order.address_shipping
     # What the courier collects for this package: its own items, not the whole order, which

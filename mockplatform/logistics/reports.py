@@ -25,8 +25,14 @@ from sqlalchemy import select
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
-from mockplatform.errors import InvalidRequest, ValidationFailed
+from mockplatform.errors import ValidationFailed
 from mockplatform.logistics import trace
+from mockplatform.logistics.errors import (
+    InvalidRange,
+    ReportRangeTooLong,
+    ReportTooLarge,
+    TooManyRows,
+)
 from mockplatform.logistics.models import TrackingEvent
 from mockplatform.orders.models import Package
 
@@ -122,20 +128,18 @@ def spoken(duration: timedelta) -> str:
 def check_range(ctx: SandboxContext, start: datetime, end: datetime, *,
                 location: str = "query") -> None:
     if end <= start:
-        raise ValidationFailed(
-            f"to: must be after from (from {start.isoformat()}, to {end.isoformat()})",
-            code="invalid_range",
-            details=[{"field": "to", "location": location, "message": "must be after from"}])
+        raise InvalidRange(
+          f"to: must be after from (from {start.isoformat()}, to {end.isoformat()})",
+          details=[{"field": "to", "location": location, "message": "must be after from"}])
     limit = ctx.policies.duration(RANGE_POLICY)
     if end - start > limit:
-        raise ValidationFailed(
-            f"to: the range from {start.isoformat()} to {end.isoformat()} is "
-            f"{spoken(end - start)} long; {RANGE_POLICY} allows at most {spoken(limit)}",
-            code="report_range_too_long",
-            details=[{"field": "to", "location": location,
-                      "message": f"at most {format_duration(limit)} after from "
-                                 f"({RANGE_POLICY})",
-                      "policy": RANGE_POLICY, "limit": format_duration(limit)}])
+        raise ReportRangeTooLong(
+                f"to: the range from {start.isoformat()} to {end.isoformat()} is "
+                f"{spoken(end - start)} long; {RANGE_POLICY} allows at most {spoken(limit)}",
+                details=[{"field": "to", "location": location,
+                          "message": f"at most {format_duration(limit)} after from "
+                                     f"({RANGE_POLICY})",
+                          "policy": RANGE_POLICY, "limit": format_duration(limit)}])
 
 
 def by_range(ctx: SandboxContext, start: datetime, end: datetime, *,
@@ -147,12 +151,12 @@ def by_range(ctx: SandboxContext, start: datetime, end: datetime, *,
         Package.ready_to_ship_at < end)
         .order_by(Package.ready_to_ship_at, Package.package_id).limit(MAX_ROWS + 1)))
     if len(packages) > MAX_ROWS:
-        raise InvalidRequest(
-            f"more than {MAX_ROWS} packages were readied to ship in this range; a report has "
-            f"at most {MAX_ROWS} rows: ask for a shorter range", code="report_too_large",
-            details=[{"field": "to", "location": location,
-                      "message": f"more than {MAX_ROWS} packages in the range",
-                      "limit": MAX_ROWS}])
+        raise ReportTooLarge(
+           f"more than {MAX_ROWS} packages were readied to ship in this range; a report has "
+           f"at most {MAX_ROWS} rows: ask for a shorter range",
+           details=[{"field": "to", "location": location,
+                     "message": f"more than {MAX_ROWS} packages in the range",
+                     "limit": MAX_ROWS}])
     return _report(ctx, "date_range", _rows(ctx, packages), start=start, end=end)
 
 
@@ -182,7 +186,8 @@ def numbers_from_csv(text: str, *, field: str = "file", location: str = "form") 
 
     def refuse(message: str, *, code: str = "validation_failed",
                details: list[dict[str, Any]] | None = None, **extra: Any) -> ValidationFailed:
-        return ValidationFailed(f"{field or location}: {message}", code=code, details=details or [
+        error = TooManyRows if code == TooManyRows.code else ValidationFailed
+        return error(f"{field or location}: {message}", code=code, details=details or [
             {"field": field, "location": location, "message": message, **extra}])
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -202,7 +207,7 @@ def numbers_from_csv(text: str, *, field: str = "file", location: str = "form") 
                 column = 0
             if len(numbers) == MAX_ROWS:
                 raise refuse(f"more than {MAX_ROWS} tracking numbers; a report takes at most "
-                             f"{MAX_ROWS}", code="too_many_rows", limit=MAX_ROWS)
+                             f"{MAX_ROWS}", code=TooManyRows.code, limit=MAX_ROWS)
             value = cells[column] if column < len(cells) else ""
             if not is_tracking_number(value):
                 problem = "no tracking number" if not value else \

@@ -31,11 +31,12 @@ from sqlalchemy import select
 
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import states as product_states
+from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
-from mockplatform.errors import Conflict
 from mockplatform.logistics import fulfilment, semi_hosted
+from mockplatform.logistics.errors import UnknownStage
 from mockplatform.orders import service
 from mockplatform.orders.service import LAZADA, SEMI_HOSTED
 
@@ -128,12 +129,12 @@ def _check_stages(flow: str, given: Mapping[str, float]) -> None:
     unknown = [stage for stage in given if stage not in STAGES[flow]]
     if unknown:
         allowed = stages_of(flow)
-        raise Conflict(f"fulfilment: {', '.join(unknown)} is not a stage of the {flow} flow; "
-                       f"its stages are {', '.join(allowed)}", code="unknown_stage",
-                       details=[{"field": f"fulfilment.{stage}", "location": "body",
-                                 "message": f"not a stage of the {flow} flow",
-                                 "flow": flow, "allowed_stages": list(allowed)}
-                                for stage in unknown])
+        raise UnknownStage(f"fulfilment: {', '.join(unknown)} is not a stage of the {flow} flow; "
+                     f"its stages are {', '.join(allowed)}",
+                     details=[{"field": f"fulfilment.{stage}", "location": "body",
+                               "message": f"not a stage of the {flow} flow",
+                               "flow": flow, "allowed_stages": list(allowed)}
+                              for stage in unknown])
 
 
 def _weighted(draw: random.Random, weights: Mapping[str, float]) -> str:
@@ -161,12 +162,12 @@ class _StockPool:
     def take(self, draw: random.Random, *, placed: int, wanted: int) -> list[tuple[Sku, Product]]:
         lines = min(_pick(draw, LINE_COUNTS), len(self.units))
         if not lines:
-            raise Conflict(f"the listed stock ran out after {placed} of {wanted} orders: seed "
-                           f"more products, add stock or ask for fewer orders; nothing of this "
-                           f"fill was kept", code="insufficient_stock",
-                           details=[{"field": "orders", "location": "body",
-                                     "message": f"stock for {placed} orders",
-                                     "placed": placed, "requested": wanted}])
+            raise InsufficientStock(f"the listed stock ran out after {placed} of {wanted} orders: seed "
+                                    f"more products, add stock or ask for fewer orders; nothing of this "
+                                    f"fill was kept",
+                                    details=[{"field": "orders", "location": "body",
+                                              "message": f"stock for {placed} orders",
+                                              "placed": placed, "requested": wanted}])
         chosen = draw.sample(range(len(self.units)), lines)
         units = []
         for index in chosen:

@@ -35,12 +35,13 @@ from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
 from mockplatform.engine.scheduler import DueTimer
-from mockplatform.errors import Conflict, ValidationFailed
+from mockplatform.errors import ValidationFailed
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.finance.models import LedgerEntry, PostedEntry
 from mockplatform.logistics import fulfilment, tracking
 from mockplatform.logistics import packages as package_service
+from mockplatform.logistics.errors import TrackingNumberTaken
 from mockplatform.orders import flows, service, states
 from mockplatform.orders.models import Order, OrderItem
 
@@ -166,13 +167,12 @@ def ship(ctx: SandboxContext, order_id: int, *, shipment_provider: str,
     package = package_service.get(ctx, items[0].package_id)
     holder = package_service.by_tracking_number(ctx, tracking_number)
     if holder is not None and holder.package_id != package.package_id:
-        raise Conflict(f"tracking_number: {tracking_number} is already the tracking number of "
-                       f"package {holder.package_id} (order {holder.order_id}) in this sandbox",
-                       code="tracking_number_taken",
-                       details=[{"field": "tracking_number", "location": "body",
-                                 "message": "already used by another package",
-                                 "package_id": holder.package_id,
-                                 "order_id": holder.order_id}])
+        raise TrackingNumberTaken(f"tracking_number: {tracking_number} is already the tracking number of "
+                                  f"package {holder.package_id} (order {holder.order_id}) in this sandbox",
+                                  details=[{"field": "tracking_number", "location": "body",
+                                            "message": "already used by another package",
+                                            "package_id": holder.package_id,
+                                            "order_id": holder.order_id}])
     fine = charge_late_fine(ctx, order, lateness(order, ctx.now), occasion="shipped")
     package.tracking_number, package.shipment_provider = tracking_number, shipment_provider
     package.status = SHIPPED

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import NotFound
 from mockplatform.logistics import plans
+from mockplatform.logistics.errors import TrackingNumberNotFound
 from mockplatform.logistics.models import TrackingEvent
 from mockplatform.orders import service as orders
 from mockplatform.orders.models import Package
@@ -29,10 +30,9 @@ def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
 
 
 def tracking_number_not_found(tracking_number: str) -> NotFound:
-    return NotFound(f"no package with tracking number {tracking_number!r} in this sandbox",
-                    code="tracking_number_not_found",
-                    details=[{"field": "tracking_number", "location": "path",
-                              "message": "unknown tracking number"}])
+    return TrackingNumberNotFound(f"no package with tracking number {tracking_number!r} in this sandbox",
+                                  details=[{"field": "tracking_number", "location": "path",
+                                            "message": "unknown tracking number"}])
 
 
 def packages_by_number(ctx: SandboxContext, numbers: Sequence[str]) -> dict[str, Package]:

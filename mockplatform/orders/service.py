@@ -19,12 +19,21 @@ from sqlalchemy import select
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import money
 from mockplatform.catalog import states as product_states
+from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.statemachine import StateMachine
-from mockplatform.errors import Conflict, InvalidRequest, InvalidStateTransition, NotFound
+from mockplatform.errors import InvalidRequest, InvalidStateTransition, NotFound
 from mockplatform.orders import flows, states
+from mockplatform.orders.errors import (
+    OrderNotFound,
+    OrdersNotAvailable,
+    ProductNotListed,
+    UnknownBuyer,
+    UnknownSku,
+    WrongOrderFlow,
+)
 from mockplatform.orders.models import Order, OrderItem, Package
 
 ORDER_FLOOR = 300_000_000_000_000  # 15 digits, like Lazada's order ids
@@ -46,13 +55,12 @@ def flow_of(ctx: SandboxContext) -> str:
     """The order flow of the sandbox's profile; a profile without one takes no orders yet."""
     flow = FLOW_OF_PLATFORM.get(ctx.sandbox.platform)
     if flow is None:
-        raise Conflict(f"the {ctx.sandbox.platform} profile has no order flow yet: orders can "
-                       f"be placed in lazada and aliexpress sandboxes",
-                       code="orders_not_available",
-                       details=[{"field": "platform", "location": "sandbox",
-                                 "message": f"no order flow for {ctx.sandbox.platform}",
-                                 "current_state": ctx.sandbox.platform,
-                                 "allowed_platforms": sorted(FLOW_OF_PLATFORM)}])
+        raise OrdersNotAvailable(f"the {ctx.sandbox.platform} profile has no order flow yet: orders can "
+                                 f"be placed in lazada and aliexpress sandboxes",
+                                 details=[{"field": "platform", "location": "sandbox",
+                                           "message": f"no order flow for {ctx.sandbox.platform}",
+                                           "current_state": ctx.sandbox.platform,
+                                           "allowed_platforms": sorted(FLOW_OF_PLATFORM)}])
     return flow
 
 
@@ -70,21 +78,20 @@ def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> N
     items = items_of(ctx, [order.order_id])[order.order_id]
     allowed = [a for a in dict.fromkeys(a for item in items for a in machine.allowed(item.status))
                if a in SELLER_ACTIONS]
-    raise Conflict(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
-                   f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
-                   code="wrong_order_flow",
-                   details=[{"field": "order_id", "location": "path",
-                             "message": f"a {order.flow} order cannot {action}",
-                             "flow": order.flow, "current_state": statuses_of(items),
-                             "action": action, "allowed_actions": allowed}])
+    raise WrongOrderFlow(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
+                         f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
+                         details=[{"field": "order_id", "location": "path",
+                                   "message": f"a {order.flow} order cannot {action}",
+                                   "flow": order.flow, "current_state": statuses_of(items),
+                                   "action": action, "allowed_actions": allowed}])
 
 
 # -- reading ------------------------------------------------------------------------------------
 
 def order_not_found(order_id: int) -> NotFound:
-    return NotFound(f"no order {order_id} in this sandbox", code="order_not_found",
-                    details=[{"field": "order_id", "location": "path",
-                              "message": "unknown order"}])
+    return OrderNotFound(f"no order {order_id} in this sandbox",
+                         details=[{"field": "order_id", "location": "path",
+                                   "message": "unknown order"}])
 
 
 def get_order(ctx: SandboxContext, order_id: int) -> Order:
@@ -201,16 +208,16 @@ def _skus_for(ctx: SandboxContext, lines: list[dict[str, Any]]) -> list[tuple[Sk
                                                        Sku.seller_sku == line["seller_sku"]))
             field, value = f"items.{index}.seller_sku", line["seller_sku"]
         if sku is None:
-            raise InvalidRequest(f"{field}: no SKU {value!r} in this sandbox", code="unknown_sku",
-                                 details=[{"field": field, "location": "body",
-                                           "message": "unknown SKU"}])
+            raise UnknownSku(f"{field}: no SKU {value!r} in this sandbox",
+                             details=[{"field": field, "location": "body",
+                                       "message": "unknown SKU"}])
         product = ctx.session.get(Product, (ctx.id, sku.item_id))
         if product.status != product_states.LISTED:
-            raise Conflict(f"{field}: product {product.item_id} is {product.status} and cannot "
-                           f"be ordered", code="product_not_listed",
-                           details=[{"field": field, "location": "body",
-                                     "message": f"product is {product.status}",
-                                     "current_state": product.status}])
+            raise ProductNotListed(f"{field}: product {product.item_id} is {product.status} and cannot "
+                                   f"be ordered",
+                                   details=[{"field": field, "location": "body",
+                                             "message": f"product is {product.status}",
+                                             "current_state": product.status}])
         found.append((sku, product))
     return found
 
@@ -230,13 +237,13 @@ def _take_stock(ctx: SandboxContext, lines: list[dict[str, Any]],
     short = [(by_id[sku_id], count) for sku_id, count in wanted.items()
              if by_id[sku_id].stock < count]
     if short:
-        raise Conflict("not enough stock: " + "; ".join(
-            f"SKU {sku.sku_id} ({sku.seller_sku}) has {sku.stock}, the order needs {count}"
-            for sku, count in short), code="insufficient_stock",
-            details=[{"field": "items", "location": "body", "message":
-                      f"SKU {sku.sku_id} has {sku.stock} in stock, {count} wanted",
-                      "sku_id": sku.sku_id, "current_stock": sku.stock, "requested": count}
-                     for sku, count in short])
+        raise InsufficientStock("not enough stock: " + "; ".join(
+                     f"SKU {sku.sku_id} ({sku.seller_sku}) has {sku.stock}, the order needs {count}"
+                     for sku, count in short),
+                     details=[{"field": "items", "location": "body", "message":
+                               f"SKU {sku.sku_id} has {sku.stock} in stock, {count} wanted",
+                               "sku_id": sku.sku_id, "current_stock": sku.stock, "requested": count}
+                              for sku, count in short])
     for sku_id, count in wanted.items():
         sku = by_id[sku_id]
         sku.stock -= count
@@ -247,10 +254,9 @@ def _buyer_for(ctx: SandboxContext, spec: dict[str, Any]):
     if "buyer_id" in spec:
         buyer = ctx.session.get(Buyer, (ctx.id, spec["buyer_id"]))
         if buyer is None:
-            raise InvalidRequest(f"buyer_id: no buyer {spec['buyer_id']} in this sandbox",
-                                 code="unknown_buyer",
-                                 details=[{"field": "buyer_id", "location": "body",
-                                           "message": "unknown buyer"}])
+            raise UnknownBuyer(f"buyer_id: no buyer {spec['buyer_id']} in this sandbox",
+                               details=[{"field": "buyer_id", "location": "body",
+                                         "message": "unknown buyer"}])
         return buyer
     return buyer_service.create(ctx, spec.get("buyer") or {})
 

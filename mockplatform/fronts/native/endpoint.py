@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from mockplatform.control import sandboxes as sandbox_service
+from mockplatform.control.errors import SandboxNotFound
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import (
     AuthenticationFailed,
     InvalidRequest,
     MockplatformError,
-    NotFound,
     UnsupportedMediaType,
     ValidationFailed,
 )
@@ -431,7 +431,7 @@ def _authorise(spec: EndpointSpec, session: Session, settings: Settings,
         sandbox = _sandbox_for_key(session, token, lock)
         if sandbox.id != sandbox_id:
             # 404, not 403: a key must not tell whether another sandbox exists.
-            raise NotFound(f"no sandbox {sandbox_id!r}", code="sandbox_not_found")
+            raise SandboxNotFound(f"no sandbox {sandbox_id!r}")
         return Access(sandbox, False)
     if spec.auth == OPTIONAL_SANDBOX and token is None:
         return Access(None, False)

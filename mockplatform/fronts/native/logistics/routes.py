@@ -10,7 +10,8 @@ from mockplatform.fronts.native.endpoint import Call, endpoint
 from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.logistics import schemas as s
 from mockplatform.fronts.native.uploads import MULTIPART, UploadSpec
-from mockplatform.logistics import reports, trace
+from mockplatform.logistics import reports
+from mockplatform.logistics import service as logistics
 
 bp = Blueprint("logistics", __name__, url_prefix="/api/v1")
 
@@ -31,7 +32,7 @@ def report_by_range(call: Call):
     tracking event, delivery attempts, measured weight and dimensions, deadlines. ``to`` must
     be after ``from`` and at most ``tracking.report_max_range`` (30 days) later; a report has
     at most 10,000 rows (a range with more packages is a 400: ask for a shorter one)."""
-    return reports.by_range(call.ctx, call.query["start"], call.query["end"])
+    return logistics.by_range(call.ctx, call.query["start"], call.query["end"])
 
 
 @endpoint(bp, "/tracking/reports", method="POST", body=s.NumbersReportSchema,
@@ -42,7 +43,7 @@ def report_by_numbers(call: Call):
     """``tracking_numbers``: 1 to 10,000. One row per distinct number, in the order first
     given (``duplicate_count`` says how many repeats were folded); a number no package has is
     a row with the status ``not_found``, not an error."""
-    return reports.by_numbers(call.ctx, call.body["tracking_numbers"])
+    return logistics.by_numbers(call.ctx, call.body["tracking_numbers"])
 
 
 @endpoint(bp, "/tracking/reports/upload", method="POST", upload=UPLOAD,
@@ -57,7 +58,7 @@ def report_by_upload(call: Call):
     ``not_found``. A malformed line is a 400 naming its line number."""
     # Errors about the file name the multipart part, or the body when the body is the file.
     field, location = ("file", "form") if request.mimetype == MULTIPART else ("", "body")
-    return reports.by_csv(call.ctx, call.upload.text, field=field, location=location)
+    return logistics.by_csv(call.ctx, call.upload.text, field=field, location=location)
 
 
 @endpoint(bp, "/tracking/<tracking_number>", response=s.PackageTrackingSchema,
@@ -66,7 +67,7 @@ def track(call: Call):
     """The package (its order, provider, status and where it is in its journey) and its
     tracking events in the order they happened, each with Lazada's status code, title,
     location and time."""
-    return trace.by_tracking_number(call.ctx, call.path["tracking_number"])
+    return logistics.by_tracking_number(call.ctx, call.path["tracking_number"])
 
 
 @endpoint(bp, "/orders/<order_id>/tracking", response=s.OrderTrackingSchema,
@@ -74,4 +75,4 @@ def track(call: Call):
 def track_order(call: Call):
     """Every package of the order, in the order they were packed, each with its tracking
     events; an order not packed yet has none."""
-    return trace.by_order(call.ctx, numeric_id(call.path["order_id"], "order_id", "path"))
+    return logistics.by_order(call.ctx, numeric_id(call.path["order_id"], "order_id", "path"))

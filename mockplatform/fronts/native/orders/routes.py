@@ -10,7 +10,7 @@ from mockplatform.catalog import seeding as catalog_seeding
 from mockplatform.fronts.native.catalog.schemas import numeric_id
 from mockplatform.fronts.native.endpoint import Call, endpoint
 from mockplatform.fronts.native.orders import schemas as s
-from mockplatform.logistics import carrier, delivery, fulfilment, packages, seeding, semi_hosted
+from mockplatform.logistics import service as logistics
 from mockplatform.orders import listing, service
 
 bp = Blueprint("orders", __name__, url_prefix="/api/v1")
@@ -53,7 +53,7 @@ def accept(call: Call):
     """AliExpress semi-hosted flow: the seller takes on every ``pending`` item (they become
     ``accepted``: the stock is being prepared). A ``lazada`` order has no such step: 409
     ``wrong_order_flow``."""
-    return semi_hosted.accept(call.ctx, _order_id(call))
+    return logistics.accept(call.ctx, _order_id(call))
 
 
 @endpoint(bp, "/orders/<order_id>/pack", method="POST", body=s.PackSchema,
@@ -67,7 +67,7 @@ def pack(call: Call):
     A semi-hosted order is packed whole, from ``accepted``, without ``order_item_ids`` or
     ``shipment_provider``: its carrier and tracking number come when it ships (until then the
     package carries the platform's consignment number, ``AE`` and the order id)."""
-    return fulfilment.pack(call.ctx, _order_id(call),
+    return logistics.pack(call.ctx, _order_id(call),
                            order_item_ids=call.body.get("order_item_ids"),
                            shipment_provider=call.body.get("shipment_provider"))
 
@@ -79,7 +79,7 @@ def ready_to_ship(call: Call):
     """The given ``package_ids`` (default: every packed package) are handed to the carrier:
     their items become ``ready_to_ship``, the first-mile scan deadline starts and the journey
     begins."""
-    return fulfilment.ready_to_ship(call.ctx, _order_id(call),
+    return logistics.ready_to_ship(call.ctx, _order_id(call),
                                     package_ids=call.body.get("package_ids"))
 
 
@@ -92,7 +92,7 @@ def ship(call: Call):
     if another package of the sandbox has that number). Its items become ``shipped``. Shipped
     at or after the ship deadline, the order is fined ``semi_hosted.late_fine`` now. A
     ``lazada`` order ships through ready to ship: 409 ``wrong_order_flow``."""
-    return semi_hosted.ship(call.ctx, _order_id(call),
+    return logistics.ship(call.ctx, _order_id(call),
                             shipment_provider=call.body["shipment_provider"],
                             tracking_number=call.body["tracking_number"])
 
@@ -106,7 +106,7 @@ def cancel(call: Call):
     of a package cancels the whole package. A semi-hosted order is canceled whole (no
     ``order_item_ids``) before it ships; at or after its ship deadline that charges its late
     fine."""
-    return fulfilment.cancel(call.ctx, _order_id(call), reason=call.body["reason"],
+    return logistics.cancel(call.ctx, _order_id(call), reason=call.body["reason"],
                              order_item_ids=call.body.get("order_item_ids"))
 
 
@@ -115,7 +115,7 @@ def cancel(call: Call):
 def get_package(call: Call):
     """With its journey (each step's planned and actual instant), delivery attempts and what
     the sorting centre measured."""
-    return packages.describe(call.ctx, call.path["package_id"])
+    return logistics.describe_package(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/packages/<package_id>/label", response=s.LabelSchema,
@@ -123,7 +123,7 @@ def get_package(call: Call):
 def get_label(call: Call):
     """An HTML air waybill, base64-encoded as Lazada's PrintAWB returns it; only for a package
     that was packed and not canceled."""
-    return packages.label(call.ctx, call.path["package_id"])
+    return logistics.label(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/packages/<package_id>/mark_failed_delivery", method="POST",
@@ -135,7 +135,7 @@ def mark_failed_delivery(call: Call):
     ``package.seller_marked_failed_delivery``) and, per ``settlement.seller_marked_failed``, its
     items are never settled, even if the package is delivered later; the journey goes on. Once
     per package."""
-    return delivery.seller_mark_failed(call.ctx, call.path["package_id"])
+    return logistics.seller_mark_failed(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/deliver", method="POST",
@@ -144,7 +144,7 @@ def mark_failed_delivery(call: Call):
 def deliver_package(call: Call):
     """Whatever journey step the package (ready to ship or in transit) is at: its items
     become ``shipped`` if they were not yet, then ``delivered`` and settleable."""
-    return carrier.deliver(call.ctx, call.path["package_id"])
+    return logistics.deliver(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/fail_next_attempt", method="POST",
@@ -156,7 +156,7 @@ def fail_next_attempt(call: Call):
     ``delivery.failure_reasons``; ``buyer_refused_cod`` only for cash on delivery) for the next
     attempt without one; repeat to fail several. A 409 when every remaining attempt
     (``delivery.max_attempts``) already has one."""
-    return carrier.fail_next_attempt(call.ctx, call.path["package_id"], call.body.get("reason"))
+    return logistics.fail_next_attempt(call.ctx, call.path["package_id"], call.body.get("reason"))
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/lose", method="POST",
@@ -165,7 +165,7 @@ def fail_next_attempt(call: Call):
 def lose_package(call: Call):
     """Its items become ``lost_by_3pl`` and the seller is credited
     ``logistics.loss_compensation`` of their paid price."""
-    return carrier.lose(call.ctx, call.path["package_id"])
+    return logistics.lose(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/damage", method="POST",
@@ -174,7 +174,7 @@ def lose_package(call: Call):
 def damage_package(call: Call):
     """Its items become ``damaged_by_3pl`` and the seller is credited
     ``logistics.loss_compensation`` of their paid price."""
-    return carrier.damage(call.ctx, call.path["package_id"])
+    return logistics.damage(call.ctx, call.path["package_id"])
 
 
 @endpoint(bp, "/test_helpers/orders", method="POST", body=s.OrderPlaceSchema,
@@ -194,7 +194,7 @@ def confirm_receipt(call: Call):
     """The buyer confirms that the shipped semi-hosted order arrived: its items become
     ``delivered`` and the package gets its ``delivered`` tracking event. A ``lazada`` order is
     delivered by its carrier's journey: 409 ``wrong_order_flow``."""
-    return semi_hosted.confirm_receipt(call.ctx, _order_id(call))
+    return logistics.confirm_receipt(call.ctx, _order_id(call))
 
 
 @endpoint(bp, "/test_helpers/seed", method="POST", body=s.OrderSeedSchema,
@@ -221,7 +221,7 @@ def seed(call: Call):
         result.update(catalog_seeding.seed(call.ctx, products=body["products"],
                                            buyers_count=body["buyers"]))
     if body["orders"]:
-        result["orders"] = seeding.seed(call.ctx, body["orders"], {
+        result["orders"] = logistics.seed_orders(call.ctx, body["orders"], {
             name: body[name] for name in ("payment_methods", "shipping", "fulfilment")
             if name in body})
     return result
