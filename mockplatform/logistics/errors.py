@@ -4,7 +4,7 @@ A front maps them to its own envelope and its platform's codes."""
 
 from __future__ import annotations
 
-from mockplatform.errors import Conflict, InvalidRequest, NotFound
+from mockplatform.errors import Conflict, InvalidRequest, NotFound, ValidationFailed
 
 
 class PackageNotFound(NotFound):
@@ -61,19 +61,19 @@ class UnknownPackage(InvalidRequest):
     code = "unknown_package"
 
 
-class UnknownStage(InvalidRequest):
+class UnknownStage(Conflict):
     """A fulfilment stage the flow does not have."""
 
     code = "unknown_stage"
 
 
-class InvalidRange(InvalidRequest):
+class InvalidRange(ValidationFailed):
     """A time range whose end is before its start."""
 
     code = "invalid_range"
 
 
-class ReportRangeTooLong(InvalidRequest):
+class ReportRangeTooLong(ValidationFailed):
     """A report range longer than tracking.report_max_range."""
 
     code = "report_range_too_long"
@@ -85,7 +85,7 @@ class ReportTooLarge(InvalidRequest):
     code = "report_too_large"
 
 
-class TooManyRows(InvalidRequest):
+class TooManyRows(ValidationFailed):
     """An uploaded report with more rows than allowed."""
 
     code = "too_many_rows"

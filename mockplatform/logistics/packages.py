@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -112,32 +112,33 @@ def summary(package: Package) -> dict[str, Any]:
             "shipment_provider": package.shipment_provider}
 
 
-def _iso(value):
-    return value.isoformat() if value is not None else None
+@dataclass(frozen=True)
+class PackageDetail:
+    """A package as its seller reads it, with its items (one per unit)."""
+
+    package: Package
+    items: list[OrderItem]
+
+    @property
+    def item_statuses(self) -> list[str]:
+        return sorted({item.status for item in self.items})
+
+    @property
+    def journey(self) -> list[tuple[str, dict[str, Any]]]:
+        """Each step of the journey and what is planned or done of it, in order."""
+        return plans.ordered(self.package.journey)
+
+    @property
+    def queued_failures(self) -> list[str]:
+        """The failure reasons queued by the carrier for the coming attempts, in order."""
+        return [queued["reason"] for queued in self.package.scripted]
 
 
-def view(ctx: SandboxContext, package: Package) -> dict[str, Any]:
-    items = items_in(ctx, package)
-    return {"object": "package", "package_id": package.package_id,
-            "order_id": package.order_id, "tracking_number": package.tracking_number,
-            "shipment_provider": package.shipment_provider, "status": package.status,
-            "order_item_ids": [item.order_item_id for item in items],
-            "item_statuses": sorted({item.status for item in items}),
-            "packed_at": package.packed_at, "ready_to_ship_at": package.ready_to_ship_at,
-            "first_mile_scan_deadline": package.first_mile_scan_deadline,
-            "first_mile_scanned_at": package.first_mile_scanned_at,
-            "journey_step": package.journey_step or None,
-            "journey": [{"step": step, **planned}
-                        for step, planned in plans.ordered(package.journey)],
-            "delivery_attempts": package.delivery_attempts,
-            "queued_failures": [queued["reason"] for queued in package.scripted],
-            "failure_reason": package.failure_reason or None, "measured": package.measured,
-            "seller_marked_failed": package.seller_marked_failed_at is not None,
-            "seller_marked_failed_at": package.seller_marked_failed_at,
-            "delivered_at": package.delivered_at, "updated_at": package.updated_at}
+def view(ctx: SandboxContext, package: Package) -> PackageDetail:
+    return PackageDetail(package, items_in(ctx, package))
 
 
-def describe(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
+def describe(ctx: SandboxContext, package_id: str) -> PackageDetail:
     return view(ctx, get(ctx, package_id))
 
 
@@ -151,9 +152,9 @@ def cancel(ctx: SandboxContext, order: Order, package: Package) -> None:
     tracking.record(ctx, order, package, "canceled")
 
 
-def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
-    """The shipping label (air waybill) as Lazada's PrintAWB gives it: an HTML document,
-    base64-encoded. Only a package that was packed and not canceled has one."""
+def label(ctx: SandboxContext, package_id: str) -> Label:
+    """The shipping label (air waybill). Only a package that was packed and not canceled has
+    one."""
     package = get(ctx, package_id)
     if package.status not in LABELLED:
         raise InvalidStateTransition(f"package {package_id}", package.status, "print_label", [])
@@ -187,7 +188,16 @@ def label(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
             "postcode", "country") if address.get(name))
         + f"</address><table><tr><th>Item</th><th>SKU</th><th>Name</th></tr>{lines}</table>"
         "</body></html>")
-    return {"object": "shipping_label", "package_id": package.package_id,
-            "tracking_number": package.tracking_number, "doc_type": "HTML",
-            "mime_type": "text/html",
-            "file": base64.b64encode(document.encode("utf-8")).decode("ascii")}
+    return Label(package_id=package.package_id, tracking_number=package.tracking_number,
+                 document=document)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A package's shipping label (air waybill): an HTML document, as Lazada's PrintAWB gives
+    it."""
+
+    package_id: str
+    tracking_number: str
+    document: str
+    mime_type: str = "text/html"

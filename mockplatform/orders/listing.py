@@ -13,8 +13,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import and_, exists, false, or_, select
 
@@ -22,7 +22,7 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
 from mockplatform.orders.models import Order, OrderItem
-from mockplatform.orders.service import items_of, order_view, packages_of
+from mockplatform.orders.service import OrderDetail, detail, items_of, packages_of
 
 SORT_FIELDS = ("created_at", "updated_at")
 # Up to this many orders with a status asked for are found by their ids (see ``_with_status``).
@@ -83,29 +83,54 @@ def _with_status(ctx: SandboxContext, statuses: list[str]):
                           OrderItem.status.in_(statuses))
 
 
-def list_orders(ctx: SandboxContext, query: dict[str, Any]) -> dict[str, Any]:
-    sort_by, direction = query["sort_by"], query["sort_direction"]
+@dataclass(frozen=True)
+class OrderFilter:
+    """What the seller's order list is asked for. Instants are aware and inclusive; ``status``
+    matches an order when any of its items has one of the statuses; ``after`` is the
+    ``next_cursor`` of the page before."""
+
+    limit: int = 20
+    status: tuple[str, ...] = ()
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    delayed: bool | None = None
+    sort_by: str = "created_at"
+    sort_direction: str = "desc"
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderPage:
+    orders: list[OrderDetail]
+    has_more: bool
+    next_cursor: str | None
+
+
+def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
+    sort_by, direction = query.sort_by, query.sort_direction
     for name in ("created", "updated"):
-        after, before = query.get(f"{name}_after"), query.get(f"{name}_before")
+        after, before = getattr(query, f"{name}_after"), getattr(query, f"{name}_before")
         if after is not None and before is not None and after > before:
             raise ValidationFailed.field(f"{name}_before", f"must not be before {name}_after",
                                          location="query")
     column = getattr(Order, sort_by)
     stmt = select(Order).where(Order.sandbox_id == ctx.id)
-    if query.get("created_after") is not None:
-        stmt = stmt.where(Order.created_at >= query["created_after"])
-    if query.get("created_before") is not None:
-        stmt = stmt.where(Order.created_at <= query["created_before"])
-    if query.get("updated_after") is not None:
-        stmt = stmt.where(Order.updated_at >= query["updated_after"])
-    if query.get("updated_before") is not None:
-        stmt = stmt.where(Order.updated_at <= query["updated_before"])
-    if query.get("status"):
-        stmt = stmt.where(_with_status(ctx, query["status"]))
-    if query.get("delayed") is not None:
-        stmt = stmt.where(Order.delayed == query["delayed"])
-    if query.get("after"):
-        instant, order_id = decode_cursor(query["after"], sort_by, direction)
+    if query.created_after is not None:
+        stmt = stmt.where(Order.created_at >= query.created_after)
+    if query.created_before is not None:
+        stmt = stmt.where(Order.created_at <= query.created_before)
+    if query.updated_after is not None:
+        stmt = stmt.where(Order.updated_at >= query.updated_after)
+    if query.updated_before is not None:
+        stmt = stmt.where(Order.updated_at <= query.updated_before)
+    if query.status:
+        stmt = stmt.where(_with_status(ctx, query.status))
+    if query.delayed is not None:
+        stmt = stmt.where(Order.delayed == query.delayed)
+    if query.after:
+        instant, order_id = decode_cursor(query.after, sort_by, direction)
         if direction == "asc":
             stmt = stmt.where(or_(column > instant,
                                   and_(column == instant, Order.order_id > order_id)))
@@ -114,12 +139,12 @@ def list_orders(ctx: SandboxContext, query: dict[str, Any]) -> dict[str, Any]:
                                   and_(column == instant, Order.order_id < order_id)))
     order_by = (column.asc(), Order.order_id.asc()) if direction == "asc" else \
         (column.desc(), Order.order_id.desc())
-    limit = query["limit"]
+    limit = query.limit
     rows = list(ctx.session.scalars(stmt.order_by(*order_by).limit(limit + 1)))
     rows, has_more = rows[:limit], len(rows) > limit
     ids = [row.order_id for row in rows]
     items, packages = items_of(ctx, ids), packages_of(ctx, ids)
-    return {"data": [order_view(ctx, row, items[row.order_id], packages[row.order_id])
-                     for row in rows],
-            "has_more": has_more,
-            "next_cursor": encode_cursor(rows[-1], sort_by, direction) if has_more else None}
+    return OrderPage(
+        orders=[detail(ctx, row, items[row.order_id], packages[row.order_id]) for row in rows],
+        has_more=has_more,
+        next_cursor=encode_cursor(rows[-1], sort_by, direction) if has_more else None)

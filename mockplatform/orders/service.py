@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -145,20 +146,29 @@ def statuses_of(items: Iterable[OrderItem]) -> list[str]:
 
 # -- placing (the buyer) --------------------------------------------------------------------------
 
-def place(ctx: SandboxContext, spec: dict[str, Any]) -> dict[str, Any]:
-    """Place an order as the buyer: stock is taken for every unit or for none."""
+@dataclass(frozen=True)
+class OrderLine:
+    """A line of an order being placed: a SKU, by id or by seller SKU, and how many units."""
+
+    quantity: int = 1
+    sku_id: int | None = None
+    seller_sku: str | None = None
+
+
+def place(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: int | None = None,
+          buyer: dict[str, Any] | None = None, payment_method: str = "prepaid",
+          shipping: str = "cross_border") -> OrderDetail:
+    """Place an order as the buyer (``buyer_id``, a new ``buyer`` with the fields given, or a
+    generated one): stock is taken for every unit or for none."""
     flow = flow_of(ctx)
-    lines = spec["items"]
     skus = _skus_for(ctx, lines)
     _take_stock(ctx, lines, skus)
-    buyer = _buyer_for(ctx, spec)
+    buyer_row = _buyer_for(ctx, buyer_id, buyer)
     units = [unit for line, unit in zip(lines, skus, strict=True)
-             for _ in range(line["quantity"])]
-    order, items = create(ctx, flow, buyer, units,
-                          payment_method=spec.get("payment_method", "prepaid"),
-                          shipping=spec.get("shipping", "cross_border"),
-                          shipping_fee=spec.get("shipping_fee", Decimal(0)))
-    return order_view(ctx, order, items, [])
+             for _ in range(line.quantity)]
+    order, items = create(ctx, flow, buyer_row, units, payment_method=payment_method,
+                          shipping=shipping)
+    return detail(ctx, order, items, [])
 
 
 def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[Sku, Product]], *,
@@ -197,16 +207,16 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     return order, items
 
 
-def _skus_for(ctx: SandboxContext, lines: list[dict[str, Any]]) -> list[tuple[Sku, Product]]:
+def _skus_for(ctx: SandboxContext, lines: Sequence[OrderLine]) -> list[tuple[Sku, Product]]:
     found = []
     for index, line in enumerate(lines):
-        if "sku_id" in line:
-            sku = ctx.session.get(Sku, (ctx.id, line["sku_id"]))
-            field, value = f"items.{index}.sku_id", line["sku_id"]
+        if line.sku_id is not None:
+            sku = ctx.session.get(Sku, (ctx.id, line.sku_id))
+            field, value = f"items.{index}.sku_id", line.sku_id
         else:
             sku = ctx.session.scalar(select(Sku).where(Sku.sandbox_id == ctx.id,
-                                                       Sku.seller_sku == line["seller_sku"]))
-            field, value = f"items.{index}.seller_sku", line["seller_sku"]
+                                                       Sku.seller_sku == line.seller_sku))
+            field, value = f"items.{index}.seller_sku", line.seller_sku
         if sku is None:
             raise UnknownSku(f"{field}: no SKU {value!r} in this sandbox",
                              details=[{"field": field, "location": "body",
@@ -222,12 +232,12 @@ def _skus_for(ctx: SandboxContext, lines: list[dict[str, Any]]) -> list[tuple[Sk
     return found
 
 
-def _take_stock(ctx: SandboxContext, lines: list[dict[str, Any]],
+def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
                 skus: list[tuple[Sku, Product]]) -> None:
     wanted: Counter[int] = Counter()
     by_id = {}
     for line, (sku, _) in zip(lines, skus, strict=True):
-        wanted[sku.sku_id] += line["quantity"]
+        wanted[sku.sku_id] += line.quantity
         by_id[sku.sku_id] = sku
     if sum(wanted.values()) > MAX_UNITS_PER_ORDER:
         raise InvalidRequest(f"items: at most {MAX_UNITS_PER_ORDER} units in one order",
@@ -250,15 +260,15 @@ def _take_stock(ctx: SandboxContext, lines: list[dict[str, Any]],
         sku.updated_at = ctx.now
 
 
-def _buyer_for(ctx: SandboxContext, spec: dict[str, Any]):
-    if "buyer_id" in spec:
-        buyer = ctx.session.get(Buyer, (ctx.id, spec["buyer_id"]))
+def _buyer_for(ctx: SandboxContext, buyer_id: int | None, fields: dict[str, Any] | None):
+    if buyer_id is not None:
+        buyer = ctx.session.get(Buyer, (ctx.id, buyer_id))
         if buyer is None:
-            raise UnknownBuyer(f"buyer_id: no buyer {spec['buyer_id']} in this sandbox",
+            raise UnknownBuyer(f"buyer_id: no buyer {buyer_id} in this sandbox",
                                details=[{"field": "buyer_id", "location": "body",
                                          "message": "unknown buyer"}])
         return buyer
-    return buyer_service.create(ctx, spec.get("buyer") or {})
+    return buyer_service.create(ctx, fields or {})
 
 
 def restore_stock(ctx: SandboxContext, items: Iterable[OrderItem]) -> None:
@@ -393,52 +403,48 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
     return target
 
 
-# -- views ----------------------------------------------------------------------------------------
+# -- reading whole orders -------------------------------------------------------------------------
 
 SELLER_ACTIONS = ("pack", "ready_to_ship", "cancel", "accept", "ship")
 
 
-def item_view(order: Order, item: OrderItem, package: Package | None) -> dict[str, Any]:
-    machine = machine_of(order)
-    return {"object": "order_item", "order_item_id": item.order_item_id,
-            "order_id": item.order_id, "status": item.status, "name": item.name,
-            "item_id": item.item_id, "sku_id": item.sku_id, "seller_sku": item.seller_sku,
-            "item_price": money.format_amount(item.item_price, order.currency),
-            "paid_price": money.format_amount(item.paid_price, order.currency),
-            "currency": order.currency, "package_id": item.package_id,
-            "tracking_code": package.tracking_number if package else None,
-            "shipment_provider": package.shipment_provider if package else None,
-            "reason": item.reason, "reason_detail": item.reason_detail,
-            "cancel_return_initiator": item.cancel_return_initiator,
-            "allowed_actions": [a for a in machine.allowed(item.status) if a in SELLER_ACTIONS],
-            "created_at": item.created_at, "updated_at": item.updated_at}
+@dataclass(frozen=True)
+class OrderDetail:
+    """An order as its seller reads it: the row, its items (one per unit) and its packages,
+    its deadlines (names to aware instants; a lateness as a timedelta; None where not known
+    yet) and whether it is in the delayed view now."""
+
+    order: Order
+    items: list[OrderItem]
+    packages: list[Package]
+    deadlines: dict[str, Any]
+    delayed: bool
+
+    @property
+    def statuses(self) -> list[str]:
+        return statuses_of(self.items)
+
+    def allowed_actions(self, item: OrderItem) -> list[str]:
+        """What the seller may do with ``item`` now."""
+        return [a for a in machine_of(self.order).allowed(item.status) if a in SELLER_ACTIONS]
+
+    @property
+    def order_allowed_actions(self) -> list[str]:
+        """What the seller may do with some item of the order, in the machine's order."""
+        return list(dict.fromkeys(a for item in self.items for a in self.allowed_actions(item)))
+
+    def package_of(self, item: OrderItem) -> Package | None:
+        return next((p for p in self.packages if p.package_id == item.package_id), None)
 
 
-def order_view(ctx: SandboxContext, order: Order, items: Sequence[OrderItem],
-               packages: Sequence[Package]) -> dict[str, Any]:
-    by_id = {package.package_id: package for package in packages}
-    item_views = [item_view(order, item, by_id.get(item.package_id)) for item in items]
-    allowed = list(dict.fromkeys(a for view in item_views for a in view["allowed_actions"]))
-    return {"object": "order", "order_id": order.order_id, "order_number": order.order_id,
-            "flow": order.flow, "buyer_id": order.buyer_id,
-            "payment_method": order.payment_method, "shipping_type": order.shipping_type,
-            "currency": order.currency,
-            "price": money.format_amount(order.price, order.currency),
-            "shipping_fee": money.format_amount(order.shipping_fee, order.currency),
-            "items_count": order.items_count, "statuses": statuses_of(items),
-            "deadlines": deadlines_json(ctx, order, packages),
-            "delayed": order.delayed_from is not None and order.delayed_from <= ctx.now,
-            "address_shipping": order.address_shipping,
-            "package_ids": [package.package_id for package in packages],
-            "allowed_actions": allowed, "items": item_views,
-            "created_at": order.created_at, "updated_at": order.updated_at}
+def detail(ctx: SandboxContext, order: Order, items: Sequence[OrderItem],
+           packages: Sequence[Package]) -> OrderDetail:
+    return OrderDetail(order=order, items=list(items), packages=list(packages),
+                       deadlines=flows.deadlines_of(ctx, order, packages),
+                       delayed=order.delayed_from is not None and order.delayed_from <= ctx.now)
 
 
-def describe(ctx: SandboxContext, order_id: int) -> dict[str, Any]:
+def describe(ctx: SandboxContext, order_id: int) -> OrderDetail:
     order = get_order(ctx, order_id)
-    return order_view(ctx, order, items_of(ctx, [order_id])[order_id],
-                      packages_of(ctx, [order_id])[order_id])
-
-
-def describe_items(ctx: SandboxContext, order_id: int) -> list[dict[str, Any]]:
-    return describe(ctx, order_id)["items"]
+    return detail(ctx, order, items_of(ctx, [order_id])[order_id],
+                  packages_of(ctx, [order_id])[order_id])

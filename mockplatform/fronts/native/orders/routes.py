@@ -9,6 +9,7 @@ from flask import Blueprint
 from mockplatform.catalog import seeding as catalog_seeding
 from mockplatform.fronts.native.catalog.schemas import numeric_id
 from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.fronts.native.orders import presenters as present
 from mockplatform.fronts.native.orders import schemas as s
 from mockplatform.logistics import service as logistics
 from mockplatform.orders import listing, service
@@ -30,7 +31,7 @@ def list_orders(call: Call):
     ``created_after``/``created_before`` and ``updated_after``/``updated_before`` (inclusive),
     and ``delayed``; sort by ``created_at`` or ``updated_at``, ``asc`` or ``desc``; page with
     ``after`` (the ``next_cursor``) and ``limit`` (at most 100)."""
-    return listing.list_orders(call.ctx, call.query)
+    return present.order_page_json(listing.list_orders(call.ctx, listing.OrderFilter(**call.query)))
 
 
 @endpoint(bp, "/orders/<order_id>", response=s.OrderSchema, summary="Get an order",
@@ -38,13 +39,13 @@ def list_orders(call: Call):
 def get_order(call: Call):
     """With its items (one per unit), ``statuses`` (the set of its items' statuses), its
     deadlines as timestamps, whether it is ``delayed``, and its packages."""
-    return service.describe(call.ctx, _order_id(call))
+    return present.order_json(service.describe(call.ctx, _order_id(call)))
 
 
 @endpoint(bp, "/orders/<order_id>/items", response=s.OrderItemListSchema,
           summary="Get an order's items", tags=["orders"], errors=[400, 404])
 def get_order_items(call: Call):
-    return {"data": service.describe_items(call.ctx, _order_id(call))}
+    return {"data": present.order_json(service.describe(call.ctx, _order_id(call)))["items"]}
 
 
 @endpoint(bp, "/orders/<order_id>/accept", method="POST", response=s.OrderSchema,
@@ -53,7 +54,7 @@ def accept(call: Call):
     """AliExpress semi-hosted flow: the seller takes on every ``pending`` item (they become
     ``accepted``: the stock is being prepared). A ``lazada`` order has no such step: 409
     ``wrong_order_flow``."""
-    return logistics.accept(call.ctx, _order_id(call))
+    return present.present(logistics.accept(call.ctx, _order_id(call)))
 
 
 @endpoint(bp, "/orders/<order_id>/pack", method="POST", body=s.PackSchema,
@@ -67,9 +68,9 @@ def pack(call: Call):
     A semi-hosted order is packed whole, from ``accepted``, without ``order_item_ids`` or
     ``shipment_provider``: its carrier and tracking number come when it ships (until then the
     package carries the platform's consignment number, ``AE`` and the order id)."""
-    return logistics.pack(call.ctx, _order_id(call),
+    return present.present(logistics.pack(call.ctx, _order_id(call),
                            order_item_ids=call.body.get("order_item_ids"),
-                           shipment_provider=call.body.get("shipment_provider"))
+                           shipment_provider=call.body.get("shipment_provider")))
 
 
 @endpoint(bp, "/orders/<order_id>/ready_to_ship", method="POST", body=s.ReadyToShipSchema,
@@ -79,8 +80,8 @@ def ready_to_ship(call: Call):
     """The given ``package_ids`` (default: every packed package) are handed to the carrier:
     their items become ``ready_to_ship``, the first-mile scan deadline starts and the journey
     begins."""
-    return logistics.ready_to_ship(call.ctx, _order_id(call),
-                                    package_ids=call.body.get("package_ids"))
+    return present.present(logistics.ready_to_ship(call.ctx, _order_id(call),
+                                    package_ids=call.body.get("package_ids")))
 
 
 @endpoint(bp, "/orders/<order_id>/ship", method="POST", body=s.ShipSchema,
@@ -92,9 +93,9 @@ def ship(call: Call):
     if another package of the sandbox has that number). Its items become ``shipped``. Shipped
     at or after the ship deadline, the order is fined ``semi_hosted.late_fine`` now. A
     ``lazada`` order ships through ready to ship: 409 ``wrong_order_flow``."""
-    return logistics.ship(call.ctx, _order_id(call),
+    return present.present(logistics.ship(call.ctx, _order_id(call),
                             shipment_provider=call.body["shipment_provider"],
-                            tracking_number=call.body["tracking_number"])
+                            tracking_number=call.body["tracking_number"]))
 
 
 @endpoint(bp, "/orders/<order_id>/cancel", method="POST", body=s.CancelSchema,
@@ -106,8 +107,8 @@ def cancel(call: Call):
     of a package cancels the whole package. A semi-hosted order is canceled whole (no
     ``order_item_ids``) before it ships; at or after its ship deadline that charges its late
     fine."""
-    return logistics.cancel(call.ctx, _order_id(call), reason=call.body["reason"],
-                             order_item_ids=call.body.get("order_item_ids"))
+    return present.present(logistics.cancel(call.ctx, _order_id(call), reason=call.body["reason"],
+                             order_item_ids=call.body.get("order_item_ids")))
 
 
 @endpoint(bp, "/packages/<package_id>", response=s.PackageSchema, summary="Get a package",
@@ -115,7 +116,7 @@ def cancel(call: Call):
 def get_package(call: Call):
     """With its journey (each step's planned and actual instant), delivery attempts and what
     the sorting centre measured."""
-    return logistics.describe_package(call.ctx, call.path["package_id"])
+    return present.present(logistics.describe_package(call.ctx, call.path["package_id"]))
 
 
 @endpoint(bp, "/packages/<package_id>/label", response=s.LabelSchema,
@@ -123,7 +124,7 @@ def get_package(call: Call):
 def get_label(call: Call):
     """An HTML air waybill, base64-encoded as Lazada's PrintAWB returns it; only for a package
     that was packed and not canceled."""
-    return logistics.label(call.ctx, call.path["package_id"])
+    return present.label_json(logistics.label(call.ctx, call.path["package_id"]))
 
 
 @endpoint(bp, "/packages/<package_id>/mark_failed_delivery", method="POST",
@@ -135,7 +136,7 @@ def mark_failed_delivery(call: Call):
     ``package.seller_marked_failed_delivery``) and, per ``settlement.seller_marked_failed``, its
     items are never settled, even if the package is delivered later; the journey goes on. Once
     per package."""
-    return logistics.seller_mark_failed(call.ctx, call.path["package_id"])
+    return present.present(logistics.seller_mark_failed(call.ctx, call.path["package_id"]))
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/deliver", method="POST",
@@ -144,7 +145,7 @@ def mark_failed_delivery(call: Call):
 def deliver_package(call: Call):
     """Whatever journey step the package (ready to ship or in transit) is at: its items
     become ``shipped`` if they were not yet, then ``delivered`` and settleable."""
-    return logistics.deliver(call.ctx, call.path["package_id"])
+    return present.present(logistics.deliver(call.ctx, call.path["package_id"]))
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/fail_next_attempt", method="POST",
@@ -156,7 +157,7 @@ def fail_next_attempt(call: Call):
     ``delivery.failure_reasons``; ``buyer_refused_cod`` only for cash on delivery) for the next
     attempt without one; repeat to fail several. A 409 when every remaining attempt
     (``delivery.max_attempts``) already has one."""
-    return logistics.fail_next_attempt(call.ctx, call.path["package_id"], call.body.get("reason"))
+    return present.present(logistics.fail_next_attempt(call.ctx, call.path["package_id"], call.body.get("reason")))
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/lose", method="POST",
@@ -165,7 +166,7 @@ def fail_next_attempt(call: Call):
 def lose_package(call: Call):
     """Its items become ``lost_by_3pl`` and the seller is credited
     ``logistics.loss_compensation`` of their paid price."""
-    return logistics.lose(call.ctx, call.path["package_id"])
+    return present.present(logistics.lose(call.ctx, call.path["package_id"]))
 
 
 @endpoint(bp, "/test_helpers/packages/<package_id>/damage", method="POST",
@@ -174,7 +175,7 @@ def lose_package(call: Call):
 def damage_package(call: Call):
     """Its items become ``damaged_by_3pl`` and the seller is credited
     ``logistics.loss_compensation`` of their paid price."""
-    return logistics.damage(call.ctx, call.path["package_id"])
+    return present.present(logistics.damage(call.ctx, call.path["package_id"]))
 
 
 @endpoint(bp, "/test_helpers/orders", method="POST", body=s.OrderPlaceSchema,
@@ -184,7 +185,11 @@ def place_order(call: Call):
     """Items by ``sku_id`` or ``seller_sku`` with a ``quantity``; one order item per unit.
     Stock is taken for every unit or for none (409 ``insufficient_stock``). The buyer is
     ``buyer_id``, a new ``buyer`` with the fields given, or a generated one."""
-    return service.place(call.ctx, call.body)
+    body = call.body
+    return present.order_json(service.place(
+        call.ctx, lines=[service.OrderLine(**line) for line in body["items"]],
+        buyer_id=body.get("buyer_id"), buyer=body.get("buyer"),
+        payment_method=body["payment_method"], shipping=body["shipping"]))
 
 
 @endpoint(bp, "/test_helpers/orders/<order_id>/confirm_receipt", method="POST",
@@ -194,7 +199,7 @@ def confirm_receipt(call: Call):
     """The buyer confirms that the shipped semi-hosted order arrived: its items become
     ``delivered`` and the package gets its ``delivered`` tracking event. A ``lazada`` order is
     delivered by its carrier's journey: 409 ``wrong_order_flow``."""
-    return logistics.confirm_receipt(call.ctx, _order_id(call))
+    return present.present(logistics.confirm_receipt(call.ctx, _order_id(call)))
 
 
 @endpoint(bp, "/test_helpers/seed", method="POST", body=s.OrderSeedSchema,
