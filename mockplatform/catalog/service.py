@@ -7,9 +7,9 @@ same ids, and two sandboxes with different seeds do not share them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 
@@ -49,24 +49,30 @@ def currency(ctx: SandboxContext) -> str:
     return money.currency_of(ctx.sandbox.market)
 
 
-def sku_view(sku: Sku, currency_code: str) -> dict[str, Any]:
-    return {"sku_id": sku.sku_id, "item_id": sku.item_id, "seller_sku": sku.seller_sku,
-            "price": money.format_amount(sku.price, currency_code), "currency": currency_code,
-            "stock": sku.stock,
-            "package_weight": str(sku.package_weight.quantize(Decimal("0.001"))),
-            **{name: str(getattr(sku, name).quantize(Decimal("0.1")))
-               for name in ("package_length", "package_width", "package_height")},
-            "created_at": sku.created_at, "updated_at": sku.updated_at}
+@dataclass(frozen=True)
+class ProductDetail:
+    """A product with its SKUs, its prices in the market's ``currency``."""
+
+    product: Product
+    skus: list[Sku]
+    currency: str
+
+    @property
+    def allowed_actions(self) -> list[str]:
+        return states.PRODUCT.allowed(self.product.status)
 
 
-def product_view(product: Product, skus: Iterable[Sku], currency_code: str) -> dict[str, Any]:
-    return {"item_id": product.item_id, "name": product.name,
-            "description": product.description, "category": product.category,
-            "status": product.status, "restricted": product.restricted,
-            "currency": currency_code,
-            "allowed_actions": states.PRODUCT.allowed(product.status),
-            "skus": [sku_view(sku, currency_code) for sku in skus],
-            "created_at": product.created_at, "updated_at": product.updated_at}
+@dataclass(frozen=True)
+class SkuSpec:
+    """A SKU of a product being created; package sizes default to ``PACKAGE_DEFAULTS``."""
+
+    seller_sku: str
+    price: Decimal
+    stock: int = 0
+    package_weight: Decimal | None = None
+    package_length: Decimal | None = None
+    package_width: Decimal | None = None
+    package_height: Decimal | None = None
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -101,13 +107,13 @@ def _sku(ctx: SandboxContext, product: Product, sku_id: int) -> Sku:
     return sku
 
 
-def get_product(ctx: SandboxContext, item_id: int) -> dict[str, Any]:
+def get_product(ctx: SandboxContext, item_id: int) -> ProductDetail:
     product = _product(ctx, item_id)
-    return product_view(product, _skus(ctx, [item_id])[item_id], currency(ctx))
+    return ProductDetail(product, _skus(ctx, [item_id])[item_id], currency(ctx))
 
 
 def list_products(ctx: SandboxContext, *, status: str | None, after: int | None,
-                  limit: int) -> tuple[list[dict[str, Any]], bool]:
+                  limit: int) -> tuple[list[ProductDetail], bool]:
     """Products in ``item_id`` order; ``after`` is the last ``item_id`` already seen."""
     stmt = select(Product).where(Product.sandbox_id == ctx.id)
     if status is not None:
@@ -118,7 +124,7 @@ def list_products(ctx: SandboxContext, *, status: str | None, after: int | None,
     rows, has_more = rows[:limit], len(rows) > limit
     skus = _skus(ctx, [row.item_id for row in rows])
     code = currency(ctx)
-    return [product_view(row, skus[row.item_id], code) for row in rows], has_more
+    return [ProductDetail(row, skus[row.item_id], code) for row in rows], has_more
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -144,37 +150,41 @@ def check_seller_skus_free(ctx: SandboxContext, seller_skus: list[str]) -> None:
                                            "message": f"{value!r} is taken"} for value in sorted(taken)])
 
 
-def create_product(ctx: SandboxContext, spec: dict[str, Any]) -> dict[str, Any]:
-    sku_specs = spec["skus"]
-    seller_skus = [s["seller_sku"] for s in sku_specs]
+def create_product(ctx: SandboxContext, *, name: str, skus: Sequence[SkuSpec],
+                   description: str = "", category: str | None = None,
+                   restricted: bool = False) -> ProductDetail:
+    """A new listed product with its SKUs; seller SKUs are unique in the sandbox."""
+    seller_skus = [spec.seller_sku for spec in skus]
     repeated = sorted({v for v in seller_skus if seller_skus.count(v) > 1})
     if repeated:
         raise ValidationFailed.field("skus", f"seller_sku repeated: {', '.join(repeated)}")
-    prices = [checked_price(ctx, s["price"], f"skus.{i}.price") for i, s in enumerate(sku_specs)]
+    prices = [checked_price(ctx, spec.price, f"skus.{i}.price") for i, spec in enumerate(skus)]
     check_seller_skus_free(ctx, seller_skus)
-    product = Product(sandbox_id=ctx.id, item_id=new_id(ctx, "item"), name=spec["name"],
-                      description=spec.get("description", ""), category=spec.get("category"),
-                      status=states.LISTED, restricted=spec.get("restricted", False),
+    product = Product(sandbox_id=ctx.id, item_id=new_id(ctx, "item"), name=name,
+                      description=description, category=category,
+                      status=states.LISTED, restricted=restricted,
                       created_at=ctx.now, updated_at=ctx.now)
-    skus = [Sku(sandbox_id=ctx.id, sku_id=sku_id, item_id=product.item_id,
-                seller_sku=s["seller_sku"], price=price, stock=s.get("stock", 0),
-                **{name: s.get(name, default) for name, default in PACKAGE_DEFAULTS.items()},
+    rows = [Sku(sandbox_id=ctx.id, sku_id=sku_id, item_id=product.item_id,
+                seller_sku=spec.seller_sku, price=price, stock=spec.stock,
+                **{size: default if getattr(spec, size) is None else getattr(spec, size)
+                   for size, default in PACKAGE_DEFAULTS.items()},
                 created_at=ctx.now, updated_at=ctx.now)
-            for sku_id, s, price in zip(reserve_ids(ctx, "sku", len(sku_specs)), sku_specs,
-                                        prices, strict=True)]
+            for sku_id, spec, price in zip(reserve_ids(ctx, "sku", len(skus)), skus, prices,
+                                           strict=True)]
     ctx.session.add(product)
-    ctx.session.add_all(skus)
-    view = product_view(product, skus, currency(ctx))
+    ctx.session.add_all(rows)
+    code = currency(ctx)
     ctx.record("product.created", subject=str(product.item_id), data={
         "item_id": product.item_id, "name": product.name, "status": product.status,
         "restricted": product.restricted,
-        "skus": [{"sku_id": s["sku_id"], "seller_sku": s["seller_sku"], "price": s["price"],
-                  "stock": s["stock"]} for s in view["skus"]]})
-    return view
+        "skus": [{"sku_id": sku.sku_id, "seller_sku": sku.seller_sku,
+                  "price": money.format_amount(sku.price, code), "stock": sku.stock}
+                 for sku in rows]})
+    return ProductDetail(product, rows, code)
 
 
 def update_stock(ctx: SandboxContext, item_id: int, sku_id: int, *, stock: int | None = None,
-                 delta: int | None = None) -> dict[str, Any]:
+                 delta: int | None = None) -> ProductDetail:
     """Set the seller stock, or move it by ``delta``; it never goes below 0."""
     product = _product(ctx, item_id)
     sku = _sku(ctx, product, sku_id)
@@ -197,7 +207,7 @@ def update_stock(ctx: SandboxContext, item_id: int, sku_id: int, *, stock: int |
 
 
 def update_price(ctx: SandboxContext, item_id: int, sku_id: int,
-                 price: Decimal) -> dict[str, Any]:
+                 price: Decimal) -> ProductDetail:
     product = _product(ctx, item_id)
     sku = _sku(ctx, product, sku_id)
     price = checked_price(ctx, price, "price")
@@ -215,7 +225,7 @@ def update_price(ctx: SandboxContext, item_id: int, sku_id: int,
 EVENT_OF_ACTION = {states.DELIST: "product.delisted", states.RELIST: "product.relisted"}
 
 
-def apply_action(ctx: SandboxContext, item_id: int, action: str) -> dict[str, Any]:
+def apply_action(ctx: SandboxContext, item_id: int, action: str) -> ProductDetail:
     product = _product(ctx, item_id)
     previous = product.status
     product.status = states.PRODUCT.next_state(previous, action, label=f"product {item_id}")

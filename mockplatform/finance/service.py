@@ -182,19 +182,21 @@ def check_length(field: str, value: str, limit: int) -> None:
 
 
 def entry_json(entry: LedgerEntry | PostedEntry) -> dict[str, Any]:
-    """An entry as JSON data (for events and the API): amounts as strings, never floats."""
+    """An entry as its ``ledger.entry_posted`` event records it: amounts as strings, never
+    floats."""
     return {
         "id": entry_id(entry.seq), "object": "ledger_entry",
         "occurred_at": entry.occurred_at.isoformat(), "kind": entry.kind,
         "direction": direction_of(entry),
         "amount": format_money(entry.amount, entry.currency), "currency": entry.currency,
         "market_amount": format_money(entry.market_amount, entry.market_currency),
-        "market_currency": entry.market_currency, "rate": _format_rate(entry.rate),
+        "market_currency": entry.market_currency, "rate": format_rate(entry.rate),
         "subject": entry.subject, "policy_key": entry.policy_key, "details": entry.details,
     }
 
 
-def _format_rate(rate: Decimal) -> str:
+def format_rate(rate: Decimal) -> str:
+    """A conversion rate without trailing zeros ("4.7", "1")."""
     text = f"{rate:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

@@ -242,12 +242,23 @@ def _statement_of(ctx: SandboxContext, item: Item) -> SettlementStatement | None
     return ctx.session.get(SettlementStatement, (ctx.id, item["statement_seq"]))
 
 
-def describe_item(ctx: SandboxContext, item: Item) -> dict[str, Any]:
-    return item_json(item, _statement_of(ctx, item))
+@dataclass(frozen=True)
+class ItemDetail:
+    """A settlement item (the row's values: subject, status, amount in its currency,
+    settleable_at, unsettleable_reason, policy_key) and the statement that pays it, None while
+    it has none."""
+
+    item: Item
+    statement: SettlementStatement | None
+
+
+def describe_item(ctx: SandboxContext, item: Item) -> ItemDetail:
+    return ItemDetail(dict(item), _statement_of(ctx, item))
 
 
 def item_json(item: Item, statement: SettlementStatement | None) -> dict[str, Any]:
-    """An item as JSON data, with the statement that pays it (None while it has none)."""
+    """An item as its events record it, with the statement that pays it (None while it has
+    none)."""
     period = _period_json(statement) if statement is not None else dict.fromkeys(
         ("statement_id", "period_start", "period_end", "payout_at"))
     amount, settleable_at = item["amount"], item["settleable_at"]

@@ -75,7 +75,8 @@ def test_an_amount_settleable_in_a_closed_statement_joins_the_open_one(store, se
                                           settleable_at=START)
 
         described = settlement.describe_item(ctx, item)
-        assert described["period_start"] == "2026-01-11T16:00:00+00:00"
+        assert described.statement.period_start.isoformat() == "2026-01-11T16:00:00+00:00"
+
 
 
 def _stored_item(session, ctx, subject):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from mockplatform.catalog import buyers, service, states
+from mockplatform.fronts.native.catalog import presenters as present
 from mockplatform.fronts.native.catalog import schemas as s
 from mockplatform.fronts.native.endpoint import Call, endpoint
 from mockplatform.fronts.native.schemas import page
@@ -28,7 +29,11 @@ def _sku_id(call: Call) -> int:
 def create_product(call: Call):
     """Prices are in the sandbox market's currency (MYR, SGD, THB, VND, PHP, IDR), as strings or
     numbers; VND and IDR take whole amounts. The product starts ``listed``."""
-    return service.create_product(call.ctx, call.body)
+    body = call.body
+    return present.product_json(service.create_product(
+        call.ctx, name=body["name"], skus=[service.SkuSpec(**sku) for sku in body["skus"]],
+        description=body.get("description", ""), category=body.get("category"),
+        restricted=body.get("restricted", False)))
 
 
 @endpoint(bp, "/products", query=s.ProductListQuery, response=s.ProductListSchema,
@@ -41,13 +46,14 @@ def list_products(call: Call):
         call.ctx, status=call.query.get("status"),
         after=s.numeric_id(after, "after", "query") if after is not None else None,
         limit=call.query["limit"])
-    return page(rows, has_more, lambda product: str(product["item_id"]))
+    return page([present.product_json(row) for row in rows], has_more,
+                lambda product: str(product["item_id"]))
 
 
 @endpoint(bp, "/products/<item_id>", response=s.ProductSchema, summary="Get a product",
           tags=["products"], errors=[400, 404])
 def get_product(call: Call):
-    return service.get_product(call.ctx, _item_id(call))
+    return present.product_json(service.get_product(call.ctx, _item_id(call)))
 
 
 @endpoint(bp, "/products/<item_id>/skus/<sku_id>/stock", method="POST",
@@ -57,28 +63,28 @@ def get_product(call: Call):
 def update_stock(call: Call):
     """Give ``stock`` (the new level) or ``delta``; stock never goes below 0 (409
     ``insufficient_stock``, naming the current stock)."""
-    return service.update_stock(call.ctx, _item_id(call), _sku_id(call),
-                                stock=call.body.get("stock"), delta=call.body.get("delta"))
+    return present.product_json(service.update_stock(call.ctx, _item_id(call), _sku_id(call),
+                                stock=call.body.get("stock"), delta=call.body.get("delta")))
 
 
 @endpoint(bp, "/products/<item_id>/skus/<sku_id>/price", method="POST",
           body=s.PriceUpdateSchema, response=s.ProductSchema, summary="Set a SKU's price",
           tags=["products"], errors=[400, 404])
 def update_price(call: Call):
-    return service.update_price(call.ctx, _item_id(call), _sku_id(call), call.body["price"])
+    return present.product_json(service.update_price(call.ctx, _item_id(call), _sku_id(call), call.body["price"]))
 
 
 @endpoint(bp, "/products/<item_id>/delist", method="POST", response=s.ProductSchema,
           summary="Delist a product", tags=["products"], errors=PRODUCT_ERRORS)
 def delist_product(call: Call):
     """Only a ``listed`` product; a delisted product is not resold (``resale.eligible``)."""
-    return service.apply_action(call.ctx, _item_id(call), states.DELIST)
+    return present.product_json(service.apply_action(call.ctx, _item_id(call), states.DELIST))
 
 
 @endpoint(bp, "/products/<item_id>/relist", method="POST", response=s.ProductSchema,
           summary="List a delisted product again", tags=["products"], errors=PRODUCT_ERRORS)
 def relist_product(call: Call):
-    return service.apply_action(call.ctx, _item_id(call), states.RELIST)
+    return present.product_json(service.apply_action(call.ctx, _item_id(call), states.RELIST))
 
 
 @endpoint(bp, "/buyers/<buyer_id>", response=s.BuyerSchema, summary="Get a buyer",

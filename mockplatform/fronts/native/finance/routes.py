@@ -49,9 +49,9 @@ def mark_settleable(call: Call):
     the first amount of a statement schedules its close and payout timers."""
     body = call.body
     ctx = call.ctx
-    return settlement.describe_item(ctx, settlement.mark_settleable(
+    return _item_json(settlement.describe_item(ctx, settlement.mark_settleable(
         ctx, subject=body["subject"], amount=body["amount"], currency=body.get("currency"),
-        exact=True))
+        exact=True)))
 
 
 @endpoint(bp, "/test_helpers/ledger/unsettleable", method="POST", body=s.UnsettleableSchema,
@@ -61,5 +61,10 @@ def mark_unsettleable(call: Call):
     """As ``settlement.seller_marked_failed`` does: the subject is skipped by every payout,
     even if it is (or becomes) settleable."""
     ctx = call.ctx
-    return settlement.describe_item(ctx, settlement.mark_unsettleable(
-        ctx, subject=call.body["subject"], reason=call.body["reason"]))
+    return _item_json(settlement.describe_item(ctx, settlement.mark_unsettleable(
+        ctx, subject=call.body["subject"], reason=call.body["reason"])))
+
+
+def _item_json(detail: settlement.ItemDetail) -> dict:
+    """The native shape of a settlement item: the same text its events record."""
+    return settlement.item_json(detail.item, detail.statement)

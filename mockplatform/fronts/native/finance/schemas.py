@@ -46,7 +46,7 @@ class LedgerEntrySchema(Schema):
     market_amount = fields.Function(lambda e: service.format_money(e.market_amount,
                                                                    e.market_currency))
     market_currency = fields.String()
-    rate = fields.Function(lambda e: service.entry_json(e)["rate"])
+    rate = fields.Function(lambda e: service.format_rate(e.rate))
     subject = fields.String()
     policy_key = fields.String()
     details = JSONObject()
