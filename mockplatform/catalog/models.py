@@ -1,6 +1,7 @@
 """Tables of the catalog: products, their SKUs, and buyers. Keyed by ``sandbox_id`` like every
 sandbox table, so reset, delete, snapshot and restore carry them. No foreign keys: a restore
-inserts tables in the order the snapshot document lists them."""
+inserts tables in the order the snapshot document lists them; a column naming another table's
+row declares it instead (``info={"refers_to": ...}``), checked when a snapshot is restored."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ class Sku(Base):
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     sku_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    item_id: Mapped[int] = mapped_column(BigInteger)
+    item_id: Mapped[int] = mapped_column(BigInteger,
+                                         info={"refers_to": "catalog_products.item_id"})
     seller_sku: Mapped[str] = mapped_column(String(100))
     price: Mapped[Decimal] = mapped_column(MONEY)
     stock: Mapped[int] = mapped_column(Integer)

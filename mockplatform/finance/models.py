@@ -1,6 +1,8 @@
 """Tables of the finance domain: ledger entries, settlement statements and settlement items.
 
-Every table has a ``sandbox_id`` column, so reset, delete, snapshot and restore cover it.
+Every table has a ``sandbox_id`` column, so reset, delete, snapshot and restore cover it. A
+column naming another table's row declares it (``info={"refers_to": ...}``), checked when a
+snapshot is restored.
 """
 
 from __future__ import annotations
@@ -123,8 +125,10 @@ class SettlementItem(Base):
     amount: Mapped[Decimal | None] = mapped_column(ExactDecimal(AMOUNT_SCALE), nullable=True)
     currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     settleable_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    statement_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    entry_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    statement_seq: Mapped[int | None] = mapped_column(
+        BigInteger, nullable=True, info={"refers_to": "settlement_statements.seq"})
+    entry_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True,
+                                                  info={"refers_to": "ledger_entries.seq"})
     unsettleable_reason: Mapped[str] = mapped_column(String(200), default="")
     policy_key: Mapped[str] = mapped_column(String(80), default="")
 

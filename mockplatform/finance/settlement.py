@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from mockplatform.engine import ids
 from mockplatform.engine.calendar import add_duration, local_date
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.payloads import Instant, PayloadSpec, PrefixedId
 from mockplatform.engine.policies import Money
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.errors import Conflict, InvalidStateTransition, ValidationFailed
@@ -295,7 +296,13 @@ def _counts_of(ctx: SandboxContext, statement: SettlementStatement) -> dict[str,
         .group_by(ITEMS_TABLE.c.status)).all())
 
 
-@timer_kind(CLOSE_KIND, describe="statement {statement_id}: close the settlement period")
+# The statement a timer closes or pays, and its period (in the timers list only).
+STATEMENT_PAYLOAD = PayloadSpec({
+    "statement_id": PrefixedId(STATEMENT_PREFIX, refers_to="settlement_statements.seq"),
+    "period_start": Instant(), "period_end": Instant()}, subject="{statement_id}")
+
+
+@timer_kind(CLOSE_KIND, payload=STATEMENT_PAYLOAD, describe="statement {statement_id}: close the settlement period")
 def _close(ctx: SandboxContext, timer: DueTimer) -> None:
     statement = _statement(ctx, timer)
     if statement is None or statement.status != OPEN:
@@ -307,8 +314,8 @@ def _close(ctx: SandboxContext, timer: DueTimer) -> None:
         "unsettleable_count": counts.get(UNSETTLEABLE, 0)})
 
 
-@timer_kind(PAYOUT_KIND, describe="statement {statement_id}: pay settleable amounts (ledger "
-                                  "credits)")
+@timer_kind(PAYOUT_KIND, payload=STATEMENT_PAYLOAD,
+            describe="statement {statement_id}: pay settleable amounts (ledger credits)")
 def _pay(ctx: SandboxContext, timer: DueTimer) -> None:
     statement = _statement(ctx, timer)
     if statement is None or statement.status == PAID:

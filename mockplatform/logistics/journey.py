@@ -38,12 +38,13 @@ from mockplatform.catalog.models import Sku
 from mockplatform.catalog.service import PACKAGE_DEFAULTS
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.models import Package
+from mockplatform.logistics.models import PACKAGE_ID, Package
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
 from mockplatform.orders.models import Order, OrderItem
@@ -133,7 +134,9 @@ def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
     settlement.hold_items(ctx, [delivery.item_subject(item) for item in delivered])
 
 
-@timer_kind(STEP_TIMER, describe=_describe, prefetch=_prefetch)
+@timer_kind(STEP_TIMER, payload=PayloadSpec({"package_id": PACKAGE_ID, "step": plans.STEP_NAME},
+                                             subject="package:{package_id}"),
+            describe=_describe, prefetch=_prefetch)
 def _fire(ctx: SandboxContext, timer: DueTimer) -> None:
     package = package_service.held(ctx, Package, (ctx.id, timer.payload["package_id"]))
     step = timer.payload["step"]

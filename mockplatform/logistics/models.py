@@ -1,5 +1,10 @@
 """Tables of the logistics domain: packages (what the seller packs and the carrier moves) and
-their tracking events, in the order they happened."""
+their tracking events, in the order they happened.
+
+A column naming another table's row declares it (``info={"refers_to": "orders.order_id"}``), and
+a JSON column that code parses declares its shape (``info={"shape": ...}``): a restored snapshot
+is checked against both (control/integrity.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,21 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.engine import payloads
+from mockplatform.logistics.plans import PLAN
 from mockplatform.store.models import Base, UTCDateTime, json_type
+
+# What a payload or a column naming a package holds.
+PACKAGE_ID = payloads.Text(max_length=40, refers_to="packages.package_id")
+# Failures queued by the carrier's test helper for the coming attempts (logistics/carrier.py).
+SCRIPTED = payloads.ListOf(payloads.Object({
+    "outcome": payloads.Text(choices=("failed",)), "reason": payloads.Text(max_length=60),
+    "queued_at": payloads.Instant()}))
+# What the origin sorting centre measured (logistics/journey.py): nothing before the scan.
+_DECIMAL = payloads.Text(pattern=r"[0-9]+(\.[0-9]+)?", optional=True,
+                         expected="a decimal number as a string")
+MEASURED = payloads.Object({name: _DECIMAL
+                            for name in ("weight_kg", "length_cm", "width_cm", "height_cm")})
 
 
 class Package(Base):
@@ -16,7 +35,7 @@ class Package(Base):
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     package_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # FP...
-    order_id: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
     tracking_number: Mapped[str] = mapped_column(String(60))
     shipment_provider: Mapped[str] = mapped_column(String(60))
     # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
@@ -29,13 +48,15 @@ class Package(Base):
     first_mile_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The last journey step done (``logistics.journey`` keys) and the planned instants of all.
     journey_step: Mapped[str] = mapped_column(String(40), default="")
-    journey: Mapped[dict] = mapped_column(json_type(), default=dict)
+    journey: Mapped[dict] = mapped_column(json_type(), default=dict, info={"shape": PLAN})
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
     failure_reason: Mapped[str] = mapped_column(String(60), default="")
     # What the origin sorting centre measured: weight (kg) and dimensions (cm), as strings.
-    measured: Mapped[dict] = mapped_column(json_type(), default=dict)
+    measured: Mapped[dict] = mapped_column(json_type(), default=dict,
+                                           info={"shape": MEASURED})
     # Fates scripted by test helpers for the coming attempts, consumed in order.
-    scripted: Mapped[list] = mapped_column(json_type(), default=list)
+    scripted: Mapped[list] = mapped_column(json_type(), default=list,
+                                           info={"shape": SCRIPTED})
     seller_marked_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -52,8 +73,9 @@ class TrackingEvent(Base):
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    package_id: Mapped[str] = mapped_column(String(40))
-    order_id: Mapped[int] = mapped_column(BigInteger)
+    package_id: Mapped[str] = mapped_column(String(40),
+                                            info={"refers_to": "packages.package_id"})
+    order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
     tracking_number: Mapped[str] = mapped_column(String(60))
     # Our milestone name (journey step or outcome), and Lazada's code, type and words for it.
     milestone: Mapped[str] = mapped_column(String(40))

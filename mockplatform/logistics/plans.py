@@ -13,11 +13,15 @@ by the step's place in the journey.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mockplatform.logistics.models import Package
+from mockplatform.engine.payloads import Instant, MapOf, Object, Text
+
+if TYPE_CHECKING:  # the table declares its plan's shape (PLAN) from here
+    from mockplatform.logistics.models import Package
 
 FORWARD_STEPS = ("pickup", "origin_sorting_scan", "uplift", "destination_arrival", "customs",
                  "last_mile_hub", "out_for_delivery", "delivery_attempt")
@@ -25,6 +29,12 @@ RETURN_STEPS = ("shipped_back", "shipped_back_success")
 _RETURNING = frozenset(RETURN_STEPS)
 # Steps a later delivery attempt repeats, numbered from 2.
 REPEATED = ("out_for_delivery", "delivery_attempt")
+
+# A step's name in a plan and in its timer's payload: every name the step handlers know.
+STEP_NAME = Text(pattern="|".join([*map(re.escape, FORWARD_STEPS + RETURN_STEPS),
+                                   f"(?:{'|'.join(REPEATED)})_[0-9]{{1,4}}"]),
+                 expected="a journey step such as pickup or delivery_attempt_2")
+PLAN = MapOf(STEP_NAME, Object({"due_at": Instant(), "done_at": Instant(nullable=True)}))
 
 
 def numbered(step: str, attempt: int) -> str:

@@ -12,19 +12,24 @@ Handlers re-check state: a deadline for an order that was shipped meanwhile does
 from __future__ import annotations
 
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.payloads import Instant, PayloadSpec, Text
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.models import Package
+from mockplatform.logistics.models import PACKAGE_ID, Package
 from mockplatform.orders import fulfilment, service, states
-from mockplatform.orders.models import Order
+from mockplatform.orders.models import ORDER_ID, Order
 
 LATE_RTS_FINE = "order.late_rts_fine"
 PLATFORM_INITIATED = "cancellation-internal"
+# The deadlines whose warning point puts an order in the delayed view (``service.delayed_point``).
+WARNED_DEADLINES = ("rts_deadline", "first_mile_scan_deadline", "ship_deadline")
 
 
 @timer_kind(service.RTS_DEADLINE,
+            payload=PayloadSpec({"order_id": ORDER_ID.having(flow=service.LAZADA)},
+                                subject="order:{order_id}"),
             describe="order {order_id}: cancel and fine items not ready to ship "
                      "(order.rts_deadline)")
 def _rts_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
@@ -53,6 +58,9 @@ def _rts_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
 
 
 @timer_kind(fulfilment.FIRST_MILE_DEADLINE,
+            payload=PayloadSpec({"package_id": PACKAGE_ID,
+                                 "order_id": ORDER_ID.having(flow=service.LAZADA)},
+                                subject="package:{package_id}"),
             describe="package {package_id}: cancel unpaid if not scanned at the origin sorting "
                      "centre (logistics.first_mile_scan_deadline)")
 def _first_mile_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
@@ -80,6 +88,9 @@ def _first_mile_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
 
 
 @timer_kind(service.DELAYED_WARNING,
+            payload=PayloadSpec({"order_id": ORDER_ID, "at": Instant(),
+                                 "deadline": Text(choices=WARNED_DEADLINES)},
+                                subject="order:{order_id}"),
             describe="order {order_id}: enters the delayed view ({deadline} warning)")
 def _delayed(ctx: SandboxContext, timer: DueTimer) -> None:
     order = ctx.session.get(Order, (ctx.id, timer.payload["order_id"]))

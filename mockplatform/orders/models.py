@@ -2,6 +2,9 @@
 
 Keyed by ``sandbox_id`` like every sandbox table (reset, delete, snapshot and restore carry
 them). No foreign keys: a restore inserts tables in the order the snapshot document lists them.
+A column naming another table's row declares it instead (``info={"refers_to": ...}``), and a
+JSON column that code parses its shape (``info={"shape": ...}``): a restored snapshot is checked
+against both (control/integrity.py).
 """
 
 from __future__ import annotations
@@ -12,8 +15,16 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, and_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.engine import payloads
 from mockplatform.finance.models import AMOUNT_SCALE, ExactDecimal
 from mockplatform.store.models import Base, UTCDateTime, json_type
+
+# What a payload or a column naming an order holds.
+ORDER_ID = payloads.Integer(refers_to="orders.order_id")
+# The buyer's details an order keeps, as they were when it was placed.
+ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "city", "region",
+                  "postcode", "country")
+ADDRESS = payloads.Object({name: payloads.Text(max_length=255) for name in ADDRESS_FIELDS})
 
 
 class Order(Base):
@@ -24,7 +35,8 @@ class Order(Base):
     # Which walk the seller takes: ``lazada`` (pack, ready to ship, platform logistics) or
     # ``semi_hosted`` (AliExpress: accept, pack, ship with the seller's own carrier).
     flow: Mapped[str] = mapped_column(String(20))
-    buyer_id: Mapped[int] = mapped_column(BigInteger)
+    buyer_id: Mapped[int] = mapped_column(BigInteger,
+                                          info={"refers_to": "catalog_buyers.buyer_id"})
     payment_method: Mapped[str] = mapped_column(String(20))  # prepaid, cod
     shipping_type: Mapped[str] = mapped_column(String(20))  # cross_border, local
     currency: Mapped[str] = mapped_column(String(3))
@@ -32,7 +44,7 @@ class Order(Base):
     shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     items_count: Mapped[int] = mapped_column(Integer)
     # The buyer's name, phone and address as they were when the order was placed.
-    address_shipping: Mapped[dict] = mapped_column(json_type())
+    address_shipping: Mapped[dict] = mapped_column(json_type(), info={"shape": ADDRESS})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Deadlines the seller can miss, shown on the order before they pass.
@@ -64,15 +76,17 @@ class OrderItem(Base):
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     order_item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    order_id: Mapped[int] = mapped_column(BigInteger)
-    item_id: Mapped[int] = mapped_column(BigInteger)  # the product
-    sku_id: Mapped[int] = mapped_column(BigInteger)
+    order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
+    item_id: Mapped[int] = mapped_column(BigInteger,  # the product
+                                         info={"refers_to": "catalog_products.item_id"})
+    sku_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "catalog_skus.sku_id"})
     seller_sku: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(255))
     item_price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     paid_price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     status: Mapped[str] = mapped_column(String(30))
-    package_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    package_id: Mapped[str | None] = mapped_column(String(40), nullable=True,
+                                                   info={"refers_to": "packages.package_id"})
     # Why the item was canceled or failed, and who started it (Lazada's
     # ``cancel_return_initiator``: cancellation-seller, cancellation-internal, ...).
     reason: Mapped[str] = mapped_column(String(60), default="")

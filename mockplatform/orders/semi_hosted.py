@@ -35,6 +35,7 @@ from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.durations import format_duration
+from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.errors import Conflict, ValidationFailed
 from mockplatform.finance import service as ledger
@@ -45,7 +46,7 @@ from mockplatform.logistics import tracking
 from mockplatform.logistics.models import Package
 from mockplatform.orders import fulfilment, service, states
 from mockplatform.orders.deadlines import PLATFORM_INITIATED
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import ORDER_ID, Order, OrderItem
 
 SHIP_DEADLINE = "semi_hosted.ship_deadline"
 LATE_FINE = "semi_hosted.late_fine"
@@ -260,6 +261,11 @@ def confirm_receipt(ctx: SandboxContext, order_id: int) -> dict[str, Any]:
 
 # -- the platform's timers ------------------------------------------------------------------------
 
+# Each names an order of this flow: the other flows' profiles have none of its policies.
+ORDER_PAYLOAD = PayloadSpec({"order_id": ORDER_ID.having(flow=service.SEMI_HOSTED)},
+                            subject="order:{order_id}")
+
+
 def _awaiting_shipment(ctx: SandboxContext, order_id: int) -> tuple[Order | None, list]:
     order = ctx.session.get(Order, (ctx.id, order_id))
     if order is None:
@@ -268,7 +274,7 @@ def _awaiting_shipment(ctx: SandboxContext, order_id: int) -> tuple[Order | None
                    if item.status in states.SEMI_HOSTED_AWAITING_SHIPMENT]
 
 
-@timer_kind(SHIP_DEADLINE,
+@timer_kind(SHIP_DEADLINE, payload=ORDER_PAYLOAD,
             describe="order {order_id}: late from now on, fined when it ships or is canceled "
                      "(semi_hosted.ship_deadline)")
 def _ship_deadline_passed(ctx: SandboxContext, timer: DueTimer) -> None:
@@ -282,7 +288,7 @@ def _ship_deadline_passed(ctx: SandboxContext, timer: DueTimer) -> None:
                      "statuses": service.statuses_of(_items(ctx, order))})
 
 
-@timer_kind(CANCEL_AFTER,
+@timer_kind(CANCEL_AFTER, payload=ORDER_PAYLOAD,
             describe="order {order_id}: cancel and fine the long-delay share if still not "
                      "shipped (semi_hosted.cancel_after)")
 def _cancel_not_shipped(ctx: SandboxContext, timer: DueTimer) -> None:

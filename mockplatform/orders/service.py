@@ -27,7 +27,7 @@ from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import Conflict, InvalidRequest, InvalidStateTransition, NotFound
 from mockplatform.logistics.models import Package
 from mockplatform.orders import states
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import ADDRESS_FIELDS, Order, OrderItem
 
 ORDER_FLOOR = 300_000_000_000_000  # 15 digits, like Lazada's order ids
 ORDER_ITEM_FLOOR = 400_000_000_000_000
@@ -37,8 +37,6 @@ SHIPPING_TYPES = ("cross_border", "local")
 MAX_UNITS_PER_ORDER = 100
 RTS_DEADLINE = "order.rts_deadline"
 DELAYED_WARNING = "order.delayed_warning"
-ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "city", "region",
-                  "postcode", "country")
 
 # The flow of each platform profile's orders; a flow has its own item machine.
 FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED}
