@@ -10,6 +10,10 @@ EVENT_PREFIX = "evt_"
 TIMER_PREFIX = "tmr_"
 # Counters are stored in BIGINT columns: 18 digits always fit.
 MAX_DIGITS = 18
+# The most a counter may start from (a restored snapshot's): what is drawn from it, a seeded
+# base below 10**15 plus the counter, keeps 18 digits for a very long while, far below a BIGINT's
+# 2**63. A counter near 2**63 would overflow its column at the next id.
+MAX_COUNTER = 10**17
 
 
 def next_value(counters: dict, name: str) -> int:

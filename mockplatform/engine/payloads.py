@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import KW_ONLY, dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple, Self
 
 from mockplatform.engine.durations import parse_duration
@@ -162,13 +162,26 @@ class Instant(Shape):
     """An ISO 8601 timestamp with a UTC offset, as ``datetime.isoformat`` writes it."""
 
     def _problems(self, value: Any, path: str) -> list[Problem]:
-        try:
-            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None:
-            return [(path, "expected an ISO 8601 timestamp with a UTC offset")]
+        if parse_instant(value) is None:
+            return [(path, INSTANT_EXPECTED)]
         return []
+
+
+INSTANT_EXPECTED = "expected an ISO 8601 timestamp with a UTC offset, in years 1 to 9999 in UTC"
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """``value`` as an aware datetime, or None unless it is an ISO 8601 timestamp with an offset
+    that UTC can express (the store writes every instant in UTC: 9999-12-31T23:00-05:00 is
+    beyond the last day ``datetime`` has)."""
+    try:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        if parsed is None or parsed.tzinfo is None:
+            return None
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+    return parsed
 
 
 @dataclass(frozen=True, kw_only=True)
