@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, and_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.catalog.money import MINOR_DIGITS
 from mockplatform.engine import payloads
 from mockplatform.finance.models import AMOUNT_SCALE, ExactDecimal
 from mockplatform.store.models import Base, UTCDateTime, json_type
@@ -39,7 +40,9 @@ class Order(Base):
                                           info={"refers_to": "catalog_buyers.buyer_id"})
     payment_method: Mapped[str] = mapped_column(String(20))  # prepaid, cod
     shipping_type: Mapped[str] = mapped_column(String(20))  # cross_border, local
-    currency: Mapped[str] = mapped_column(String(3))
+    # A market's currency: amounts are formatted with its minor unit.
+    currency: Mapped[str] = mapped_column(
+        String(3), info={"shape": payloads.Text(choices=tuple(MINOR_DIGITS))})
     price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))  # items, before shipping
     shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     items_count: Mapped[int] = mapped_column(Integer)

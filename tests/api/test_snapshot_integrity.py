@@ -227,6 +227,14 @@ def test_an_id_or_count_out_of_its_column_range_is_refused(api, store, taken, ta
              table=table, row=0)
 
 
+def test_an_order_in_a_currency_no_amount_can_be_formatted_in_is_refused(api, store, taken):
+    snapshot = _damaged(taken)
+    snapshot["tables"]["orders"][0]["currency"] = "XYZ"
+
+    _refused(api, store, taken, snapshot, "snapshot.tables.orders.0.currency",
+             table="orders", row=0)
+
+
 @pytest.mark.parametrize(("table", "column"), [("timers", "due_at"), ("orders", "created_at")])
 def test_an_instant_utc_cannot_express_is_refused(api, store, taken, table, column):
     snapshot = _damaged(taken)
