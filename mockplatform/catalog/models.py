@@ -11,17 +11,23 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.engine.ids import SeededIds
 from mockplatform.store.models import Base, UTCDateTime
 
 # Money up to 15 significant digits, which SQLite's floating-point NUMERIC keeps exactly.
 MONEY = Numeric(15, 2)
+# How each kind of catalog id is drawn (catalog/service.py): platform-looking numbers.
+ITEM_IDS = SeededIds("catalog", "item", floor=3_000_000_000)
+SKU_IDS = SeededIds("catalog", "sku", floor=15_000_000_000)
+BUYER_IDS = SeededIds("catalog", "buyer", floor=500_000_000)
 
 
 class Product(Base):
     __tablename__ = "catalog_products"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                         info={"drawn_from": ITEM_IDS})
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str | None] = mapped_column(String(120), nullable=True)
@@ -37,7 +43,8 @@ class Sku(Base):
     __tablename__ = "catalog_skus"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    sku_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    sku_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                        info={"drawn_from": SKU_IDS})
     item_id: Mapped[int] = mapped_column(BigInteger,
                                          info={"refers_to": "catalog_products.item_id"})
     seller_sku: Mapped[str] = mapped_column(String(100))
@@ -59,7 +66,8 @@ class Buyer(Base):
     __tablename__ = "catalog_buyers"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    buyer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    buyer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                          info={"drawn_from": BUYER_IDS})
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(40))

@@ -72,6 +72,7 @@ def check(document: Any) -> CheckedSnapshot:
     rows = {known[name]: _rows(known[name], raw_rows, f"snapshot.tables.{name}")
             for name, raw_rows in tables.items()}
     _counters_ahead(checked_state["counters"], rows)
+    _drawn_ids_behind(checked_state["counters"], checked_state["seed"], rows)
     integrity.check(rows)
     return CheckedSnapshot(creation=_creation(state["creation"]), state=checked_state, rows=rows)
 
@@ -218,6 +219,25 @@ def _counters_ahead(counters: dict[str, int], rows: dict[Table, list[dict]]) -> 
             raise _bad(f"snapshot.sandbox.counters.{counter}",
                        f"is {counters.get(counter, 0)}, but {table.name} are numbered up to "
                        f"{highest}")
+
+
+def _drawn_ids_behind(counters: dict[str, int], seed: int,
+                      rows: dict[Table, list[dict]]) -> None:
+    """Each id drawn from a counter (a column declaring ``info={"drawn_from": SeededIds}``)
+    must be one the counter has passed: else the next id drawn repeats it."""
+    for table, table_rows in rows.items():
+        for column in table.c:
+            drawn = column.info.get("drawn_from")
+            if drawn is None:
+                continue
+            base, counter = drawn.base(seed), counters.get(drawn.counter, 0)
+            for index, row in enumerate(table_rows):
+                number = drawn.number(row.get(column.name))
+                if number is not None and number > base + counter:
+                    raise _bad(f"snapshot.sandbox.counters.{drawn.counter}",
+                               f"is {counter}, but {table.name} row {index} holds the "
+                               f"{column.name} {row[column.name]!r}, drawn at {number - base}: "
+                               f"the ids drawn next would repeat it")
 
 
 # -- one value ---------------------------------------------------------------------------------

@@ -14,9 +14,16 @@ from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mockplatform.engine import payloads
+from mockplatform.engine.ids import SeededIds
 from mockplatform.logistics.plans import PLAN
 from mockplatform.store.models import Base, UTCDateTime, json_type
 
+# How package ids (FP and 15 digits, like Lazada's) and the platform's tracking numbers (LGS or
+# LEX, the market, 10 digits) are drawn (orders/fulfilment.py).
+PACKAGE_IDS = SeededIds("logistics", "package", floor=10_000_000_000_000,
+                        pattern=r"FP([0-9]{15,})")
+TRACKING_NUMBERS = SeededIds("logistics", "tracking_number", floor=1_000_000_000,
+                             pattern=r"(?:LGS|LEX)[A-Z]{2}([0-9]{10,})")
 # What a payload or a column naming a package holds.
 PACKAGE_ID = payloads.Text(max_length=40, refers_to="packages.package_id")
 # Failures queued by the carrier's test helper for the coming attempts (logistics/carrier.py).
@@ -34,9 +41,11 @@ class Package(Base):
     __tablename__ = "packages"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    package_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # FP...
+    package_id: Mapped[str] = mapped_column(String(40), primary_key=True,
+                                            info={"drawn_from": PACKAGE_IDS})
     order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
-    tracking_number: Mapped[str] = mapped_column(String(60))
+    tracking_number: Mapped[str] = mapped_column(String(60),
+                                                 info={"drawn_from": TRACKING_NUMBERS})
     shipment_provider: Mapped[str] = mapped_column(String(60))
     # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
     # lost, damaged, canceled (see logistics/states.py)

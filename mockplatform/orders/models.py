@@ -17,9 +17,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from mockplatform.catalog.money import MINOR_DIGITS
 from mockplatform.engine import payloads
+from mockplatform.engine.ids import SeededIds
 from mockplatform.finance.models import AMOUNT_SCALE, ExactDecimal
 from mockplatform.store.models import Base, UTCDateTime, json_type
 
+# How order and item ids are drawn (orders/service.py): 15 digits, like Lazada's.
+ORDER_IDS = SeededIds("orders", "order", floor=300_000_000_000_000)
+ORDER_ITEM_IDS = SeededIds("orders", "order_item", floor=400_000_000_000_000)
 # What a payload or a column naming an order holds.
 ORDER_ID = payloads.Integer(refers_to="orders.order_id")
 # The buyer's details an order keeps, as they were when it was placed.
@@ -32,7 +36,8 @@ class Order(Base):
     __tablename__ = "orders"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    order_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    order_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                          info={"drawn_from": ORDER_IDS})
     # Which walk the seller takes: ``lazada`` (pack, ready to ship, platform logistics) or
     # ``semi_hosted`` (AliExpress: accept, pack, ship with the seller's own carrier).
     flow: Mapped[str] = mapped_column(String(20))
@@ -78,7 +83,8 @@ class OrderItem(Base):
     __tablename__ = "order_items"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    order_item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    order_item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                               info={"drawn_from": ORDER_ITEM_IDS})
     order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
     item_id: Mapped[int] = mapped_column(BigInteger,  # the product
                                          info={"refers_to": "catalog_products.item_id"})

@@ -20,17 +20,20 @@ from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import money
 from mockplatform.catalog import states as product_states
 from mockplatform.catalog.models import Buyer, Product, Sku
-from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import Conflict, InvalidRequest, InvalidStateTransition, NotFound
 from mockplatform.logistics.models import Package
 from mockplatform.orders import states
-from mockplatform.orders.models import ADDRESS_FIELDS, Order, OrderItem
+from mockplatform.orders.models import (
+    ADDRESS_FIELDS,
+    ORDER_IDS,
+    ORDER_ITEM_IDS,
+    Order,
+    OrderItem,
+)
 
-ORDER_FLOOR = 300_000_000_000_000  # 15 digits, like Lazada's order ids
-ORDER_ITEM_FLOOR = 400_000_000_000_000
 LAZADA, SEMI_HOSTED = "lazada", "semi_hosted"
 PAYMENT_METHODS = ("prepaid", "cod")
 SHIPPING_TYPES = ("cross_border", "local")
@@ -161,10 +164,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     """A new order of one item per unit, its deadlines started and ``order.created`` recorded.
     The caller has checked the SKUs and taken their stock."""
     code = money.currency_of(ctx.sandbox.market)
-    order_id = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
-                                kind="order", floor=ORDER_FLOOR)[0]
-    item_ids = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
-                                kind="order_item", floor=ORDER_ITEM_FLOOR, count=len(units))
+    order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
+    item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
     order = Order(sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
                   payment_method=payment_method, shipping_type=shipping,

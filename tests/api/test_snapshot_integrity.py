@@ -212,6 +212,20 @@ def test_a_counter_near_the_top_of_its_column_is_refused(api, store, taken, valu
     assert "100000000000000000" in detail["message"]
 
 
+@pytest.mark.parametrize("counter", ["orders.order", "orders.order_item", "catalog.sku",
+                                     "catalog.item", "catalog.buyer", "logistics.package",
+                                     "logistics.tracking_number"])
+def test_a_counter_behind_the_ids_drawn_from_it_is_refused(api, store, taken, counter):
+    """Set back, the counter would draw an id the snapshot holds: every insert of a new one
+    would fail, and a failed try draws nothing, so the next would fail too."""
+    snapshot = _damaged(taken)
+    snapshot["sandbox"]["counters"][counter] = 0
+
+    detail = _refused(api, store, taken, snapshot, f"snapshot.sandbox.counters.{counter}")
+
+    assert "the ids drawn next would repeat it" in detail["message"]
+
+
 @pytest.mark.parametrize(("table", "column", "value"), [
     ("orders", "order_id", 2**63),
     ("orders", "order_id", -5),

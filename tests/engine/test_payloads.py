@@ -179,3 +179,19 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
 
     real_kinds = {name for name in kinds() if name != "noop" and not name.startswith("tests.")}
     assert seen == real_kinds
+
+
+@pytest.mark.parametrize(("platform", "fulfilment"), [
+    ("lazada", {"pending": 1, "packed": 1, "ready_to_ship": 2}),
+    ("aliexpress", {"pending": 1, "accepted": 1, "packed": 1, "shipped": 1}),
+])
+def test_seeded_fills_snapshot_into_documents_restore_accepts(api, platform, fulfilment):
+    body, sbx = api.create_sandbox(platform=platform, market="MY")
+    sbx.base = f"/api/v1/sandboxes/{body['id']}"
+    ok(sbx.post("/api/v1/test_helpers/seed", json={
+        "products": 10, "buyers": 5, "orders": 30, "fulfilment": fulfilment}), 201)
+    seen: set[str] = set()
+    for _ in range(3):
+        _check_snapshot(sbx, seen)
+        advance_by(sbx, "P4D")
+    assert seen
