@@ -1,6 +1,7 @@
 """Tables of the catalog: products, their SKUs, and buyers. Keyed by ``sandbox_id`` like every
 sandbox table, so reset, delete, snapshot and restore carry them. No foreign keys: a restore
-inserts tables in the order the snapshot document lists them."""
+inserts tables in the order the snapshot document lists them; a column naming another table's
+row declares it instead (``info={"refers_to": ...}``), checked when a snapshot is restored."""
 
 from __future__ import annotations
 
@@ -10,17 +11,23 @@ from decimal import Decimal
 from sqlalchemy import BigInteger, Boolean, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.engine.ids import SeededIds
 from mockplatform.store.models import Base, UTCDateTime
 
 # Money up to 15 significant digits, which SQLite's floating-point NUMERIC keeps exactly.
 MONEY = Numeric(15, 2)
+# How each kind of catalog id is drawn (catalog/service.py): platform-looking numbers.
+ITEM_IDS = SeededIds("catalog", "item", floor=3_000_000_000)
+SKU_IDS = SeededIds("catalog", "sku", floor=15_000_000_000)
+BUYER_IDS = SeededIds("catalog", "buyer", floor=500_000_000)
 
 
 class Product(Base):
     __tablename__ = "catalog_products"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                         info={"drawn_from": ITEM_IDS})
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str | None] = mapped_column(String(120), nullable=True)
@@ -36,8 +43,10 @@ class Sku(Base):
     __tablename__ = "catalog_skus"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    sku_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    item_id: Mapped[int] = mapped_column(BigInteger)
+    sku_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                        info={"drawn_from": SKU_IDS})
+    item_id: Mapped[int] = mapped_column(BigInteger,
+                                         info={"refers_to": "catalog_products.item_id"})
     seller_sku: Mapped[str] = mapped_column(String(100))
     price: Mapped[Decimal] = mapped_column(MONEY)
     stock: Mapped[int] = mapped_column(Integer)
@@ -57,7 +66,8 @@ class Buyer(Base):
     __tablename__ = "catalog_buyers"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    buyer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    buyer_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                          info={"drawn_from": BUYER_IDS})
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(40))

@@ -20,12 +20,11 @@ from mockplatform.catalog.errors import (
     ProductNotFound,
     SkuNotFound,
 )
-from mockplatform.catalog.models import Product, Sku
-from mockplatform.engine import ids
+from mockplatform.catalog.models import BUYER_IDS, ITEM_IDS, SKU_IDS, Product, Sku
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import ValidationFailed
 
-ID_FLOORS = {"item": 3_000_000_000, "sku": 15_000_000_000, "buyer": 500_000_000}
+SEEDED_IDS = {"item": ITEM_IDS, "sku": SKU_IDS, "buyer": BUYER_IDS}
 MAX_STOCK = 1_000_000_000
 PACKAGE_DEFAULTS = {"package_weight": Decimal("0.5"), "package_length": Decimal("20"),
                     "package_width": Decimal("15"), "package_height": Decimal("10")}
@@ -35,8 +34,7 @@ PACKAGE_DEFAULTS = {"package_weight": Decimal("0.5"), "package_length": Decimal(
 
 def reserve_ids(ctx: SandboxContext, name: str, count: int) -> range:
     """``count`` new ids of kind ``name`` (item, sku, buyer), in order."""
-    return ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="catalog", kind=name,
-                            floor=ID_FLOORS[name], count=count)
+    return SEEDED_IDS[name].draw(ctx.sandbox.counters, ctx.sandbox.seed, count)
 
 
 def new_id(ctx: SandboxContext, name: str) -> int:

@@ -1,10 +1,10 @@
 """Reading a snapshot document back. No Flask here.
 
 A snapshot is a JSON document a user may keep, edit or damage, so every value is checked against
-the column it goes into (type, size, null) and against the rules the engine relies on (known
-timer kinds, unique row keys, counters ahead of the rows they number) before anything is
-written: a bad document is a 400 naming the bad field, never a 500, and never a sandbox that
-fails later.
+the column it goes into (type, size, range, null) and against the rules the engine relies on
+(unique row keys, counters ahead of the rows they number and far from overflowing, rows that
+hang together: ``integrity.py``) before anything is written: a bad document is a 400 naming the
+bad field, never a 500, and never a sandbox that fails later.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table
+from sqlalchemy import JSON, BigInteger, Column, Integer, Table
 
+from mockplatform.control import integrity
 from mockplatform.engine import clock as clocks
+from mockplatform.engine.ids import MAX_COUNTER
+from mockplatform.engine.payloads import INSTANT_EXPECTED, parse_instant
 from mockplatform.engine.policies import MARKETS, PLATFORMS
-from mockplatform.engine.scheduler import kind as timer_kind
 from mockplatform.errors import ValidationFailed
-from mockplatform.store.models import Sandbox, Timer, snapshot_tables
+from mockplatform.store.models import Sandbox, snapshot_tables
 
 FORMAT = 1
 # The sandbox's own columns that a snapshot carries.
@@ -38,6 +40,7 @@ _CREATION_FIELDS = ("name", "platform", "market", "seed", "start_at", "clock_mod
 SEQ_COUNTERS = {"events": "event", "timers": "timer"}
 MAX_CLOCK_SPEED = 1e7
 _BIGINT = 2**63
+_INT = 2**31
 
 
 @dataclass
@@ -69,6 +72,8 @@ def check(document: Any) -> CheckedSnapshot:
     rows = {known[name]: _rows(known[name], raw_rows, f"snapshot.tables.{name}")
             for name, raw_rows in tables.items()}
     _counters_ahead(checked_state["counters"], rows)
+    _drawn_ids_behind(checked_state["counters"], checked_state["seed"], rows)
+    integrity.check(rows)
     return CheckedSnapshot(creation=_creation(state["creation"]), state=checked_state, rows=rows)
 
 
@@ -118,10 +123,10 @@ def _state(state: dict[str, Any]) -> dict[str, Any]:
         raise _bad("snapshot.sandbox.clock_anchor_virtual",
                    f"must not be after {clocks.LATEST.isoformat()}")
     counters = values["counters"]
-    if not isinstance(counters, dict) or not all(
-            isinstance(v, int) and not isinstance(v, bool) and 0 <= v < _BIGINT
-            for v in counters.values()):
+    if not isinstance(counters, dict):
         raise _bad("snapshot.sandbox.counters", "expected an object of name to whole number")
+    for name, value in counters.items():
+        _integer(value, f"snapshot.sandbox.counters.{name}", minimum=0, maximum=MAX_COUNTER)
     if not isinstance(values["policy_overrides"], dict):
         raise _bad("snapshot.sandbox.policy_overrides", "expected an object")
     # Kept as stored (ISO dates); each item checked as at creation.
@@ -159,32 +164,48 @@ def _rows(table: Table, raw_rows: Any, field: str) -> list[dict[str, Any]]:
     columns = {column.name: column for column in table.c if column.name != "sandbox_id"}
     required = [name for name, column in columns.items()
                 if (column.primary_key or not column.nullable) and column.default is None]
-    key_columns = [column.name for column in table.primary_key.columns
-                   if column.name != "sandbox_id"]
-    rows, seen_keys = [], set()
+    unique = _unique_columns(table)
+    rows, seen = [], {names: {} for names in unique}
     for index, raw in enumerate(raw_rows):
-        where = f"{field}.{index}"
-        if not isinstance(raw, dict):
-            raise _bad(where, "expected an object of column to value")
-        unknown = sorted(set(raw) - set(columns))
-        if unknown:
-            raise _bad(where, f"unknown columns {unknown}; expected some of {sorted(columns)}")
-        _no_missing(where, raw, tuple(required))
-        row = {name: column_value(columns[name], value, f"{where}.{name}")
-               for name, value in raw.items()}
-        key = tuple(row[name] for name in key_columns)
-        if key in seen_keys:
-            named_key = dict(zip(key_columns, key, strict=True))
-            raise _bad(where, f"a second row with the key {named_key}")
-        seen_keys.add(key)
-        if table.name == Timer.__tablename__:
-            try:
-                timer_kind(row["kind"])
-            except LookupError:
-                raise _bad(f"{where}.kind", f"no timer kind {row['kind']!r} in this server") \
-                    from None
+        try:
+            row = _row(columns, required, raw, f"{field}.{index}")
+            for names, first_rows in seen.items():
+                key = tuple(row.get(name) for name in names)
+                if None in key:  # a unique index allows any number of nulls
+                    continue
+                if key in first_rows:
+                    named_key = dict(zip(names, key, strict=True))
+                    raise _bad(f"{field}.{index}", f"a second row with {named_key} (the first "
+                                                   f"is row {first_rows[key]}); {table.name} "
+                                                   f"holds one row for each")
+                first_rows[key] = index
+        except ValidationFailed as exc:  # named by table and row too, as integrity.py does
+            for detail in exc.details:
+                detail.update(table=table.name, row=index)
+            raise
         rows.append(row)
     return rows
+
+
+def _row(columns: dict[str, Column], required: list[str], raw: Any,
+         where: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise _bad(where, "expected an object of column to value")
+    unknown = sorted(set(raw) - set(columns))
+    if unknown:
+        raise _bad(where, f"unknown columns {unknown}; expected some of {sorted(columns)}")
+    _no_missing(where, raw, tuple(required))
+    return {name: column_value(columns[name], value, f"{where}.{name}")
+            for name, value in raw.items()}
+
+
+def _unique_columns(table: Table) -> list[tuple[str, ...]]:
+    """The key and every unique index of the table, within the sandbox: two rows sharing one
+    would fail the insert."""
+    keys = [table.primary_key.columns, *(index.columns for index in table.indexes
+                                         if index.unique)]
+    return [tuple(column.name for column in columns if column.name != "sandbox_id")
+            for columns in keys]
 
 
 def _counters_ahead(counters: dict[str, int], rows: dict[Table, list[dict]]) -> None:
@@ -198,6 +219,25 @@ def _counters_ahead(counters: dict[str, int], rows: dict[Table, list[dict]]) -> 
             raise _bad(f"snapshot.sandbox.counters.{counter}",
                        f"is {counters.get(counter, 0)}, but {table.name} are numbered up to "
                        f"{highest}")
+
+
+def _drawn_ids_behind(counters: dict[str, int], seed: int,
+                      rows: dict[Table, list[dict]]) -> None:
+    """Each id drawn from a counter (a column declaring ``info={"drawn_from": SeededIds}``)
+    must be one the counter has passed: else the next id drawn repeats it."""
+    for table, table_rows in rows.items():
+        for column in table.c:
+            drawn = column.info.get("drawn_from")
+            if drawn is None:
+                continue
+            base, counter = drawn.base(seed), counters.get(drawn.counter, 0)
+            for index, row in enumerate(table_rows):
+                number = drawn.number(row.get(column.name))
+                if number is not None and number > base + counter:
+                    raise _bad(f"snapshot.sandbox.counters.{drawn.counter}",
+                               f"is {counter}, but {table.name} row {index} holds the "
+                               f"{column.name} {row[column.name]!r}, drawn at {number - base}: "
+                               f"the ids drawn next would repeat it")
 
 
 # -- one value ---------------------------------------------------------------------------------
@@ -220,7 +260,8 @@ def column_value(column: Column, value: Any, field: str) -> Any:
             raise _bad(field, "expected true or false")
         return value
     if python_type is int:
-        return _integer(value, field)
+        # Every whole number a table holds (ids, counts, stock) is non-negative.
+        return _integer(value, field, minimum=0, maximum=_integer_max(column))
     if python_type is float:
         return _number(value, field)
     if python_type is str:
@@ -257,20 +298,26 @@ def _base64(value: Any, field: str) -> bytes:
 
 
 def _timestamp(value: Any, field: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise _bad(field, "expected an ISO 8601 timestamp with a UTC offset")
+    parsed = parse_instant(value)
+    if parsed is None:
+        raise _bad(field, INSTANT_EXPECTED)
     return parsed
 
 
-def _integer(value: Any, field: str, minimum: int = -_BIGINT) -> int:
+def _integer(value: Any, field: str, minimum: int = -_BIGINT,
+             maximum: int = _BIGINT - 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not (
-            minimum <= value < _BIGINT):
-        raise _bad(field, f"expected a whole number from {minimum} to {_BIGINT - 1}")
+            minimum <= value <= maximum):
+        raise _bad(field, f"expected a whole number from {minimum} to {maximum}")
     return value
+
+
+def _integer_max(column: Column) -> int:
+    if isinstance(column.type, BigInteger):
+        return _BIGINT - 1
+    if isinstance(column.type, Integer):
+        return _INT - 1
+    return _BIGINT - 1
 
 
 def _number(value: Any, field: str) -> float:

@@ -10,10 +10,19 @@ from datetime import datetime, timedelta
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration, parse_duration
+from mockplatform.engine.payloads import Duration, Integer, PayloadSpec, Text
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.errors import ValidationFailed
 
 KIND = "test_helpers.timer"
+MAX_LABEL = 100
+MAX_REPEATS = 100_000
+# The label is the timers' subject; ``iteration`` counts the firings so far, up to
+# ``repeat_times`` (0 for a timer that fires once).
+PAYLOAD = PayloadSpec({"label": Text(max_length=MAX_LABEL),
+                       "iteration": Integer(maximum=MAX_REPEATS),
+                       "repeat_every": Duration(nullable=True),
+                       "repeat_times": Integer(maximum=MAX_REPEATS)}, subject="{label}")
 
 
 def _describe(subject: str, payload: dict) -> str:
@@ -47,7 +56,7 @@ def schedule(ctx: SandboxContext, *, label: str, at: datetime | None, delay: tim
     return ctx.timers.schedule(KIND, due_at, subject=label, payload=payload)
 
 
-@timer_kind(KIND, describe=_describe)
+@timer_kind(KIND, payload=PAYLOAD, describe=_describe)
 def _fire(ctx: SandboxContext, timer: DueTimer) -> None:
     payload = timer.payload
     ctx.record("test_timer.fired", subject=timer.subject, data={

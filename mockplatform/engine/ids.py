@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import cache
 
 from mockplatform.errors import ValidationFailed
@@ -10,6 +12,10 @@ EVENT_PREFIX = "evt_"
 TIMER_PREFIX = "tmr_"
 # Counters are stored in BIGINT columns: 18 digits always fit.
 MAX_DIGITS = 18
+# The most a counter may start from (a restored snapshot's): what is drawn from it, a seeded
+# base below 10**15 plus the counter, keeps 18 digits for a very long while, far below a BIGINT's
+# 2**63. A counter near 2**63 would overflow its column at the next id.
+MAX_COUNTER = 10**17
 
 
 def next_value(counters: dict, name: str) -> int:
@@ -53,3 +59,37 @@ def seeded_block(counters: dict, seed: int, *, domain: str, kind: str, floor: in
     counters[key] = first + count - 1
     base = _seeded_base(seed, domain, kind, floor)
     return range(base + first, base + first + count)
+
+
+@dataclass(frozen=True)
+class SeededIds:
+    """One kind of id drawn by ``seeded_block``: the counter ``<domain>.<kind>`` above a base
+    drawn from the seed over ``floor``. ``pattern`` finds the number in an id written as text
+    (its one group: ``FP([0-9]{15,})``).
+
+    The column holding them declares it (``info={"drawn_from": ...}``), so that a restored
+    snapshot's counter is checked to be past every id it holds: behind one, the id drawn next
+    would repeat it, and the insert would fail at every try (a failed try draws nothing)."""
+
+    domain: str
+    kind: str
+    floor: int
+    pattern: str | None = None
+
+    @property
+    def counter(self) -> str:
+        return f"{self.domain}.{self.kind}"
+
+    def draw(self, counters: dict, seed: int, count: int = 1) -> range:
+        return seeded_block(counters, seed, domain=self.domain, kind=self.kind,
+                            floor=self.floor, count=count)
+
+    def base(self, seed: int) -> int:
+        return _seeded_base(seed, self.domain, self.kind, self.floor)
+
+    def number(self, value: int | str) -> int | None:
+        """The number in an id of this kind, or None for a value this kind never draws."""
+        if self.pattern is None:
+            return value if isinstance(value, int) else None
+        match = re.fullmatch(self.pattern, value) if isinstance(value, str) else None
+        return int(match.group(1)) if match else None

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from sqlalchemy import Connection, and_, delete, or_, select
 
 from mockplatform.engine import collector, ids
+from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.errors import AdvanceLimitReached
 from mockplatform.store import bulk
 from mockplatform.store.models import Timer
@@ -62,26 +63,36 @@ class TimerKind:
     name: str
     handler: Handler
     describe: Describer
+    payload: PayloadSpec
     prefetch: Prefetcher | None = None
 
 
 _KINDS: dict[str, TimerKind] = {}
 
 
-def timer_kind(name: str, *, describe: Describer | str,
+def timer_kind(name: str, *, payload: PayloadSpec, describe: Describer | str,
                prefetch: Prefetcher | None = None) -> Callable[[Handler], Handler]:
-    """Register the handler of a timer kind; ``describe`` gives the human-readable line shown in
-    the timers list ("order 1001: auto-cancel if not ready to ship"). ``prefetch``, if given,
-    is called with each batch of the kind's timers about to fire, so that it can load the rows
-    they touch in a few queries instead of a few per timer."""
+    """Register the handler of a timer kind; ``payload`` declares the payload its timers carry
+    (checked wherever a timer comes from outside the code, as in a restored snapshot);
+    ``describe`` gives the human-readable line shown in the timers list ("order 1001:
+    auto-cancel if not ready to ship"). ``prefetch``, if given, is called with each batch of the
+    kind's timers about to fire, so that it can load the rows they touch in a few queries
+    instead of a few per timer."""
+    if not isinstance(payload, PayloadSpec):
+        raise TypeError(f"timer kind {name!r}: payload must be a PayloadSpec, not {payload!r}")
     describer = describe if callable(describe) else (
         lambda subject, payload, _t=describe: _t.format(subject=subject, **payload))
 
     def register(handler: Handler) -> Handler:
-        _KINDS[name] = TimerKind(name, handler, describer, prefetch)
+        _KINDS[name] = TimerKind(name, handler, describer, payload, prefetch)
         return handler
 
     return register
+
+
+def kinds() -> dict[str, TimerKind]:
+    """Every registered kind, by name."""
+    return dict(_KINDS)
 
 
 def kind(name: str) -> TimerKind:
@@ -98,7 +109,7 @@ def registered_kinds() -> list[str]:
     return list(_KINDS)
 
 
-@timer_kind("noop", describe="no-op timer {subject}")
+@timer_kind("noop", payload=PayloadSpec({}), describe="no-op timer {subject}")
 def _noop(ctx: SandboxContext, timer: DueTimer) -> None:
     """Does nothing; used by benchmarks and engine tests that only count firings."""
 

@@ -1,6 +1,8 @@
 """Tables of the finance domain: ledger entries, settlement statements and settlement items.
 
-Every table has a ``sandbox_id`` column, so reset, delete, snapshot and restore cover it.
+Every table has a ``sandbox_id`` column, so reset, delete, snapshot and restore cover it. A
+column naming another table's row declares it (``info={"refers_to": ...}``), checked when a
+snapshot is restored.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from types import SimpleNamespace
 from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.engine.payloads import Text
+from mockplatform.engine.policies import CURRENCIES
 from mockplatform.store.models import AMOUNT_SCALE, Base, ExactDecimal, UTCDateTime, json_type
 
 RATE_SCALE = 6
+# The currencies the rates table converts (finance/rates.yaml).
+CURRENCY = {"shape": Text(choices=CURRENCIES)}
 
 
 class LedgerEntry(Base):
@@ -29,10 +35,10 @@ class LedgerEntry(Base):
     kind: Mapped[str] = mapped_column(String(40))
     # Signed: what the seller is charged (a debit) is negative, what they are paid is positive.
     amount: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
-    currency: Mapped[str] = mapped_column(String(3))
+    currency: Mapped[str] = mapped_column(String(3), info=CURRENCY)
     # ``amount`` converted into the sandbox's market currency and rounded to its minor unit.
     market_amount: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
-    market_currency: Mapped[str] = mapped_column(String(3))
+    market_currency: Mapped[str] = mapped_column(String(3), info=CURRENCY)
     rate: Mapped[Decimal] = mapped_column(ExactDecimal(RATE_SCALE))
     subject: Mapped[str] = mapped_column(String(120), default="")
     policy_key: Mapped[str] = mapped_column(String(80), default="")
@@ -78,10 +84,12 @@ class SettlementItem(Base):
     subject: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20))  # pending, paid, unsettleable
     amount: Mapped[Decimal | None] = mapped_column(ExactDecimal(AMOUNT_SCALE), nullable=True)
-    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True, info=CURRENCY)
     settleable_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    statement_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    entry_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    statement_seq: Mapped[int | None] = mapped_column(
+        BigInteger, nullable=True, info={"refers_to": "settlement_statements.seq"})
+    entry_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True,
+                                                  info={"refers_to": "ledger_entries.seq"})
     unsettleable_reason: Mapped[str] = mapped_column(String(200), default="")
     policy_key: Mapped[str] = mapped_column(String(80), default="")
 

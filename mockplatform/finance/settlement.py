@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from mockplatform.engine import ids
 from mockplatform.engine.calendar import add_duration, local_date
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.payloads import Instant, PayloadSpec, PrefixedId
 from mockplatform.engine.policies import Money
 from mockplatform.engine.scheduler import DueTimer
 from mockplatform.errors import InvalidStateTransition, ValidationFailed
@@ -304,6 +305,12 @@ def _counts_of(ctx: SandboxContext, statement: SettlementStatement) -> dict[str,
         select(ITEMS_TABLE.c.status, func.count()).where(
             ITEMS_TABLE.c.sandbox_id == ctx.id, ITEMS_TABLE.c.statement_seq == statement.seq)
         .group_by(ITEMS_TABLE.c.status)).all())
+
+
+# The statement a timer closes or pays, and its period (in the timers list only).
+STATEMENT_PAYLOAD = PayloadSpec({
+    "statement_id": PrefixedId(STATEMENT_PREFIX, refers_to="settlement_statements.seq"),
+    "period_start": Instant(), "period_end": Instant()}, subject="{statement_id}")
 
 
 def close_statement(ctx: SandboxContext, timer: DueTimer) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import select
 
 from mockplatform.catalog.models import Sku
-from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.errors import Conflict, ValidationFailed
@@ -20,10 +19,8 @@ from mockplatform.logistics import journey
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.errors import UnknownOrderItem, UnknownPackage
 from mockplatform.orders import service, states
-from mockplatform.orders.models import Order, OrderItem, Package
+from mockplatform.orders.models import PACKAGE_IDS, TRACKING_NUMBERS, Order, OrderItem, Package
 
-PACKAGE_FLOOR = 10_000_000_000_000  # "FP" and 15 digits, like Lazada's package ids
-TRACKING_FLOOR = 1_000_000_000
 FIRST_MILE_DEADLINE = "logistics.first_mile_scan_deadline"
 CANCEL_REASONS = ("out_of_stock", "sourcing_delay", "wrong_price")
 CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcing Delay",
@@ -112,11 +109,9 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
 def new_package(ctx: SandboxContext, order: Order, provider: str,
                 tracking_number: str | None = None) -> Package:
     seed, counters = ctx.sandbox.seed, ctx.sandbox.counters
-    number = ids.seeded_block(counters, seed, domain="logistics", kind="package",
-                              floor=PACKAGE_FLOOR)[0]
+    number = PACKAGE_IDS.draw(counters, seed)[0]
     if tracking_number is None:
-        serial = ids.seeded_block(counters, seed, domain="logistics", kind="tracking_number",
-                                  floor=TRACKING_FLOOR)[0]
+        serial = TRACKING_NUMBERS.draw(counters, seed)[0]
         prefix = "LGS" if order.shipping_type == "cross_border" else "LEX"
         tracking_number = f"{prefix}{ctx.sandbox.market}{serial:010d}"
     package = Package(sandbox_id=ctx.id, package_id=f"FP{number:015d}", order_id=order.order_id,

@@ -38,6 +38,7 @@ from mockplatform.catalog.models import Sku
 from mockplatform.catalog.service import PACKAGE_DEFAULTS
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
@@ -45,7 +46,7 @@ from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
-from mockplatform.orders.models import Order, OrderItem, Package
+from mockplatform.orders.models import PACKAGE_ID, STEP_NAME, Order, OrderItem, Package
 
 JOURNEY = "logistics.journey"
 JITTER = "logistics.journey_jitter"
@@ -130,6 +131,11 @@ def prefetch_steps(ctx: SandboxContext, timers: list[DueTimer]) -> None:
             delivered += items
     package_service.hold_all(ctx, Sku, Sku.sku_id, (item.sku_id for item in scanned))
     settlement.hold_items(ctx, [delivery.item_subject(item) for item in delivered])
+
+
+# A step's timer: the package and the step it takes.
+STEP_PAYLOAD = PayloadSpec({"package_id": PACKAGE_ID, "step": STEP_NAME},
+                           subject="package:{package_id}")
 
 
 def fire_step(ctx: SandboxContext, timer: DueTimer) -> None:

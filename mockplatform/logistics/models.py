@@ -1,5 +1,9 @@
 """Tables of the logistics domain: the tracking events of packages, in the order they happened.
-(Packages themselves belong to their order: ``orders/models.py``.)"""
+(Packages themselves belong to their order: ``orders/models.py``.)
+
+A column naming another table's row declares it (``info={"refers_to": "orders.order_id"}``): a
+restored snapshot is checked against it (control/integrity.py).
+"""
 
 from __future__ import annotations
 
@@ -16,8 +20,9 @@ class TrackingEvent(Base):
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    package_id: Mapped[str] = mapped_column(String(40))
-    order_id: Mapped[int] = mapped_column(BigInteger)
+    package_id: Mapped[str] = mapped_column(String(40),
+                                            info={"refers_to": "packages.package_id"})
+    order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
     tracking_number: Mapped[str] = mapped_column(String(60))
     # Our milestone name (journey step or outcome), and Lazada's code, type and words for it.
     milestone: Mapped[str] = mapped_column(String(40))

@@ -17,14 +17,14 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from mockplatform.orders.models import Package
+from mockplatform.orders.models import (
+    FORWARD_STEPS,
+    REPEATED,
+    RETURN_STEPS,
+    Package,
+)
 
-FORWARD_STEPS = ("pickup", "origin_sorting_scan", "uplift", "destination_arrival", "customs",
-                 "last_mile_hub", "out_for_delivery", "delivery_attempt")
-RETURN_STEPS = ("shipped_back", "shipped_back_success")
 _RETURNING = frozenset(RETURN_STEPS)
-# Steps a later delivery attempt repeats, numbered from 2.
-REPEATED = ("out_for_delivery", "delivery_attempt")
 
 
 def numbered(step: str, attempt: int) -> str:

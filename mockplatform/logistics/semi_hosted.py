@@ -34,6 +34,7 @@ from sqlalchemy import select
 from mockplatform.catalog import money
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
+from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer
 from mockplatform.errors import ValidationFailed
 from mockplatform.finance import service as ledger
@@ -43,7 +44,7 @@ from mockplatform.logistics import fulfilment, tracking
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.errors import TrackingNumberTaken
 from mockplatform.orders import flows, service, states
-from mockplatform.orders.models import Order, OrderItem
+from mockplatform.orders.models import ORDER_ID, Order, OrderItem
 
 SHIP_DEADLINE = flows.SHIP_DEADLINE
 LATE_FINE = "semi_hosted.late_fine"
@@ -225,6 +226,11 @@ def confirm_receipt(ctx: SandboxContext, order_id: int) -> dict[str, Any]:
 
 
 # -- the platform's timers ------------------------------------------------------------------------
+
+# Each names an order of this flow: the other flows' profiles have none of its policies.
+ORDER_PAYLOAD = PayloadSpec({"order_id": ORDER_ID.having(flow=service.SEMI_HOSTED)},
+                            subject="order:{order_id}")
+
 
 def _awaiting_shipment(ctx: SandboxContext, order_id: int) -> tuple[Order | None, list]:
     order = ctx.session.get(Order, (ctx.id, order_id))

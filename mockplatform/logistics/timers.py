@@ -11,19 +11,22 @@ Handlers re-check state: a deadline for an order that was shipped meanwhile does
 from __future__ import annotations
 
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import fulfilment, journey, semi_hosted
 from mockplatform.logistics import packages as package_service
 from mockplatform.orders import service, states
-from mockplatform.orders.models import Order, Package
+from mockplatform.orders.models import ORDER_ID, PACKAGE_ID, Order, Package
 
 LATE_RTS_FINE = "order.late_rts_fine"
 PLATFORM_INITIATED = fulfilment.PLATFORM_INITIATED
 
 
 @timer_kind(service.RTS_DEADLINE,
+            payload=PayloadSpec({"order_id": ORDER_ID.having(flow=service.LAZADA)},
+                                subject="order:{order_id}"),
             describe="order {order_id}: cancel and fine items not ready to ship "
                      "(order.rts_deadline)")
 def _rts_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
@@ -52,6 +55,9 @@ def _rts_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
 
 
 @timer_kind(fulfilment.FIRST_MILE_DEADLINE,
+            payload=PayloadSpec({"package_id": PACKAGE_ID,
+                                 "order_id": ORDER_ID.having(flow=service.LAZADA)},
+                                subject="package:{package_id}"),
             describe="package {package_id}: cancel unpaid if not scanned at the origin sorting "
                      "centre (logistics.first_mile_scan_deadline)")
 def _first_mile_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
@@ -80,12 +86,12 @@ def _first_mile_deadline(ctx: SandboxContext, timer: DueTimer) -> None:
 
 # -- the handlers that live beside their rules --------------------------------------------------
 
-timer_kind(journey.STEP_TIMER, describe=journey.describe_step,
+timer_kind(journey.STEP_TIMER, payload=journey.STEP_PAYLOAD, describe=journey.describe_step,
            prefetch=journey.prefetch_steps)(journey.fire_step)
-timer_kind(semi_hosted.SHIP_DEADLINE,
+timer_kind(semi_hosted.SHIP_DEADLINE, payload=semi_hosted.ORDER_PAYLOAD,
            describe="order {order_id}: late from now on, fined when it ships or is canceled "
                     "(semi_hosted.ship_deadline)")(semi_hosted.ship_deadline_passed)
-timer_kind(semi_hosted.CANCEL_AFTER,
+timer_kind(semi_hosted.CANCEL_AFTER, payload=semi_hosted.ORDER_PAYLOAD,
            describe="order {order_id}: cancel and fine the long-delay share if still not "
                     "shipped (semi_hosted.cancel_after)")(semi_hosted.cancel_not_shipped)
 

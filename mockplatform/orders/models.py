@@ -1,37 +1,59 @@
-"""Tables of the orders domain: orders and their items, one row per unit as Lazada keeps them.
+"""Tables of the orders domain: orders and their items, one row per unit as Lazada keeps them,
+and the packages they are packed into (which the logistics domain moves).
 
 Keyed by ``sandbox_id`` like every sandbox table (reset, delete, snapshot and restore carry
 them). No foreign keys: a restore inserts tables in the order the snapshot document lists them.
+A column naming another table's row declares it instead (``info={"refers_to": ...}``), and a
+JSON column that code parses its shape (``info={"shape": ...}``): a restored snapshot is checked
+against both (control/integrity.py).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, Boolean, Index, Integer, String, and_, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from mockplatform.catalog.money import MINOR_DIGITS
+from mockplatform.engine import payloads
+from mockplatform.engine.ids import SeededIds
 from mockplatform.store.models import AMOUNT_SCALE, Base, ExactDecimal, UTCDateTime, json_type
+
+# How order and item ids are drawn (orders/service.py): 15 digits, like Lazada's.
+ORDER_IDS = SeededIds("orders", "order", floor=300_000_000_000_000)
+ORDER_ITEM_IDS = SeededIds("orders", "order_item", floor=400_000_000_000_000)
+# What a payload or a column naming an order holds.
+ORDER_ID = payloads.Integer(refers_to="orders.order_id")
+# The buyer's details an order keeps, as they were when it was placed.
+ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "city", "region",
+                  "postcode", "country")
+ADDRESS = payloads.Object({name: payloads.Text(max_length=255) for name in ADDRESS_FIELDS})
 
 
 class Order(Base):
     __tablename__ = "orders"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    order_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    order_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                          info={"drawn_from": ORDER_IDS})
     # Which walk the seller takes: ``lazada`` (pack, ready to ship, platform logistics) or
     # ``semi_hosted`` (AliExpress: accept, pack, ship with the seller's own carrier).
     flow: Mapped[str] = mapped_column(String(20))
-    buyer_id: Mapped[int] = mapped_column(BigInteger)
+    buyer_id: Mapped[int] = mapped_column(BigInteger,
+                                          info={"refers_to": "catalog_buyers.buyer_id"})
     payment_method: Mapped[str] = mapped_column(String(20))  # prepaid, cod
     shipping_type: Mapped[str] = mapped_column(String(20))  # cross_border, local
-    currency: Mapped[str] = mapped_column(String(3))
+    # A market's currency: amounts are formatted with its minor unit.
+    currency: Mapped[str] = mapped_column(
+        String(3), info={"shape": payloads.Text(choices=tuple(MINOR_DIGITS))})
     price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))  # items, before shipping
     shipping_fee: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     items_count: Mapped[int] = mapped_column(Integer)
     # The buyer's name, phone and address as they were when the order was placed.
-    address_shipping: Mapped[dict] = mapped_column(json_type())
+    address_shipping: Mapped[dict] = mapped_column(json_type(), info={"shape": ADDRESS})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Deadlines the seller can miss, shown on the order before they pass.
@@ -62,16 +84,19 @@ class OrderItem(Base):
     __tablename__ = "order_items"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    order_item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    order_id: Mapped[int] = mapped_column(BigInteger)
-    item_id: Mapped[int] = mapped_column(BigInteger)  # the product
-    sku_id: Mapped[int] = mapped_column(BigInteger)
+    order_item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+                                               info={"drawn_from": ORDER_ITEM_IDS})
+    order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
+    item_id: Mapped[int] = mapped_column(BigInteger,  # the product
+                                         info={"refers_to": "catalog_products.item_id"})
+    sku_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "catalog_skus.sku_id"})
     seller_sku: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(255))
     item_price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     paid_price: Mapped[Decimal] = mapped_column(ExactDecimal(AMOUNT_SCALE))
     status: Mapped[str] = mapped_column(String(30))
-    package_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    package_id: Mapped[str | None] = mapped_column(String(40), nullable=True,
+                                                   info={"refers_to": "packages.package_id"})
     # Why the item was canceled or failed, and who started it (Lazada's
     # ``cancel_return_initiator``: cancellation-seller, cancellation-internal, ...).
     reason: Mapped[str] = mapped_column(String(60), default="")
@@ -89,13 +114,51 @@ class OrderItem(Base):
     )
 
 
+# -- packages -----------------------------------------------------------------------------------
+
+# A package's plan (``Package.journey``, see logistics/plans.py): its steps, each due and done
+# at an instant.
+FORWARD_STEPS = ("pickup", "origin_sorting_scan", "uplift", "destination_arrival", "customs",
+                 "last_mile_hub", "out_for_delivery", "delivery_attempt")
+RETURN_STEPS = ("shipped_back", "shipped_back_success")
+# Steps a later delivery attempt repeats, numbered from 2.
+REPEATED = ("out_for_delivery", "delivery_attempt")
+
+# A step's name in a plan and in its timer's payload: every name the step handlers know.
+STEP_NAME = payloads.Text(pattern="|".join([*map(re.escape, FORWARD_STEPS + RETURN_STEPS),
+                                   f"(?:{'|'.join(REPEATED)})_[0-9]{{1,4}}"]),
+                 expected="a journey step such as pickup or delivery_attempt_2")
+PLAN = payloads.MapOf(STEP_NAME, payloads.Object({"due_at": payloads.Instant(),
+                                                "done_at": payloads.Instant(nullable=True)}))
+
+# How package ids (FP and 15 digits, like Lazada's) and the platform's tracking numbers (LGS or
+# LEX, the market, 10 digits) are drawn (logistics/fulfilment.py).
+PACKAGE_IDS = SeededIds("logistics", "package", floor=10_000_000_000_000,
+                        pattern=r"FP([0-9]{15,})")
+TRACKING_NUMBERS = SeededIds("logistics", "tracking_number", floor=1_000_000_000,
+                             pattern=r"(?:LGS|LEX)[A-Z]{2}([0-9]{10,})")
+# What a payload or a column naming a package holds.
+PACKAGE_ID = payloads.Text(max_length=40, refers_to="packages.package_id")
+# Failures queued by the carrier's test helper for the coming attempts (logistics/carrier.py).
+SCRIPTED = payloads.ListOf(payloads.Object({
+    "outcome": payloads.Text(choices=("failed",)), "reason": payloads.Text(max_length=60),
+    "queued_at": payloads.Instant()}))
+# What the origin sorting centre measured (logistics/journey.py): nothing before the scan.
+_DECIMAL = payloads.Text(pattern=r"[0-9]+(\.[0-9]+)?", optional=True,
+                         expected="a decimal number as a string")
+MEASURED = payloads.Object({name: _DECIMAL
+                            for name in ("weight_kg", "length_cm", "width_cm", "height_cm")})
+
+
 class Package(Base):
     __tablename__ = "packages"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    package_id: Mapped[str] = mapped_column(String(40), primary_key=True)  # FP...
-    order_id: Mapped[int] = mapped_column(BigInteger)
-    tracking_number: Mapped[str] = mapped_column(String(60))
+    package_id: Mapped[str] = mapped_column(String(40), primary_key=True,
+                                            info={"drawn_from": PACKAGE_IDS})
+    order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
+    tracking_number: Mapped[str] = mapped_column(String(60),
+                                                 info={"drawn_from": TRACKING_NUMBERS})
     shipment_provider: Mapped[str] = mapped_column(String(60))
     # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
     # lost, damaged, canceled (see logistics/states.py)
@@ -107,13 +170,15 @@ class Package(Base):
     first_mile_scanned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # The last journey step done (``logistics.journey`` keys) and the planned instants of all.
     journey_step: Mapped[str] = mapped_column(String(40), default="")
-    journey: Mapped[dict] = mapped_column(json_type(), default=dict)
+    journey: Mapped[dict] = mapped_column(json_type(), default=dict, info={"shape": PLAN})
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0)
     failure_reason: Mapped[str] = mapped_column(String(60), default="")
     # What the origin sorting centre measured: weight (kg) and dimensions (cm), as strings.
-    measured: Mapped[dict] = mapped_column(json_type(), default=dict)
+    measured: Mapped[dict] = mapped_column(json_type(), default=dict,
+                                           info={"shape": MEASURED})
     # Fates scripted by test helpers for the coming attempts, consumed in order.
-    scripted: Mapped[list] = mapped_column(json_type(), default=list)
+    scripted: Mapped[list] = mapped_column(json_type(), default=list,
+                                           info={"shape": SCRIPTED})
     seller_marked_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

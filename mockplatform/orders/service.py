@@ -22,7 +22,6 @@ from mockplatform.catalog import money
 from mockplatform.catalog import states as product_states
 from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
-from mockplatform.engine import ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import InvalidRequest, InvalidStateTransition, NotFound
@@ -35,10 +34,15 @@ from mockplatform.orders.errors import (
     UnknownSku,
     WrongOrderFlow,
 )
-from mockplatform.orders.models import Order, OrderItem, Package
+from mockplatform.orders.models import (
+    ADDRESS_FIELDS,
+    ORDER_IDS,
+    ORDER_ITEM_IDS,
+    Order,
+    OrderItem,
+    Package,
+)
 
-ORDER_FLOOR = 300_000_000_000_000  # 15 digits, like Lazada's order ids
-ORDER_ITEM_FLOOR = 400_000_000_000_000
 LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
 PAYMENT_METHODS = ("prepaid", "cod")
 SHIPPING_TYPES = ("cross_border", "local")
@@ -46,8 +50,6 @@ MAX_UNITS_PER_ORDER = 100
 RTS_DEADLINE = flows.RTS_DEADLINE
 order_subject = flows.order_subject
 DELAYED_WARNING = "order.delayed_warning"
-ADDRESS_FIELDS = ("first_name", "last_name", "phone", "address1", "address2", "city", "region",
-                  "postcode", "country")
 
 FLOW_OF_PLATFORM = flows.FLOW_OF_PLATFORM
 
@@ -177,10 +179,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     """A new order of one item per unit, its deadlines started and ``order.created`` recorded.
     The caller has checked the SKUs and taken their stock."""
     code = money.currency_of(ctx.sandbox.market)
-    order_id = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
-                                kind="order", floor=ORDER_FLOOR)[0]
-    item_ids = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="orders",
-                                kind="order_item", floor=ORDER_ITEM_FLOOR, count=len(units))
+    order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
+    item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
     order = Order(sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
                   payment_method=payment_method, shipping_type=shipping,

@@ -1,16 +1,23 @@
 """The orders domain's own timer: ``order.delayed_warning``, when an order enters the seller's
 "delayed" view (an event only). The fulfilment deadlines that cancel orders are the logistics
-domain's (``logistics/deadlines.py``, ``logistics/semi_hosted.py``)."""
+domain's (``logistics/timers.py``, ``logistics/semi_hosted.py``)."""
 
 from __future__ import annotations
 
 from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.payloads import Instant, PayloadSpec, Text
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.orders import service
-from mockplatform.orders.models import Order
+from mockplatform.orders.models import ORDER_ID, Order
+
+# The deadlines whose warning point puts an order in the delayed view (``service.delayed_point``).
+WARNED_DEADLINES = ("rts_deadline", "first_mile_scan_deadline", "ship_deadline")
 
 
 @timer_kind(service.DELAYED_WARNING,
+            payload=PayloadSpec({"order_id": ORDER_ID, "at": Instant(),
+                                 "deadline": Text(choices=WARNED_DEADLINES)},
+                                subject="order:{order_id}"),
             describe="order {order_id}: enters the delayed view ({deadline} warning)")
 def _delayed(ctx: SandboxContext, timer: DueTimer) -> None:
     order = ctx.session.get(Order, (ctx.id, timer.payload["order_id"]))

@@ -11,6 +11,7 @@ from mockplatform.control import clock as clock_service
 from mockplatform.control import sandboxes
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.events import list_events
+from mockplatform.engine.payloads import Anything, PayloadSpec, Text
 from mockplatform.engine.scheduler import timer_kind
 from mockplatform.errors import AdvanceLimitReached, Conflict
 
@@ -18,7 +19,8 @@ START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 FIRED: list[tuple[str, datetime]] = []
 
 
-@timer_kind("tests.record", describe="record {subject}")
+@timer_kind("tests.record", payload=PayloadSpec({"then": Anything(optional=True, nullable=True)}),
+            describe="record {subject}")
 def _record(ctx, timer):
     FIRED.append((timer.subject, ctx.now))
     ctx.record("tests.fired", subject=timer.subject, data={"at": ctx.now.isoformat()})
@@ -146,7 +148,7 @@ def test_each_timer_fires_exactly_once(make_sandbox):
 
 
 def test_a_failing_handler_rolls_back_the_whole_advance(make_sandbox):
-    @timer_kind("tests.explode", describe="explode")
+    @timer_kind("tests.explode", payload=PayloadSpec({}), describe="explode")
     def _explode(ctx, timer):
         raise RuntimeError("boom")
 
@@ -270,7 +272,8 @@ def test_freeze_and_run(make_sandbox):
 
 
 def test_a_handler_cancelling_a_loaded_timer_stops_it_firing_in_the_same_advance(make_sandbox):
-    @timer_kind("tests.cancel_other", describe="cancel {subject}")
+    @timer_kind("tests.cancel_other", payload=PayloadSpec({"victim": Text()}),
+                describe="cancel {subject}")
     def _cancel_other(ctx, timer):
         FIRED.append((timer.subject, ctx.now))
         ctx.timers.cancel(subject=timer.payload["victim"])
@@ -291,7 +294,7 @@ def test_a_handler_cancelling_its_own_subject_counts_each_timer_once(make_sandbo
     """A deadline that closes its subject cancels the subject's timers, its own row included
     (still in the table until the batch ends) and those that fired before it in the batch:
     neither may be counted as cancelled, or the pending count goes below the truth."""
-    @timer_kind("tests.close_subject", describe="close {subject}")
+    @timer_kind("tests.close_subject", payload=PayloadSpec({}), describe="close {subject}")
     def _close(ctx, timer):
         FIRED.append((timer.subject, ctx.now))
         ctx.timers.cancel(subject=timer.subject)
