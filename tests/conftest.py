@@ -1,13 +1,19 @@
 """Fixtures of the server's own tests.
 
 ``api`` talks to an app in-process through Flask's test client (fast, no socket); ``store`` is
-its database. Both follow ``MOCKPLATFORM_DATABASE_URL`` so the suite runs on PostgreSQL too;
-on the default in-memory SQLite every test gets a fresh database.
+its database. Both follow ``MOCKPLATFORM_DATABASE_URL`` so the suite runs on PostgreSQL too.
+
+The store (its schema) and the app are made once for the whole run, as building them took about
+half of the suite's time; a test is kept apart from the others by its own sandboxes (``sbx``,
+``api.create_sandbox``), as on a shared server, and asserts only about those. A test that needs
+other settings (an admin token, a body limit) or a database of its own makes its own store and
+app with ``own_store`` and ``create_app``.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -18,20 +24,27 @@ from mockplatform.store.session import Store
 DATABASE_URL = os.environ.get("MOCKPLATFORM_DATABASE_URL") or "sqlite://"
 
 
-@pytest.fixture
-def settings() -> Settings:
-    return Settings(database_url=DATABASE_URL)
-
-
-@pytest.fixture
-def store(settings):
+def own_store(settings: Settings) -> Iterator[Store]:
+    """A store with its schema, disposed of afterwards: the body of a ``store`` fixture."""
     store = Store(settings.resolved_database_url)
     store.create_schema()
     yield store
     store.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(database_url=DATABASE_URL)
+
+
+@pytest.fixture(scope="session")
+def store(settings) -> Iterator[Store]:
+    # In-memory SQLite is one connection shared by every thread (StaticPool, session.py), so
+    # the database lives as long as this store.
+    yield from own_store(settings)
+
+
+@pytest.fixture(scope="session")
 def app(settings, store):
     return create_app(settings, store=store)
 

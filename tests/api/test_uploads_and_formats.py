@@ -22,7 +22,7 @@ from mockplatform.fronts.native.schemas import list_schema, page
 from mockplatform.fronts.native.uploads import MULTIPART_OVERHEAD_BYTES, UploadSpec
 from mockplatform.settings import Settings
 from tests.api.support import assert_error
-from tests.conftest import DATABASE_URL
+from tests.conftest import DATABASE_URL, own_store
 
 # The server-wide body limit of this module's app, and the file limits of its endpoints: one
 # above it (the endpoint's own limit governs its body) and one below it.
@@ -138,13 +138,20 @@ def group_report(call: Call):
     return page(ROW_DATA, False, lambda row: row["name"])
 
 
-@pytest.fixture
+# Its own settings (the body limit), and an app with the test-only routes: not the shared app.
+@pytest.fixture(scope="module")
 def settings() -> Settings:
     return Settings(database_url=DATABASE_URL, max_body_bytes=SERVER_LIMIT)
 
 
-@pytest.fixture
-def app(app):
+@pytest.fixture(scope="module")
+def store(settings):
+    yield from own_store(settings)
+
+
+@pytest.fixture(scope="module")
+def app(settings, store):
+    app = create_app(settings, store=store)
     app.register_blueprint(bp)
     return app
 
