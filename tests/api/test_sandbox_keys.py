@@ -11,14 +11,24 @@ from mockplatform.settings import Settings
 SANDBOXES = "/api/v1/sandboxes"
 
 
+def listed(caller) -> dict[str, dict]:
+    """Every sandbox the caller is shown, by id, across pages (the store is shared)."""
+    found: dict[str, dict] = {}
+    query = {"limit": 100}
+    while True:
+        page = caller.get(SANDBOXES, query_string=query).get_json()
+        found.update({s["id"]: s for s in page["data"]})
+        if not page["has_more"]:
+            return found
+        query["after"] = page["next_cursor"]
+
+
 def test_without_an_admin_token_a_list_shows_no_keys(api):
     a, _ = api.create_sandbox()
     b, _ = api.create_sandbox(seed=2)
-    listed = {s["id"]: s for s in api.get(SANDBOXES, query_string={"limit": 100})
-              .get_json()["data"]}
-    assert {a["id"], b["id"]} <= set(listed)
-    assert listed[a["id"]]["credentials"] is None
-    assert listed[b["id"]]["credentials"] is None
+    shown = listed(api)
+    assert {a["id"], b["id"]} <= set(shown)
+    assert all(sandbox["credentials"] is None for sandbox in shown.values())
     # Creating still answers with the new sandbox's own keys, and the sandbox sees its own.
     assert a["credentials"]["api_key"].startswith("mp_test_")
     own = api.as_(a["credentials"]["api_key"])
@@ -34,9 +44,7 @@ def test_the_admin_sees_every_key(store):
     app = create_app(Settings(database_url=DATABASE_URL, admin_token="s3cret"), store=store)
     admin = Api(app, "s3cret")
     created = admin.post(SANDBOXES, json={"platform": "lazada", "market": "MY"}).get_json()
-    listed = {s["id"]: s for s in admin.get(SANDBOXES, query_string={"limit": 100})
-              .get_json()["data"]}
-    assert listed[created["id"]]["credentials"] == created["credentials"]
+    assert listed(admin)[created["id"]]["credentials"] == created["credentials"]
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"])

@@ -10,8 +10,13 @@ from mockplatform.fronts.pipeline import Exchange, Pipeline
 
 
 @pytest.fixture
-def pipeline(app) -> Pipeline:
-    return app.extensions["mockplatform"]["pipeline"]
+def pipeline(app):
+    """The app's pipeline; the hooks a test adds go when it ends (the app is shared)."""
+    pipeline: Pipeline = app.extensions["mockplatform"]["pipeline"]
+    saved = (list(pipeline.before_call), list(pipeline.after_commit),
+             list(pipeline.after_response))
+    yield pipeline
+    pipeline.before_call[:], pipeline.after_commit[:], pipeline.after_response[:] = saved
 
 
 def _order(sbx) -> int:
