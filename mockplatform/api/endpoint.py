@@ -263,6 +263,11 @@ def _json_body(spec: EndpointSpec) -> Any:
                              f"column {exc.colno}", code="malformed_json",
                              details=[{"field": "", "location": "body", "message": exc.msg,
                                        "line": exc.lineno, "column": exc.colno}]) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise InvalidRequest("request body is not valid JSON we accept: a number has too many "
+                             "digits", code="malformed_json",
+                             details=[{"field": "", "location": "body",
+                                       "message": "a number has too many digits"}]) from None
     if not isinstance(parsed, dict):
         raise ValidationFailed("request body must be a JSON object",
                                details=[{"field": "", "location": "body",

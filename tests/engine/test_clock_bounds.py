@@ -1,0 +1,73 @@
+"""The rule behind the API's 400s: the control layer refuses, with a ``BeyondLatest`` naming the
+field, any duration or instant that would take a sandbox past ``clock.LATEST``, before it changes
+anything."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mockplatform.control import clock as clock_service
+from mockplatform.control import sandboxes, test_timers
+from mockplatform.engine.clock import LATEST, BeyondLatest
+from mockplatform.errors import Conflict
+
+NEAR_THE_END = datetime(5999, 12, 31, tzinfo=UTC)
+
+
+@pytest.fixture
+def ctx(store, settings):
+    with store.transaction() as session:
+        ctx = sandboxes.create(session, settings, {"platform": "lazada", "market": "MY",
+                                                   "seed": 1, "start_at": NEAR_THE_END})
+        yield ctx
+
+
+def _unchanged(ctx) -> None:
+    assert ctx.now == NEAR_THE_END
+    assert ctx.timers.pending_count() == 0
+
+
+@pytest.mark.parametrize(("spec", "field"), [
+    ({"by": timedelta(days=1, microseconds=1)}, "by"),
+    ({"by": timedelta(days=999_999_999)}, "by"),  # past datetime's range, not only LATEST
+    ({"to": datetime(6000, 1, 1, 0, 0, 1, tzinfo=UTC)}, "to"),
+])
+def test_advance_past_the_latest_instant_is_refused_naming_the_field(ctx, spec, field):
+    with pytest.raises(BeyondLatest) as raised:
+        clock_service.advance(ctx, **spec)
+
+    assert (raised.value.field_name, raised.value.latest, raised.value.status) == (
+        field, LATEST, 400)
+    _unchanged(ctx)
+
+
+def test_advance_to_the_latest_instant_itself_is_allowed(ctx):
+    assert clock_service.advance(ctx, by=timedelta(days=1)).clock.now == LATEST
+
+
+def test_advance_by_a_negative_duration_beyond_year_1_is_a_backwards_conflict(ctx):
+    with pytest.raises(Conflict) as raised:
+        clock_service.advance(ctx, by=-timedelta(days=999_999_999))
+
+    assert raised.value.code == "clock_cannot_go_backwards"
+    assert raised.value.details[0]["requested"] is None
+    _unchanged(ctx)
+
+
+@pytest.mark.parametrize(("spec", "field"), [
+    ({"at": None, "delay": timedelta(days=2)}, "delay"),
+    ({"at": datetime(6000, 1, 2, tzinfo=UTC), "delay": None}, "at"),
+    ({"at": None, "delay": timedelta(0), "repeat_every": timedelta(hours=12),
+      "repeat_times": 3}, "repeat_every"),
+    ({"at": None, "delay": timedelta(0), "repeat_every": timedelta(days=999_999_999),
+      "repeat_times": 100_000}, "repeat_every"),
+])
+def test_a_test_timer_past_the_latest_instant_is_refused_naming_the_field(ctx, spec, field):
+    spec = {"repeat_every": None, "repeat_times": None, **spec}
+    with pytest.raises(BeyondLatest) as raised:
+        test_timers.schedule(ctx, label="far", **spec)
+
+    assert raised.value.field_name == field
+    _unchanged(ctx)
