@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -24,6 +24,7 @@ from mockplatform.engine import clock as clocks
 from mockplatform.engine.policies import MARKETS, PLATFORMS
 from mockplatform.engine.scheduler import kind as timer_kind
 from mockplatform.errors import ValidationFailed
+from mockplatform.store import jsoncodec
 from mockplatform.store.models import Sandbox, Timer, snapshot_tables
 
 FORMAT = 1
@@ -157,32 +158,40 @@ def _rows(table: Table, raw_rows: Any, field: str) -> list[dict[str, Any]]:
     if not isinstance(raw_rows, list):
         raise _bad(field, "expected a list of rows")
     columns = {column.name: column for column in table.c if column.name != "sandbox_id"}
-    required = [name for name, column in columns.items()
-                if (column.primary_key or not column.nullable) and column.default is None]
+    # One converter per column, chosen once: a snapshot of 10,000 orders has a million values.
+    convert = {name: _converter(column) for name, column in columns.items()}
+    required = tuple(name for name, column in columns.items()
+                     if (column.primary_key or not column.nullable) and column.default is None)
     key_columns = [column.name for column in table.primary_key.columns
                    if column.name != "sandbox_id"]
     rows, seen_keys = [], set()
     for index, raw in enumerate(raw_rows):
-        where = f"{field}.{index}"
         if not isinstance(raw, dict):
-            raise _bad(where, "expected an object of column to value")
-        unknown = sorted(set(raw) - set(columns))
+            raise _bad(f"{field}.{index}", "expected an object of column to value")
+        unknown = raw.keys() - convert.keys()
         if unknown:
-            raise _bad(where, f"unknown columns {unknown}; expected some of {sorted(columns)}")
-        _no_missing(where, raw, tuple(required))
-        row = {name: column_value(columns[name], value, f"{where}.{name}")
-               for name, value in raw.items()}
+            raise _bad(f"{field}.{index}", f"unknown columns {sorted(unknown)}; expected some "
+                       f"of {sorted(columns)}")
+        if not all(name in raw for name in required):
+            _no_missing(f"{field}.{index}", raw, required)
+        row = {}
+        for name, value in raw.items():
+            try:
+                row[name] = convert[name](value)
+            except ValidationFailed as exc:  # raised without the field: named here, if at all
+                raise ValidationFailed.field(f"{field}.{index}.{name}",
+                                             exc.details[0]["message"]) from None
         key = tuple(row[name] for name in key_columns)
         if key in seen_keys:
             named_key = dict(zip(key_columns, key, strict=True))
-            raise _bad(where, f"a second row with the key {named_key}")
+            raise _bad(f"{field}.{index}", f"a second row with the key {named_key}")
         seen_keys.add(key)
         if table.name == Timer.__tablename__:
             try:
                 timer_kind(row["kind"])
             except LookupError:
-                raise _bad(f"{where}.kind", f"no timer kind {row['kind']!r} in this server") \
-                    from None
+                raise _bad(f"{field}.{index}.kind",
+                           f"no timer kind {row['kind']!r} in this server") from None
         rows.append(row)
     return rows
 
@@ -204,32 +213,58 @@ def _counters_ahead(counters: dict[str, int], rows: dict[Table, list[dict]]) -> 
 
 def column_value(column: Column, value: Any, field: str) -> Any:
     """``value`` from the JSON document, checked and converted for ``column``."""
-    if value is None:
-        if column.primary_key or not column.nullable:
-            raise _bad(field, "must not be null")
-        return None
+    try:
+        return _converter(column)(value)
+    except ValidationFailed as exc:
+        raise ValidationFailed.field(field, exc.details[0]["message"]) from None
+
+
+def _converter(column: Column) -> Callable[[Any], Any]:
+    """What checks and converts a value for ``column``; its errors name no field yet."""
+    nullable = not (column.primary_key or not column.nullable)
     if isinstance(column.type, JSON):
-        if not isinstance(value, dict | list):
-            raise _bad(field, "expected a JSON object or list")
-        return json.loads(json.dumps(value))
-    python_type = _python_type(column)
-    if python_type is datetime:
-        return _timestamp(value, field)
-    if python_type is bool:
-        if not isinstance(value, bool):
-            raise _bad(field, "expected true or false")
-        return value
-    if python_type is int:
-        return _integer(value, field)
-    if python_type is float:
-        return _number(value, field)
-    if python_type is str:
-        return _string(value, field, column)
-    if python_type is Decimal:
-        return _decimal(value, field, column)
-    if python_type is bytes:
-        return _base64(value, field)
-    return value
+        def convert(value: Any) -> Any:
+            if not isinstance(value, dict | list):
+                raise _bad("", "expected a JSON object or list")
+            # A deep copy, through the codec the column writes with: what it reads back.
+            return jsoncodec.loads(jsoncodec.dumps(value))
+    else:
+        python_type = _python_type(column)
+        if python_type is datetime:
+            def convert(value: Any) -> Any:
+                return _timestamp(value, "")
+        elif python_type is bool:
+            def convert(value: Any) -> Any:
+                if not isinstance(value, bool):
+                    raise _bad("", "expected true or false")
+                return value
+        elif python_type is int:
+            def convert(value: Any) -> Any:
+                return _integer(value, "")
+        elif python_type is float:
+            def convert(value: Any) -> Any:
+                return _number(value, "")
+        elif python_type is str:
+            def convert(value: Any) -> Any:
+                return _string(value, "", column)
+        elif python_type is Decimal:
+            def convert(value: Any) -> Any:
+                return _decimal(value, "", column)
+        elif python_type is bytes:
+            def convert(value: Any) -> Any:
+                return _base64(value, "")
+        else:
+            def convert(value: Any) -> Any:
+                return value
+
+    def checked(value: Any) -> Any:
+        if value is None:
+            if not nullable:
+                raise _bad("", "must not be null")
+            return None
+        return convert(value)
+
+    return checked
 
 
 def _decimal(value: Any, field: str, column: Column) -> Decimal:
