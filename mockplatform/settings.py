@@ -18,6 +18,10 @@ class Settings:
     # An advance (or a catch-up) that would fire more timers than this stops at a consistent point.
     max_timers_per_advance: int = 1_000_000
     max_body_bytes: int = 1024 * 1024
+    # A snapshot is restored in one request body: 10,000 orders make about 25 MB pending, 60 MB
+    # walked to ready to ship, 180 MB once delivered and settled (plain JSON; gzip makes a
+    # seventeenth of that). The document is held in memory while it is checked.
+    max_restore_bytes: int = 256 * 1024 * 1024
     idempotency_window_hours: int = 24
     sql_echo: bool = False
     extra: dict = field(default_factory=dict)

@@ -9,7 +9,7 @@ from mockplatform.control.errors import ClockCannotGoBackwards
 from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
-from mockplatform.errors import InvalidRequest, ValidationFailed
+from mockplatform.errors import InvalidRequest
 
 NEXT_TIMER = "next_timer"
 
@@ -47,25 +47,25 @@ def advance(ctx: SandboxContext, *, by: timedelta | None = None,
                              "'next_timer')", code="validation_failed",
                              details=[{"field": "by", "location": "body",
                                        "message": "give exactly one of 'by' or 'to'"}])
-    if by is not None:
-        target = previous + by
+    field = "by" if by is not None else "to"
+    if by is not None and by < timedelta(0):
+        try:
+            target = previous + by
+        except OverflowError:  # before year 1
+            raise _backwards(previous, field, f"'by' is negative ({format_duration(by)})",
+                             requested=None) from None
+    elif by is not None:
+        target = clocks.later(previous, by, field="by", what="would move the clock to")
     elif to == NEXT_TIMER:
         target = ctx.timers.next_due_at() or previous
     else:
         target = to
-    if target > clocks.LATEST:
-        raise ValidationFailed.field(
-            "by" if by is not None else "to",
-            f"would move the clock to {target.isoformat()}, past the latest instant a sandbox "
-            f"clock reaches ({clocks.LATEST.isoformat()})")
+    if target > clocks.LATEST:  # a 'to' given in-process; the API's schema refuses it already
+        raise clocks.BeyondLatest("to", f"would move the clock to {target.isoformat()}")
     if target < previous:
-        raise ClockCannotGoBackwards(
-            f"the clock only moves forward: it is {previous.isoformat()} and "
-            f"{target.isoformat()} is {format_duration(previous - target)} earlier; "
-            "restore a snapshot to go back in time",
-            details=[{"field": "by" if by is not None else "to", "location": "body",
-                      "message": "is before the sandbox's now",
-                      "now": previous.isoformat(), "requested": target.isoformat()}])
+        raise _backwards(previous, field, f"{target.isoformat()} is "
+                         f"{format_duration(previous - target)} earlier",
+                         requested=target.isoformat())
     mark = ctx.events.mark()
     fired = ctx.timers.advance_to(target, ctx.settings.max_timers_per_advance)
     ctx.clock.set(target)
@@ -73,6 +73,14 @@ def advance(ctx: SandboxContext, *, by: timedelta | None = None,
     events, total = ctx.events.since(mark)
     return AdvanceResult(previous_now=previous, clock=state(ctx), timers_fired=fired,
                          events=events, events_total=total)
+
+
+def _backwards(previous: datetime, field: str, why: str, **detail) -> ClockCannotGoBackwards:
+    return ClockCannotGoBackwards(
+        f"the clock only moves forward: it is {previous.isoformat()} and {why}; "
+        "restore a snapshot to go back in time",
+        details=[{"field": field, "location": "body", "message": "is before the sandbox's now",
+                  "now": previous.isoformat(), **detail}])
 
 
 def freeze(ctx: SandboxContext) -> ClockState:

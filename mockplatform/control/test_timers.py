@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration, parse_duration
 from mockplatform.engine.payloads import Duration, Integer, PayloadSpec, Text
@@ -40,7 +41,10 @@ def schedule(ctx: SandboxContext, *, label: str, at: datetime | None, delay: tim
                                      "(a duration)")
     if delay is not None and delay < timedelta(0):
         raise ValidationFailed.field("delay", "must not be negative")
-    due_at = at if at is not None else ctx.now + delay
+    if at is not None:
+        due_at = clocks.later(at, timedelta(0), field="at", what="would be due at")
+    else:
+        due_at = clocks.later(ctx.now, delay, field="delay", what="would be due at")
     if due_at < ctx.now:
         raise ValidationFailed.field("at", f"is before the sandbox's now ({ctx.now.isoformat()})")
     if (repeat_every is None) != (repeat_times is None):
@@ -48,6 +52,10 @@ def schedule(ctx: SandboxContext, *, label: str, at: datetime | None, delay: tim
                                      "'repeat_every' and 'repeat_times' go together")
     if repeat_every is not None and repeat_every <= timedelta(0):
         raise ValidationFailed.field("repeat_every", "must be a positive duration")
+    if repeat_every is not None:
+        # Every repetition must be able to fire: the last one, too, is due by LATEST.
+        clocks.later(due_at, repeat_every, times=repeat_times, field="repeat_every",
+                     what=f"would make repetition {repeat_times} due at")
     payload = {"label": label, "iteration": 0,
                "repeat_every": format_duration(repeat_every) if repeat_every else None,
                "repeat_times": repeat_times or 0}

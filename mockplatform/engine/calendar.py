@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from mockplatform.engine import clock as clocks
+from mockplatform.engine.durations import format_duration
 from mockplatform.errors import ValidationFailed
 
 MARKETS: dict[str, ZoneInfo] = {
@@ -28,6 +30,11 @@ MARKETS: dict[str, ZoneInfo] = {
 
 CALENDAR_KINDS = ("hours", "calendar_days", "working_days", "hours_excl_non_working",
                   "end_of_working_day_n")
+
+# The longest duration counted on a calendar for a caller (the deadline query, a policy override):
+# counting working days walks the calendar day by day, so keep it to what /calendar serves.
+MAX_COUNTED_DAYS = 3660
+MAX_COUNTED = timedelta(days=MAX_COUNTED_DAYS)
 
 _WEEKEND = {5: "Saturday", 6: "Sunday"}
 _ONE_DAY = timedelta(days=1)
@@ -234,3 +241,20 @@ def add_duration(start: datetime, duration: timedelta, kind: str,
         # a rule of any platform.
         raise ValueError(f"duration must not be negative, got {duration}")
     return rule(start, duration, calendar)
+
+
+def deadline(start: datetime, duration: timedelta, kind: str, calendar: BusinessCalendar, *,
+             field: str = "duration", location: str = "body") -> datetime:
+    """``add_duration`` for a caller's input: a ``ValidationFailed`` naming ``field`` for a
+    duration that is negative, longer than ``MAX_COUNTED`` or not whole days where the kind counts
+    days, and a ``clock.BeyondLatest`` when the deadline falls past ``clock.LATEST``."""
+    if duration > MAX_COUNTED:
+        raise ValidationFailed.field(field, f"at most {format_duration(MAX_COUNTED)}",
+                                     location=location)
+    try:
+        due_at = add_duration(start, duration, kind, calendar)
+    except ValueError as exc:
+        raise ValidationFailed.field(field, str(exc), location=location) from None
+    if due_at > clocks.LATEST:
+        raise clocks.BeyondLatest(field, f"ends at {due_at.isoformat()}", location=location)
+    return due_at

@@ -9,13 +9,53 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from mockplatform.errors import ValidationFailed
+
 FROZEN = "frozen"
 RUNNING = "running"
 MODES = (FROZEN, RUNNING)
 # The latest instant a sandbox clock reaches: far beyond any test, and early enough that adding
-# the longest duration the API accepts (about 3,000 years) stays inside datetime's range, so no
-# deadline computed from a sandbox's now can overflow.
+# the longest duration the API accepts (MAX_DURATION, about 2,700 years) stays inside datetime's
+# range, so no deadline computed from a sandbox's now can overflow.
 LATEST = datetime(6000, 1, 1, tzinfo=UTC)
+MAX_DURATION = timedelta(days=1_000_000)
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)  # a day after datetime's first: an offset never underflows
+
+
+class BeyondLatest(ValidationFailed):
+    """A duration, or an instant plus a duration, that takes a sandbox past ``LATEST``.
+
+    A 400 like any bad input; ``field_name`` is the field to blame, and every detail carries
+    ``latest`` so that a client can read the bound without parsing the message.
+    """
+
+    def __init__(self, field: str, message: str, *, location: str = "body"):
+        message = f"{message}; no sandbox clock goes past {LATEST.isoformat()}"
+        super().__init__(f"{field}: {message}", details=[
+            {"field": field, "location": location, "message": message,
+             "latest": LATEST.isoformat()}])
+        self.field_name = field
+        self.location = location
+        self.latest = LATEST
+
+
+def later(instant: datetime, delta: timedelta, *, field: str, what: str = "ends at",
+          times: int = 1, location: str = "body") -> datetime:
+    """``instant + delta * times``, or ``BeyondLatest`` naming ``field`` when that is past
+    ``LATEST`` (also when it is past datetime's range: never an ``OverflowError``).
+
+    ``what`` leads the message, before the instant: "would move the clock to", "ends at".
+    """
+    if delta < timedelta(0):
+        raise ValueError(f"later() counts forward; {field} is negative ({delta})")
+    try:
+        result = instant + delta * times
+    except OverflowError:
+        raise BeyondLatest(field, f"{what} an instant past year 9999",
+                           location=location) from None
+    if result > LATEST:
+        raise BeyondLatest(field, f"{what} {result.isoformat()}", location=location)
+    return result
 
 
 def wall_now() -> datetime:
@@ -43,6 +83,10 @@ class Clock:
         # A fast clock left running for long stops at LATEST instead of overflowing.
         if moved >= (LATEST - self.anchor_virtual) / timedelta(microseconds=1):
             return max(LATEST, self.anchor_virtual)
+        # Wall time behind the anchor (a system clock set back, or freezegun in a user's tests)
+        # moves a fast clock back as far: to the first instant datetime holds at the most.
+        if moved <= (EARLIEST - self.anchor_virtual) / timedelta(microseconds=1):
+            return EARLIEST
         return self.anchor_virtual + timedelta(microseconds=int(moved))
 
     def set(self, instant: datetime) -> None:

@@ -151,7 +151,11 @@ def test_the_clock_stops_at_its_latest_instant_with_a_400(sbx):
     assert_error(sbx.post(f"{sbx.base}/clock/advance", json={"by": "P2D"}), 400,
                  "validation_failed", field="by")
     assert _advance(sbx, by="P1D")["clock"]["now"] == "6000-01-01T00:00:00+00:00"
-    assert _timer(sbx, "far", delay="P1000D")["due_at"] == "6002-09-27T00:00:00+00:00"
+    # A timer it could never reach is refused too, naming the bound; one due at it is not.
+    error = assert_error(sbx.post(TIMERS, json={"label": "far", "delay": "P1000D"}), 400,
+                         "validation_failed", field="delay")
+    assert error["details"][0]["latest"] == "6000-01-01T00:00:00+00:00"
+    assert _timer(sbx, "last", delay="PT0S")["due_at"] == "6000-01-01T00:00:00+00:00"
 
 
 def test_an_advance_answers_the_first_100_events_and_a_cursor_to_the_rest(sbx):

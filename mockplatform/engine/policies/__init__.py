@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from mockplatform.engine.calendar import MAX_COUNTED
 from mockplatform.engine.durations import format_duration, parse_duration
 from mockplatform.errors import ValidationFailed
 
@@ -145,6 +146,9 @@ def _duration(raw: Any, row: Row, base: Any = None) -> timedelta:
     except ValidationFailed as exc:
         raise _Invalid(exc.details[0]["message"]) from None
     _expect(value >= timedelta(0), "a duration of zero or more", raw)
+    # Deadlines are counted on calendars, day by day for working days: no policy is longer
+    # than what the deadline query counts, and none can carry a deadline past datetime's range.
+    _expect(value <= MAX_COUNTED, f"a duration of at most {format_duration(MAX_COUNTED)}", raw)
     if row.get("calendar") in _WHOLE_DAY_CALENDARS:
         _expect(not value % timedelta(days=1),
                 f"a whole number of days such as P2D ({row['calendar']} counts days)", raw)

@@ -32,7 +32,7 @@ from mockplatform.errors import (
     UnsupportedMediaType,
     ValidationFailed,
 )
-from mockplatform.fronts.native import formats, uploads
+from mockplatform.fronts.native import bodies, formats, uploads
 from mockplatform.fronts.native.errors import envelope
 from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.uploads import Upload, UploadSpec
@@ -66,6 +66,7 @@ class EndpointSpec:
     errors: list[int] = field(default_factory=list)
     upload: UploadSpec | None = None
     csv: CsvFormat | None = None
+    body_limit: str | None = None  # the Settings field bounding its body (see bodies.py)
     # The blueprint that serves it: the OpenAPI document of an app lists only what it serves.
     blueprint: Blueprint | None = field(default=None, repr=False, compare=False)
 
@@ -96,13 +97,15 @@ def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDB
              summary: str, tags: list[str], body: type[Schema] | None = None,
              query: type[Schema] | None = None, response: type[Schema] | None = None,
              status: int = 200, errors: list[int] | None = None,
-             upload: UploadSpec | None = None, csv: CsvFormat | None = None) -> Callable:
+             upload: UploadSpec | None = None, csv: CsvFormat | None = None,
+             body_limit: str | None = None) -> Callable:
     """Declare a native endpoint.
 
     ``upload`` makes it take one file instead of a JSON body (see ``UploadSpec``); the view gets
     it as ``call.upload`` and the other form fields, loaded by ``upload.form``, as ``call.body``.
     ``csv`` lets it answer CSV as well as JSON, chosen by ``?format=csv`` or ``Accept:
-    text/csv``; the query parameter ``format`` is then reserved.
+    text/csv``; the query parameter ``format`` is then reserved. ``body_limit`` names the
+    Settings field that bounds its JSON body instead of ``max_body_bytes`` (see bodies.py).
     """
     if upload is not None and body is not None:
         raise TypeError(f"{rule}: an upload endpoint takes its form fields from upload.form, "
@@ -122,7 +125,7 @@ def endpoint(bp: Blueprint, rule: str, *, method: str = "GET", auth: str = SANDB
                             summary=summary, tags=tags, body=body, query=query,
                             response=response, status=status,
                             description=(view.__doc__ or "").strip(), errors=errors or [],
-                            upload=upload, csv=csv, blueprint=bp)
+                            upload=upload, csv=csv, body_limit=body_limit, blueprint=bp)
         ENDPOINTS.append(spec)
 
         @wraps(view)
@@ -207,7 +210,7 @@ def _load_input(handler: _Handler) -> tuple[tuple[dict, dict, Upload | None], An
     if spec.upload:
         raw_body, body, upload = _upload_body(spec.upload)
     else:
-        raw_body = _json_body(spec)
+        raw_body = _json_body(spec, current_app.extensions["mockplatform"]["settings"])
     _reject_unstorable(list(path_args.items()), "path")
     _reject_unstorable(list(request.args.items(multi=True)), "query")
     if not spec.upload:
@@ -240,11 +243,11 @@ def _answer(spec: EndpointSpec, status: int, text: str, answer_format: str,
 
 # -- input ------------------------------------------------------------------------------------
 
-def _json_body(spec: EndpointSpec) -> Any:
+def _json_body(spec: EndpointSpec, settings: Settings) -> Any:
     if not request.content_length and "chunked" not in request.headers.get(
             "Transfer-Encoding", "").lower():
         return {}  # no body at all: nothing to read (most GETs)
-    data = request.get_data(cache=True)
+    data = bodies.read(settings, spec.body_limit)
     if not data.strip():
         return {}
     if spec.body is None:
@@ -271,17 +274,26 @@ def _json_body(spec: EndpointSpec) -> Any:
                              f"column {exc.colno}", code="malformed_json",
                              details=[{"field": "", "location": "body", "message": exc.msg,
                                        "line": exc.lineno, "column": exc.colno}]) from None
+    except ValueError:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+        raise InvalidRequest("request body is not valid JSON we accept: a number has too many "
+                             "digits", code="malformed_json",
+                             details=[{"field": "", "location": "body",
+                                       "message": "a number has too many digits"}]) from None
     if not isinstance(parsed, dict):
         raise ValidationFailed("request body must be a JSON object",
                                details=[{"field": "", "location": "body",
                                          "message": "expected a JSON object"}])
-    _reject_unstorable([("", parsed)], "body")
+    # Only an escape (\u0000, \ud800) puts NUL or a surrogate in JSON text: without one, the
+    # walk through every value (a million in a large snapshot) has nothing to find.
+    if data[:4].count(0) or _UNSTORABLE_ESCAPE.search(data):
+        _reject_unstorable([("", parsed)], "body")
     return parsed
 
 
 # NUL cannot be stored in a PostgreSQL text or JSONB value, and an unpaired surrogate (a JSON
 # "\ud800") cannot be encoded at all: refused up front, on both databases alike.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def _reject_unstorable(values: list[tuple[str, Any]], location: str) -> None:

@@ -74,10 +74,13 @@ class JSONObject(fields.Dict):
 
 
 def _sorted_keys(value):
+    # Scalars are not passed down: a snapshot dumps a million of them.
     if isinstance(value, dict):
-        return {key: _sorted_keys(value[key]) for key in sorted(value)}
+        return {key: _sorted_keys(item) if isinstance(item, dict | list | tuple) else item
+                for key, item in sorted(value.items())}
     if isinstance(value, list | tuple):
-        return [_sorted_keys(item) for item in value]
+        return [_sorted_keys(item) if isinstance(item, dict | list | tuple) else item
+                for item in value]
     return value
 
 

@@ -90,8 +90,10 @@ def snapshot_sandbox(call: Call):
 
 @endpoint(bp, "/sandboxes/restore", method="POST", auth=ADMIN, body=s.SandboxRestoreSchema,
           response=s.SandboxSchema, status=201, summary="Restore a snapshot into a new sandbox",
-          tags=["sandboxes"])
+          tags=["sandboxes"], body_limit="max_restore_bytes")
 def restore_sandbox(call: Call):
+    """The body may be up to MOCKPLATFORM_MAX_RESTORE_BYTES (256 MiB by default), and sent with
+    ``Content-Encoding: gzip`` (the limit bounds what it decompresses to)."""
     call.ctx = service.restore(call.session, call.settings, call.body["snapshot"],
                                call.body.get("name"))
     return _view(call.ctx)

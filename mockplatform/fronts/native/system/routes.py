@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint
 
 from mockplatform import __version__
 from mockplatform.control import test_timers
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
-from mockplatform.engine.calendar import add_duration, local_date
+from mockplatform.engine.calendar import MAX_COUNTED_DAYS, local_date
+from mockplatform.engine.calendar import deadline as calendar_deadline
 from mockplatform.engine.durations import format_duration
 from mockplatform.engine.events import list_events
 from mockplatform.engine.policies import load_table
@@ -21,7 +20,7 @@ from mockplatform.fronts.native.endpoint import OPTIONAL_SANDBOX, PUBLIC, Call, 
 health_bp = Blueprint("health", __name__)
 bp = Blueprint("native", __name__, url_prefix="/api/v1")
 
-MAX_CALENDAR_DAYS = 3660
+MAX_CALENDAR_DAYS = MAX_COUNTED_DAYS
 
 
 @endpoint(health_bp, "/healthz", auth=PUBLIC, response=s.HealthSchema, summary="Liveness",
@@ -89,15 +88,8 @@ def deadline(call: Call):
     calendar: ``hours``, ``calendar_days``, ``working_days``, ``hours_excl_non_working`` or
     ``end_of_working_day_n``."""
     start, duration, kind = call.query["start"], call.query["duration"], call.query["kind"]
-    if duration > timedelta(days=MAX_CALENDAR_DAYS):
-        # Counting working days walks the calendar day by day: keep it to what /calendar serves.
-        raise ValidationFailed.field("duration", f"at most P{MAX_CALENDAR_DAYS}D",
-                                     location="query")
     cal = call.ctx.calendar
-    try:
-        due_at = add_duration(start, duration, kind, cal)
-    except ValueError as exc:
-        raise ValidationFailed.field("duration", str(exc), location="query") from None
+    due_at = calendar_deadline(start, duration, kind, cal, field="duration", location="query")
     return {"start": start, "duration": format_duration(duration), "kind": kind,
             "due_at": due_at, "due_at_local": due_at.astimezone(cal.tz).isoformat()}
 
