@@ -120,7 +120,10 @@ def test_the_shell_examples_run_in_order(server_url, tmp_path):
     script.write_text(_program(_to_run(SHELL), server_url, preamble))
 
     result = subprocess.run(["bash", str(script)], cwd=tmp_path, capture_output=True, text=True,
-                            env={**os.environ, "CURL_HOME": str(tmp_path)}, timeout=TIMEOUT)
+                            env={**os.environ, "CURL_HOME": str(tmp_path),
+                                 # the mockplatform command of this interpreter's install
+                                 "PATH": os.pathsep.join([os.path.dirname(sys.executable),
+                                                          os.environ.get("PATH", "")])}, timeout=TIMEOUT)
 
     _check(result, "the shell examples")
 
