@@ -13,11 +13,11 @@ import json
 import uuid
 
 import pytest
-from mockplatform.fronts.native.bodies import gunzip
 from sqlalchemy import func, select
 
 from mockplatform.app import create_app
 from mockplatform.errors import InvalidRequest, PayloadTooLarge
+from mockplatform.fronts.native.bodies import gunzip
 from mockplatform.settings import Settings
 from mockplatform.store.models import Sandbox, snapshot_tables
 from tests.api.support import AdminServer, assert_error
