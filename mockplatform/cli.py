@@ -45,6 +45,8 @@ def serve(host: str, port: int, workers: int, threads: int, database_url: str | 
 
     settings = Settings.from_env(database_url=database_url, data_dir=data_dir,
                                  admin_token=admin_token)
+    if settings.pool_size is None:
+        settings = settings.with_(pool_size=threads)  # a connection for each thread
     # The schema is made once here, before the workers fork, so they never race to create it.
     store = Store(settings.resolved_database_url)
     store.create_schema()

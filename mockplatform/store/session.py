@@ -37,10 +37,16 @@ ON_CLOSE = "mockplatform.on_close"
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
 
 
+# Connections kept open per process when nobody says how many: as many as serve's default
+# threads (a request holds one connection from start to end).
+DEFAULT_POOL_SIZE = 8
+
+
 class Store:
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.pool_size = pool_size or DEFAULT_POOL_SIZE
         self.engine = self._make_engine(echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         # Changed rows are written by one statement per table and set of columns (bulk.py).
@@ -59,15 +65,20 @@ class Store:
             # selectivity swings from one sandbox to the next); statements are cheap to plan.
             connect_args = ({"prepare_threshold": None}
                             if self.url.get_driver_name() == "psycopg" else {})
-            return create_engine(self.url, echo=echo, pool_size=10, max_overflow=20,
+            return create_engine(self.url, echo=echo, pool_size=self.pool_size, max_overflow=20,
                                  pool_recycle=1800, connect_args=connect_args,
                                  pool_reset_on_return=None, **JSON_CODEC)
         memory = self.url.database in (None, "", ":memory:")
         if not memory:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        # A file's pool keeps a connection for every thread that serves requests: one opened
+        # beyond the pool is closed when returned, and opening the next one (its PRAGMAs below)
+        # then costs a request more than its queries.
+        pool = {"poolclass": StaticPool} if memory else {"pool_size": self.pool_size,
+                                                         "max_overflow": 20}
         engine = create_engine(
             self.url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=StaticPool if memory else None, pool_reset_on_return=None, **JSON_CODEC)
+            pool_reset_on_return=None, **pool, **JSON_CODEC)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
