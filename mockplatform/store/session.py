@@ -139,6 +139,8 @@ class Store:
                     f"the database at {self.url.render_as_string(hide_password=True)} has schema "
                     f"version {versions}, this mockplatform needs {SCHEMA_VERSION}: point it at a "
                     f"fresh database or data dir")
+        if self.checkpointer is not None:
+            self.checkpointer.poke()  # as after any write (the thread starts with the first)
 
     def drop_schema(self) -> None:
         """Drop every table, the domains' included: they are only in the metadata once loaded,
