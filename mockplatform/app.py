@@ -9,7 +9,7 @@ from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from mockplatform import domains
-from mockplatform.fronts import native
+from mockplatform.fronts import lazada, native
 from mockplatform.fronts.pipeline import Pipeline
 from mockplatform.settings import Settings
 from mockplatform.store.session import Store
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
     domains.load()
     native.init_app(app)
+    lazada.init_app(app)
     _request_ids(app)
     return app
 

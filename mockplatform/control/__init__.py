@@ -5,7 +5,7 @@ from mockplatform.engine.registry import Domain
 
 DOMAIN = Domain(
     name="control",
-    modules=("mockplatform.control.test_timers",),
+    modules=("mockplatform.control.test_timers", "mockplatform.control.authorizations"),
     timer_kinds=("test_helpers.timer",),
     errors=("mockplatform.control.errors",),
 )

@@ -143,6 +143,10 @@ def by_api_key(session: Session, api_key: str, *, lock: bool = True) -> Sandbox 
     return _find(session, "api_key", api_key, lock)
 
 
+def by_app_key(session: Session, app_key: str, *, lock: bool = True) -> Sandbox | None:
+    return _find(session, "app_key", app_key, lock)
+
+
 def list_(session: Session, *, after: str | None, limit: int) -> tuple[list[Sandbox], bool]:
     """All sandboxes, oldest first; ``after`` is the id of the last one already seen."""
     stmt = select(Sandbox)

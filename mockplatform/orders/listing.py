@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, false, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.ids import MAX_DIGITS
@@ -87,9 +87,11 @@ def _with_status(ctx: SandboxContext, statuses: list[str]):
 class OrderFilter:
     """What the seller's order list is asked for. Instants are aware and inclusive; ``status``
     matches an order when any of its items has one of the statuses; ``after`` is the
-    ``next_cursor`` of the page before."""
+    ``next_cursor`` of the page before; ``offset`` skips that many orders instead (a front
+    whose platform pages by offset; not with ``after``)."""
 
     limit: int = 20
+    offset: int = 0
     status: tuple[str, ...] = ()
     created_after: datetime | None = None
     created_before: datetime | None = None
@@ -108,14 +110,13 @@ class OrderPage:
     next_cursor: str | None
 
 
-def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
-    sort_by, direction = query.sort_by, query.sort_direction
+def _filtered(ctx: SandboxContext, query: OrderFilter):
+    """The orders ``query`` asks for, before any cursor, order or page."""
     for name in ("created", "updated"):
         after, before = getattr(query, f"{name}_after"), getattr(query, f"{name}_before")
         if after is not None and before is not None and after > before:
             raise ValidationFailed.field(f"{name}_before", f"must not be before {name}_after",
                                          location="query")
-    column = getattr(Order, sort_by)
     stmt = select(Order).where(Order.sandbox_id == ctx.id)
     if query.created_after is not None:
         stmt = stmt.where(Order.created_at >= query.created_after)
@@ -129,6 +130,19 @@ def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
         stmt = stmt.where(_with_status(ctx, query.status))
     if query.delayed is not None:
         stmt = stmt.where(Order.delayed == query.delayed)
+    return stmt
+
+
+def count_orders(ctx: SandboxContext, query: OrderFilter) -> int:
+    """How many orders match ``query``'s filters, whatever its page."""
+    return ctx.session.scalar(
+        select(func.count()).select_from(_filtered(ctx, query).subquery()))
+
+
+def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
+    sort_by, direction = query.sort_by, query.sort_direction
+    column = getattr(Order, sort_by)
+    stmt = _filtered(ctx, query)
     if query.after:
         instant, order_id = decode_cursor(query.after, sort_by, direction)
         if direction == "asc":
@@ -140,6 +154,8 @@ def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
     order_by = (column.asc(), Order.order_id.asc()) if direction == "asc" else \
         (column.desc(), Order.order_id.desc())
     limit = query.limit
+    if query.offset:
+        stmt = stmt.offset(query.offset)
     rows = list(ctx.session.scalars(stmt.order_by(*order_by).limit(limit + 1)))
     rows, has_more = rows[:limit], len(rows) > limit
     ids = [row.order_id for row in rows]

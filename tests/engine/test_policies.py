@@ -97,7 +97,7 @@ def details_of(excinfo):
 EXTENSIONS = {
     "lazada": {"order.delayed_warning", "logistics.journey_jitter", "logistics.measurement_noise",
                "logistics.shipping_fee", "logistics.loss_compensation", "delivery.failure_rate",
-               "logistics.return_leg"},
+               "logistics.return_leg", "gateway.token_lifetimes", "gateway.http_methods"},
     "tiktok_shop": set(),
     "aliexpress": set(),
 }

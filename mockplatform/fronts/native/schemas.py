@@ -317,6 +317,14 @@ class TestTimerSchema(Schema):
     repeat_times = fields.Integer(strict=True, validate=validate.Range(min=1, max=100_000))
 
 
+class AuthorizationCodeSchema(Schema):
+    object = fields.Constant("lazada_authorization_code")
+    code = fields.String(attribute="token", metadata={
+        "description": "exchange it once with the Lazada gateway's /rest/auth/token/create"})
+    issued_at = Timestamp()
+    expires_at = Timestamp()
+
+
 # -- policies --------------------------------------------------------------------------------------
 
 class PolicySchema(Schema):

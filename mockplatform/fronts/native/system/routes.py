@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from mockplatform import __version__
-from mockplatform.control import test_timers
+from mockplatform.control import authorizations, test_timers
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
 from mockplatform.engine.calendar import MAX_COUNTED_DAYS, local_date
@@ -105,3 +105,14 @@ def schedule_test_timer(call: Call):
         "label": call.body["label"], "at": call.body.get("at"), "delay": call.body.get("delay"),
         "repeat_every": call.body.get("repeat_every"),
         "repeat_times": call.body.get("repeat_times")})
+
+
+@endpoint(bp, "/test_helpers/lazada/authorization_code", method="POST",
+          response=s.AuthorizationCodeSchema, status=201,
+          summary="Authorize the Lazada app as the seller: an OAuth authorization code",
+          tags=["test_helpers"])
+def lazada_authorization_code(call: Call):
+    """What Lazada's consent page would redirect the app with: a single-use code, valid for
+    ``gateway.token_lifetimes.authorization_code`` (30 minutes) of the sandbox clock, that the
+    gateway's ``/rest/auth/token/create`` exchanges for an access and a refresh token."""
+    return authorizations.issue_code(call.ctx)

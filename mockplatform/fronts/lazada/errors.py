@@ -1,0 +1,90 @@
+"""Lazada's error envelope, and every error of the server as Lazada's code for it.
+
+Every answer of the gateway is HTTP 200 with a JSON body whose ``code`` is a string ("0" on
+success), because that is all ``lazop-sdk`` reads (reference section 2.4). An error carries
+``type`` (``ISV``: the caller's request; ``ISP``: a business rule; ``SYSTEM``: the platform),
+``code``, ``message`` and ``request_id``.
+
+Codes the reference documents are used as documented (``IncompleteSignature``,
+``MissingParameter``, ``IllegalAccessToken``, ``IllegalRefreshToken``, ``InvalidCode``,
+``InvalidApiPath``, ``UnsupportedHTTPMethod``, ``ApiCallLimit``, the numeric ``E0xx`` codes of
+each API). Where it names none, the choices made here:
+
+- ``InvalidTimestamp``: a ``timestamp`` that does not parse, or is more than 7200 s from the wall
+  clock (the SDK sends real time, not the sandbox's).
+- ``InvalidAppKey``: an ``app_key`` that no sandbox has, or a sandbox of another platform profile.
+- ``InvalidParameter`` (ISV): any other bad input the reference gives no code for, and a
+  parameter holding characters that cannot be stored (NUL, unpaired surrogates).
+- ``OperationNotAllowed`` (ISP): a domain conflict (a state that does not allow the action).
+- ``ApiCallLimit`` (ISV): the server's rate limits; ``UnknownRuntimeException`` (SYSTEM):
+  anything else, never a 500.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mockplatform.control.errors import InvalidAuthorizationCode, InvalidRefreshToken
+from mockplatform.errors import (
+    Conflict,
+    InvalidRequest,
+    MockplatformError,
+    NotFound,
+    RateLimited,
+)
+
+ISV, ISP, SYSTEM = "ISV", "ISP", "SYSTEM"
+
+
+class LazadaError(MockplatformError):
+    """An error already in Lazada's terms: its ``platform_code``, ``lazada_type``, message."""
+
+    status = 200
+    code = "lazada_gateway_error"
+
+    def __init__(self, platform_code: str, message: str, *, lazada_type: str = ISV,
+                 details: list[dict[str, Any]] | None = None):
+        super().__init__(message, details=details)
+        self.platform_code = platform_code
+        self.lazada_type = lazada_type
+
+
+def missing(name: str) -> LazadaError:
+    return LazadaError("MissingParameter", f"The input parameter \u201c{name}\u201d that is "
+                       "mandatory for processing this request is not supplied")
+
+
+def invalid(name: str, message: str) -> LazadaError:
+    return LazadaError("InvalidParameter", f"{name}: {message}")
+
+
+def numbered(number: int, message: str) -> LazadaError:
+    """A business error of an API: code ``"16"``, message ``E016: ...``."""
+    return LazadaError(str(number), f"E{number:03d}: {message}")
+
+
+def as_lazada(error: MockplatformError) -> LazadaError:
+    """``error`` in Lazada's terms (see the module's docstring for the choices)."""
+    if isinstance(error, LazadaError):
+        return error
+    if isinstance(error, InvalidAuthorizationCode):
+        return LazadaError("InvalidCode", f"Invalid authorization code ({error.message})")
+    if isinstance(error, InvalidRefreshToken):
+        return LazadaError("IllegalRefreshToken",
+                           "The specified refresh token is invalid or expired")
+    if isinstance(error, RateLimited):
+        return LazadaError("ApiCallLimit", f"Api access frequency exceeds the limit. "
+                           f"{error.message}")
+    if isinstance(error, InvalidRequest | NotFound):
+        return LazadaError("InvalidParameter", error.message)
+    if isinstance(error, Conflict):
+        return LazadaError("OperationNotAllowed", error.message, lazada_type=ISP)
+    return LazadaError("UnknownRuntimeException", error.message, lazada_type=SYSTEM)
+
+
+def envelope(error: MockplatformError, request_id: str) -> str:
+    lazada = as_lazada(error)
+    body = {"type": lazada.lazada_type, "code": lazada.platform_code, "message": lazada.message,
+            "request_id": request_id}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
