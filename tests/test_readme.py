@@ -132,8 +132,10 @@ def test_the_python_examples_run_in_order(server_url, tmp_path):
     script = tmp_path / "readme.py"
     script.write_text(_program(_to_run(PYTHON), server_url))
 
+    # HOME: lazop-sdk, which an example imports, creates ~/logs when imported.
     result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                            text=True, env=_python_env(), timeout=TIMEOUT)
+                            text=True, env={**_python_env(), "HOME": str(tmp_path)},
+                            timeout=TIMEOUT)
 
     _check(result, "the Python examples")
 

@@ -97,6 +97,15 @@ class TestHelpers(Resource):
         return self._request("POST", "/api/v1/test_helpers/buyers", json=fields,
                              idempotency_key=idempotency_key)
 
+    # The seller, authorizing a Lazada app.
+
+    def lazada_authorization_code(self, *,
+                                  idempotency_key: str | None = None) -> MockplatformObject:
+        """An OAuth authorization code, as Lazada's consent page would give the app: exchange it
+        once with the gateway's ``/auth/token/create`` within 30 minutes of the sandbox clock."""
+        return self._request("POST", "/api/v1/test_helpers/lazada/authorization_code",
+                             idempotency_key=idempotency_key)
+
     # Orders, acting as the buyer.
 
     def place_order(
