@@ -579,7 +579,8 @@ def test_the_document_describes_uploads_and_csv_answers_and_stays_valid(app, api
     document = api.get("/api/v1/openapi.json").get_json()
     validate_openapi(document)
     served = {(m, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))
-              for rule in app.url_map.iter_rules() for m in rule.methods - {"HEAD", "OPTIONS"}}
+              for rule in app.url_map.iter_rules() for m in rule.methods - {"HEAD", "OPTIONS"}
+              if not rule.endpoint.startswith("lazada.")}  # the Lazada gateway's own wire
     assert served == {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
 
     upload = document["paths"][UPLOADS]["post"]
