@@ -55,9 +55,16 @@ def _pack(ctx: SandboxContext, order_id: int) -> None:
     fulfilment.pack(ctx, order_id, order_item_ids=None, shipment_provider=None)
 
 
+# Lazada's walk takes the seller's own steps without reading the order or package back after
+# each, as their answers would.
+def _pack_lazada(ctx: SandboxContext, order_id: int) -> None:
+    fulfilment.pack_items(ctx, service.get_order(ctx, order_id))
+
+
 def _ready(ctx: SandboxContext, order_id: int) -> None:
-    _pack(ctx, order_id)
-    fulfilment.ready_to_ship(ctx, order_id, package_ids=None)
+    order = service.get_order(ctx, order_id)
+    fulfilment.pack_items(ctx, order)
+    fulfilment.ready_packages(ctx, order)
 
 
 def _accept(ctx: SandboxContext, order_id: int) -> None:
@@ -83,7 +90,7 @@ def _ship_own_carrier(ctx: SandboxContext, order_id: int) -> None:
 
 # What the seller does to bring a new order to each stage, per flow.
 STAGES: dict[str, dict[str, Callable[[SandboxContext, int], None] | None]] = {
-    LAZADA: {"pending": None, "packed": _pack, "ready_to_ship": _ready},
+    LAZADA: {"pending": None, "packed": _pack_lazada, "ready_to_ship": _ready},
     SEMI_HOSTED: {"pending": None, "accepted": _accept, "packed": _accept_and_pack,
                   "shipped": _ship_own_carrier},
 }
@@ -105,12 +112,16 @@ def seed(ctx: SandboxContext, count: int, weights: Mapping[str, Mapping[str, flo
     buyers = list(ctx.session.scalars(select(Buyer).where(Buyer.sandbox_id == ctx.id)
                                       .order_by(Buyer.buyer_id)))
     placed: list[tuple[int, str]] = []
+    # The orders themselves, held while the fill walks them: the session holds clean rows only
+    # weakly, and each step would otherwise load its order again.
+    orders = []
     for index in range(count):
         units = pool.take(draw, placed=index, wanted=count)
         buyer = draw.choice(buyers) if buyers else buyer_service.create(ctx, {})
         order, _ = service.create(ctx, flow, buyer, units,
                                   payment_method=_weighted(draw, weights["payment_methods"]),
                                   shipping=_weighted(draw, weights["shipping"]))
+        orders.append(order)
         placed.append((order.order_id, _weighted(draw, weights["fulfilment"])))
     for order_id, stage in placed:
         walk = STAGES[flow][stage]

@@ -104,9 +104,9 @@ def get_order(ctx: SandboxContext, order_id: int) -> Order:
     return order
 
 
-# An order's items and packages, kept for the unit of work once read: every transition reads
-# them again, and one advance moves thousands of items. The items of an order are all made when
-# it is placed; a new package makes its order's list be read again (``forget_packages``).
+# An order's items and packages, kept for the unit of work once read (or once placed): every
+# transition reads them again, and one advance moves thousands of items. The items of an order
+# are all made when it is placed; a new package joins its order's list (``add_package``).
 KEPT_ROWS = "orders.rows"
 
 
@@ -135,9 +135,13 @@ def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list
     return _by_order(ctx, Package, order_ids, Package.packed_at, Package.package_id)
 
 
-def forget_packages(ctx: SandboxContext, order_id: int) -> None:
-    """The order has a new package: its list is read again, in order, when next asked for."""
-    ctx.kept(KEPT_ROWS).pop((Package, order_id), None)
+def add_package(ctx: SandboxContext, package: Package) -> None:
+    """A new package of its order: it joins the order's list, if kept, where the query would
+    put it (it is written with the next flush, before any query could read it)."""
+    packages = ctx.kept(KEPT_ROWS).get((Package, package.order_id))
+    if packages is not None:
+        packages.append(package)
+        packages.sort(key=lambda p: (p.packed_at, p.package_id))
 
 
 def statuses_of(items: Iterable[OrderItem]) -> list[str]:
@@ -196,6 +200,10 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
              for item_id, (sku, product) in zip(item_ids, units, strict=True)]
     ctx.session.add(order)
     ctx.session.add_all(items)
+    # All its items, and no package yet: what the next step would otherwise query for.
+    kept = ctx.kept(KEPT_ROWS)
+    kept[OrderItem, order_id] = sorted(items, key=lambda item: item.order_item_id)
+    kept[Package, order_id] = []
     start_deadlines(ctx, order)
     refresh_delayed(ctx, order, items, [])
     ctx.record("order.created", subject=order_subject(order_id), data={
