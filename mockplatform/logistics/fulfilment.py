@@ -20,6 +20,7 @@ from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.errors import UnknownOrderItem, UnknownPackage
 from mockplatform.orders import service, states
 from mockplatform.orders.models import PACKAGE_IDS, TRACKING_NUMBERS, Order, OrderItem, Package
+from mockplatform.store.bulk import new_row
 
 FIRST_MILE_DEADLINE = "logistics.first_mile_scan_deadline"
 CANCEL_REASONS = ("out_of_stock", "sourcing_delay", "wrong_price")
@@ -121,11 +122,11 @@ def new_package(ctx: SandboxContext, order: Order, provider: str,
         serial = TRACKING_NUMBERS.draw(counters, seed)[0]
         prefix = "LGS" if order.shipping_type == "cross_border" else "LEX"
         tracking_number = f"{prefix}{ctx.sandbox.market}{serial:010d}"
-    package = Package(sandbox_id=ctx.id, package_id=f"FP{number:015d}", order_id=order.order_id,
-                      tracking_number=tracking_number, shipment_provider=provider,
-                      status="packed", packed_at=ctx.now, journey_step="", journey={},
-                      delivery_attempts=0, failure_reason="", measured={}, scripted=[],
-                      updated_at=ctx.now)
+    package = new_row(Package, sandbox_id=ctx.id, package_id=f"FP{number:015d}",
+                      order_id=order.order_id, tracking_number=tracking_number,
+                      shipment_provider=provider, status="packed", packed_at=ctx.now,
+                      journey_step="", journey={}, delivery_attempts=0, failure_reason="",
+                      measured={}, scripted=[], updated_at=ctx.now)
     ctx.session.add(package)
     service.add_package(ctx, package)
     return package

@@ -42,6 +42,7 @@ from mockplatform.orders.models import (
     OrderItem,
     Package,
 )
+from mockplatform.store.bulk import new_row
 
 LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
 PAYMENT_METHODS = ("prepaid", "cod")
@@ -186,17 +187,17 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
-    order = Order(sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
+    order = new_row(Order, sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
                   payment_method=payment_method, shipping_type=shipping,
                   currency=code, price=sum((sku.price for sku, _ in units), Decimal(0)),
                   shipping_fee=shipping_fee, items_count=len(units),
                   address_shipping={name: getattr(buyer, name) for name in ADDRESS_FIELDS},
                   created_at=now, updated_at=now, rts_deadline=now)
-    items = [OrderItem(sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
-                       item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
-                       name=product.name, item_price=sku.price, paid_price=sku.price,
-                       status=states.PENDING, reason="", reason_detail="",
-                       cancel_return_initiator="", created_at=now, updated_at=now)
+    items = [new_row(OrderItem, sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
+                     item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
+                     name=product.name, item_price=sku.price, paid_price=sku.price,
+                     status=states.PENDING, reason="", reason_detail="",
+                     cancel_return_initiator="", created_at=now, updated_at=now)
              for item_id, (sku, product) in zip(item_ids, units, strict=True)]
     ctx.session.add(order)
     ctx.session.add_all(items)
