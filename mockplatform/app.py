@@ -23,7 +23,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.json = DefaultJSONProvider(app)
     app.json.sort_keys = False
     if store is None:
-        store = Store(settings.resolved_database_url, echo=settings.sql_echo)
+        store = Store(settings.resolved_database_url, echo=settings.sql_echo,
+                      pool_size=settings.pool_size)
         store.create_schema()
     app.extensions["mockplatform"] = {"settings": settings, "store": store,
                                       "pipeline": Pipeline(store, settings)}

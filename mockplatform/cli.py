@@ -40,15 +40,15 @@ def serve(host: str, port: int, workers: int, threads: int, database_url: str | 
     """Serve the API with gunicorn (threaded workers)."""
     from gunicorn.app.base import BaseApplication
 
-    from mockplatform.app import create_app
-    from mockplatform.store.session import Store
 
     settings = Settings.from_env(database_url=database_url, data_dir=data_dir,
                                  admin_token=admin_token)
-    # The schema is made once here, before the workers fork, so they never race to create it.
-    store = Store(settings.resolved_database_url)
-    store.create_schema()
-    store.dispose()
+    if settings.pool_size is None:
+        settings = settings.with_(pool_size=threads)  # a connection for each thread
+    # Nothing of the app is imported here: gunicorn's arbiter only starts and watches the
+    # workers, and each worker imports the app and makes the schema (one at a time, see
+    # Store.create_schema). Imported here, the app would stay resident in the arbiter too: as
+    # much memory again as a worker.
     database = settings.resolved_database_url.split("@")[-1]
     warning = exposure_warning(host, admin_token)
     if warning:
@@ -67,6 +67,8 @@ def serve(host: str, port: int, workers: int, threads: int, database_url: str | 
                 self.cfg.set("control_socket_disable", True)
 
         def load(self):
+            from mockplatform.app import create_app  # noqa: PLC0415 - in the worker (above)
+
             return create_app(settings)
 
     def _announce(server) -> None:

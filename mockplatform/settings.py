@@ -24,6 +24,9 @@ class Settings:
     max_restore_bytes: int = 256 * 1024 * 1024
     idempotency_window_hours: int = 24
     sql_echo: bool = False
+    # Database connections each process keeps open; None: the store's default (serve passes
+    # its threads per worker).
+    pool_size: int | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -36,7 +39,7 @@ class Settings:
             raw = environ.get(f"MOCKPLATFORM_{f.name.upper()}")
             if raw is None or raw == "":
                 continue
-            if f.type in ("int",):
+            if f.type in ("int", "int | None"):
                 values[f.name] = int(raw)
             elif f.type in ("bool",):
                 values[f.name] = raw.lower() in ("1", "true", "yes", "on")

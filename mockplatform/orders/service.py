@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import money
@@ -99,10 +100,40 @@ def order_not_found(order_id: int) -> NotFound:
 
 
 def get_order(ctx: SandboxContext, order_id: int) -> Order:
-    order = ctx.session.get(Order, (ctx.id, order_id))
+    """The order, to read and change; a reading unit of work gets the row's plain values."""
+    if ctx.writable:
+        order = ctx.session.get(Order, (ctx.id, order_id))
+    else:
+        order = _plain(ctx).execute(_read_order(), {"sandbox_id": ctx.id,
+                                                    "order_id": order_id}).first()
     if order is None:
         raise order_not_found(order_id)
     return order
+
+
+# A reading unit of work never changes what it reads (a read that finds timers due is redone as
+# a write before any of this): its orders, items and packages are the rows' plain values
+# (``Row``s, read by the same attribute names as the mapped classes), selected by statements
+# built once. Loading mapped instances into the session costs several times the query.
+
+def _plain(ctx: SandboxContext):
+    return ctx.session.connection()
+
+
+@cache
+def _read_order():
+    table = Order.__table__
+    return select(table).where(table.c.sandbox_id == bindparam("sandbox_id"),
+                               table.c.order_id == bindparam("order_id"))
+
+
+@cache
+def _read_by_order(model, order_by: tuple[str, ...]):
+    table = model.__table__
+    return select(table).where(
+        table.c.sandbox_id == bindparam("sandbox_id"),
+        table.c.order_id.in_(bindparam("order_ids", expanding=True)),
+    ).order_by(table.c.order_id, *(table.c[name] for name in order_by))
 
 
 # An order's items and packages, kept for the unit of work once read (or once placed): every
@@ -111,16 +142,23 @@ def get_order(ctx: SandboxContext, order_id: int) -> Order:
 KEPT_ROWS = "orders.rows"
 
 
-def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by) -> dict:
-    """Rows of ``model`` for each of ``order_ids`` (one query), in ``order_by`` order."""
+def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by: str) -> dict:
+    """Rows of ``model`` for each of ``order_ids`` (one query), in the order of the columns
+    named ``order_by``: mapped instances in a writing unit of work, plain rows in a reading one
+    (see ``_read_order``)."""
     order_ids = list(order_ids)
     kept = ctx.kept(KEPT_ROWS)
     missing = [order_id for order_id in order_ids if (model, order_id) not in kept]
     if missing:
         by_order: dict[int, list] = {order_id: [] for order_id in missing}
-        for row in ctx.session.scalars(select(model).where(
+        if ctx.writable:
+            rows = ctx.session.scalars(select(model).where(
                 model.sandbox_id == ctx.id, model.order_id.in_(missing))
-                .order_by(model.order_id, *order_by)):
+                .order_by(model.order_id, *(getattr(model, name) for name in order_by)))
+        else:
+            rows = _plain(ctx).execute(_read_by_order(model, order_by),
+                                       {"sandbox_id": ctx.id, "order_ids": missing})
+        for row in rows:
             by_order[row.order_id].append(row)
         for order_id, rows in by_order.items():
             kept[model, order_id] = rows
@@ -129,11 +167,11 @@ def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by) -
 
 
 def items_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[OrderItem]]:
-    return _by_order(ctx, OrderItem, order_ids, OrderItem.order_item_id)
+    return _by_order(ctx, OrderItem, order_ids, "order_item_id")
 
 
 def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Package]]:
-    return _by_order(ctx, Package, order_ids, Package.packed_at, Package.package_id)
+    return _by_order(ctx, Package, order_ids, "packed_at", "package_id")
 
 
 def add_package(ctx: SandboxContext, package: Package) -> None:

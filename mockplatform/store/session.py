@@ -4,8 +4,9 @@ One code path for both databases. Mutations of one sandbox are serialised:
 - PostgreSQL: a writing request locks its sandbox row (``SELECT ... FOR UPDATE``); other
   sandboxes proceed in parallel.
 - SQLite: a writing transaction is ``BEGIN IMMEDIATE`` (one writer at a time across processes)
-  and, inside one process, also holds a lock, so that waiting writers queue instead of sleeping
-  in SQLite's busy handler. The in-memory database is one shared connection: every transaction
+  after it has taken its turn in a queue of the file's writers, in this process and across
+  processes (writers.py), so that waiting writers queue instead of sleeping in SQLite's busy
+  handler. The in-memory database is one shared connection: every transaction
   on it holds the lock.
 Reading units of work (``write=False``) take no lock and, on SQLite, open no transaction (each
 statement sees committed data, as under PostgreSQL's READ COMMITTED): a read that finds work to
@@ -20,7 +21,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, func, insert, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -29,6 +30,7 @@ from mockplatform.errors import MockplatformError
 from mockplatform.store import bulk, jsoncodec
 from mockplatform.store.checkpoint import Checkpointer
 from mockplatform.store.models import SCHEMA_VERSION, Base, SchemaInfo
+from mockplatform.store.writers import WriterQueue
 
 JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
 # Callables a unit of work runs once its session has closed and the rows it kept are gone.
@@ -37,16 +39,27 @@ ON_CLOSE = "mockplatform.on_close"
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
 
 
+# The advisory lock under which PostgreSQL's schema is made (any constant of our own).
+_SCHEMA_LOCK = 0x6D6F636B  # "mock"
+# Connections kept open per process when nobody says how many: as many as serve's default
+# threads (a request holds one connection from start to end).
+DEFAULT_POOL_SIZE = 8
+
+
 class Store:
-    def __init__(self, url: str, *, echo: bool = False):
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.pool_size = pool_size or DEFAULT_POOL_SIZE
         self.engine = self._make_engine(echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         # Changed rows are written by one statement per table and set of columns (bulk.py).
         event.listen(self._sessions, "before_flush", bulk.write_changes)
-        self._lock = threading.RLock() if self.is_sqlite else None
         self._memory = self.is_sqlite and self.url.database in (None, "", ":memory:")
+        # SQLite's writers queue (writers.py); the in-memory database, one shared connection,
+        # is held by every unit of work.
+        self._writers = (None if not self.is_sqlite else threading.RLock() if self._memory
+                         else WriterQueue(self.url.database))
         # A SQLite file's WAL is checkpointed by a thread, not by a request (checkpoint.py).
         self.checkpointer = (Checkpointer(self.url.database)
                              if self.is_sqlite and not self._memory else None)
@@ -59,15 +72,20 @@ class Store:
             # selectivity swings from one sandbox to the next); statements are cheap to plan.
             connect_args = ({"prepare_threshold": None}
                             if self.url.get_driver_name() == "psycopg" else {})
-            return create_engine(self.url, echo=echo, pool_size=10, max_overflow=20,
+            return create_engine(self.url, echo=echo, pool_size=self.pool_size, max_overflow=20,
                                  pool_recycle=1800, connect_args=connect_args,
                                  pool_reset_on_return=None, **JSON_CODEC)
         memory = self.url.database in (None, "", ":memory:")
         if not memory:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+        # A file's pool keeps a connection for every thread that serves requests: one opened
+        # beyond the pool is closed when returned, and opening the next one (its PRAGMAs below)
+        # then costs a request more than its queries.
+        pool = {"poolclass": StaticPool} if memory else {"pool_size": self.pool_size,
+                                                         "max_overflow": 20}
         engine = create_engine(
             self.url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30},
-            poolclass=StaticPool if memory else None, pool_reset_on_return=None, **JSON_CODEC)
+            pool_reset_on_return=None, **pool, **JSON_CODEC)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection, _record):
@@ -105,16 +123,24 @@ class Store:
         from mockplatform import domains  # noqa: PLC0415 - the tables, through the registry
 
         domains.load()
-        Base.metadata.create_all(self.engine)
-        with self.transaction() as session:
-            versions = session.scalars(select(SchemaInfo.version)).all()
+        # One transaction, one process at a time: each of serve's workers makes the schema as
+        # it starts, and the second finds it made. SQLite's BEGIN IMMEDIATE (the "begin" hook)
+        # already admits one writer; PostgreSQL, whose CREATE TABLEs of the same name would
+        # collide, takes a transaction-level advisory lock.
+        with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                connection.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
+            Base.metadata.create_all(connection)
+            versions = connection.scalars(select(SchemaInfo.version)).all()
             if not versions:
-                session.add(SchemaInfo(version=SCHEMA_VERSION))
+                connection.execute(insert(SchemaInfo).values(version=SCHEMA_VERSION))
             elif versions != [SCHEMA_VERSION]:
                 raise RuntimeError(
                     f"the database at {self.url.render_as_string(hide_password=True)} has schema "
                     f"version {versions}, this mockplatform needs {SCHEMA_VERSION}: point it at a "
                     f"fresh database or data dir")
+        if self.checkpointer is not None:
+            self.checkpointer.poke()  # as after any write (the thread starts with the first)
 
     def drop_schema(self) -> None:
         """Drop every table, the domains' included: they are only in the metadata once loaded,
@@ -128,6 +154,8 @@ class Store:
         if self.checkpointer is not None:
             self.checkpointer.stop()
         self.engine.dispose()
+        if isinstance(self._writers, WriterQueue):
+            self._writers.close()
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
@@ -136,8 +164,12 @@ class Store:
         An error that ``keeps_changes`` (a consistent stop, such as an advance that hit its timer
         bound) is committed before it propagates.
         """
-        locked = self._lock is not None and (write or self._memory)
-        with self._lock if locked else nullcontext():
+        writers = self._writers
+        if writers is None or not (write or self._memory):
+            queue = nullcontext()
+        else:
+            queue = writers if self._memory else writers.hold()
+        with queue:
             token = _writing.set(write)
             session = self._sessions()
             session.info[ON_CLOSE] = []

@@ -7,12 +7,11 @@ import re
 
 import swagger_ui_bundle
 from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 
 from mockplatform import __version__
 from mockplatform.fronts.native import endpoint as ep
-from mockplatform.fronts.native import formats
+from mockplatform.fronts.native import formats, jsonschema
 from mockplatform.fronts.native.uploads import UploadSpec
 
 bp = Blueprint("docs", __name__)
@@ -47,13 +46,18 @@ TAGS = {
 }
 
 
+DESCRIPTION = (
+    "A marketplace sandbox with a controllable clock per sandbox. Text anywhere in a request "
+    "(the body, its keys, the query, the path) must not contain NUL (U+0000) or an unpaired "
+    "surrogate, which no database stores: such a request is a 400 naming the field.")
+
+
 def build_spec() -> dict:
     """The document of the current app: the endpoints of the blueprints it serves."""
-    marshmallow = MarshmallowPlugin()
+    marshmallow = jsonschema.Plugin()
     spec = APISpec(
         title="mockplatform", version=__version__, openapi_version="3.0.3",
-        info={"description": "A marketplace sandbox with a controllable clock per sandbox."},
-        plugins=[marshmallow])
+        info={"description": DESCRIPTION}, plugins=[marshmallow])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", ERROR_SCHEMA)
     served = {id(blueprint) for blueprint in current_app.blueprints.values()}
@@ -70,7 +74,8 @@ def build_spec() -> dict:
         if e.auth != ep.PUBLIC:
             operation["security"] = [{"bearer": []}]
         parameters = [{"in": "path", "name": name, "required": True,
-                       "schema": {"type": "string"}} for name in re.findall(r"{([a-z_]+)}", path)]
+                       "schema": jsonschema.PATH_PARAMETERS.get(name, jsonschema.TEXT)}
+                      for name in re.findall(r"{([a-z_]+)}", path)]
         if e.query:
             parameters.append({"in": "query", "schema": e.query})
         if e.csv:
@@ -80,7 +85,7 @@ def build_spec() -> dict:
                 "description": "the answer's format; without it, Accept: text/csv asks for CSV"})
         if e.method == "POST":
             parameters.append({"in": "header", "name": "Idempotency-Key", "required": False,
-                               "schema": {"type": "string", "maxLength": 255},
+                               "schema": jsonschema.IDEMPOTENCY_KEY,
                                "description": "replays the first answer for 24 h of sandbox "
                                               "time; reused with another body is a 409"})
         if parameters:
@@ -132,7 +137,7 @@ def _success(e: ep.EndpointSpec) -> dict:
                 "schema": {"type": "string"}}}}
 
 
-def _upload_body(upload: UploadSpec, marshmallow: MarshmallowPlugin) -> dict:
+def _upload_body(upload: UploadSpec, marshmallow: jsonschema.Plugin) -> dict:
     """A multipart body with the file part beside the form's fields, and, if the endpoint takes
     one, the file itself as the body."""
     form = (marshmallow.converter.schema2jsonschema(upload.form) if upload.form

@@ -10,10 +10,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
-from mockplatform.engine.calendar import CALENDAR_KINDS, MARKETS
+from mockplatform.engine.calendar import CALENDAR_KINDS, MARKETS, MAX_COUNTED_DAYS
 from mockplatform.engine.durations import EXPECTED, parse_duration
 from mockplatform.engine.policies import PLATFORMS
 from mockplatform.errors import ValidationFailed
+from mockplatform.fronts.native import jsonschema
 
 SALES_MARKETS = tuple(m for m in MARKETS if m != "CN")
 MAX_PAGE = 100
@@ -35,6 +36,13 @@ class Timestamp(fields.Field):
         "too_late": f"must not be after {clocks.LATEST.isoformat()}, the latest instant a "
                     f"sandbox clock reaches",
     }
+
+    def __init__(self, *, years: tuple[int, int] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.years = years  # the years it takes, when narrower than any instant of a clock
+
+    def json_schema(self) -> dict:
+        return jsonschema.timestamp(*(self.years or ()))
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else value.astimezone(UTC).isoformat()
@@ -87,6 +95,13 @@ def _sorted_keys(value):
 class Duration(fields.Field):
     """ISO 8601 duration (PT49H) or a number of seconds, as a timedelta."""
 
+    def __init__(self, *, max_days: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_days = max_days  # when the endpoint takes less than any clock could move
+
+    def json_schema(self) -> dict:
+        return jsonschema.duration(*([self.max_days] if self.max_days else []))
+
     def _deserialize(self, value, attr, data, **kwargs):
         try:
             return parse_duration(value, field=attr or "duration")
@@ -101,6 +116,9 @@ class TimestampOrKeyword(Timestamp):
     def __init__(self, keyword: str, **kwargs):
         super().__init__(**kwargs)
         self.keyword = keyword
+
+    def json_schema(self) -> dict:
+        return {"anyOf": [super().json_schema(), {"type": "string", "enum": [self.keyword]}]}
 
     def _deserialize(self, value, attr, data, **kwargs):
         if value == self.keyword:
@@ -147,9 +165,10 @@ class SandboxCreateSchema(Schema):
     platform = fields.String(required=True, validate=validate.OneOf(PLATFORMS))
     market = fields.String(required=True, validate=validate.OneOf(SALES_MARKETS))
     seed = fields.Integer(strict=True, validate=validate.Range(min=0, max=2**63 - 1))
-    start_at = Timestamp()
+    start_at = Timestamp(years=(2001, 2199))  # 2000 to 2200 in UTC, at any offset
     clock_mode = fields.String(validate=validate.OneOf(clocks.MODES))
-    clock_speed = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=1e7))
+    clock_speed = fields.Float(validate=validate.Range(min=0, min_inclusive=False, max=1e7),
+                               metadata={"exclusiveMinimum": True})
     policy_overrides = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True))
     calendar_overrides = fields.List(fields.Nested(CalendarOverrideSchema),
                                      validate=validate.Length(max=1000))
@@ -223,13 +242,14 @@ class SnapshotSchema(Schema):
 # -- clock, timers, events ------------------------------------------------------------------------
 
 class AdvanceSchema(Schema):
+    JSON_SCHEMA = jsonschema.exactly_one("by", "to")
     by = Duration(metadata={"description": EXPECTED})
     to = TimestampOrKeyword("next_timer")
 
 
 class RunSchema(Schema):
     speed = fields.Float(load_default=1.0, validate=validate.Range(
-        min=0, min_inclusive=False, max=1e7))
+        min=0, min_inclusive=False, max=1e7), metadata={"exclusiveMinimum": True})
 
 
 class EventSchema(Schema):
@@ -248,7 +268,8 @@ class EventQuery(PageQuery):
     type = fields.List(fields.String(validate=validate.Length(min=1, max=80)), metadata={
         "description": "an event type, or a prefix such as order.*; repeat or separate with "
                        "commas for several"})
-    after = fields.String(metadata={"description": "an event id: return the events after it"})
+    after = fields.String(metadata={"description": "an event id: return the events after it",
+                                    **jsonschema.prefixed_id(ids.EVENT_PREFIX)})
 
 
 class AdvanceResultSchema(Schema):
@@ -282,10 +303,13 @@ TimerListSchema = list_schema(TimerSchema, "TimerListSchema")
 
 class TimerQuery(PageQuery):
     kind = fields.String()
-    after = fields.String(metadata={"description": "a timer id: continue after it"})
+    after = fields.String(metadata={"description": "a timer id: continue after it",
+                                    **jsonschema.prefixed_id(ids.TIMER_PREFIX)})
 
 
 class TestTimerSchema(Schema):
+    JSON_SCHEMA = jsonschema.all_of(jsonschema.exactly_one("at", "delay"),
+                                    jsonschema.together("repeat_every", "repeat_times"))
     label = fields.String(required=True, validate=validate.Length(min=1, max=100))
     at = Timestamp()
     delay = Duration()
@@ -330,7 +354,7 @@ class CalendarQuery(Schema):
 
 class DeadlineQuery(Schema):
     start = Timestamp(data_key="from", required=True)
-    duration = Duration(required=True)
+    duration = Duration(required=True, max_days=MAX_COUNTED_DAYS)
     kind = fields.String(required=True, validate=validate.OneOf(CALENDAR_KINDS))
 
 

@@ -11,6 +11,7 @@ from mockplatform.catalog import money, seeding, states
 from mockplatform.catalog.service import MAX_STOCK
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
+from mockplatform.fronts.native import jsonschema
 from mockplatform.fronts.native.schemas import PageQuery, Timestamp, list_schema
 
 
@@ -21,6 +22,11 @@ class PositiveDecimal(fields.Field):
     def __init__(self, *, places: int, maximum: Decimal, **kwargs):
         super().__init__(**kwargs)
         self.places, self.maximum = places, maximum
+        if maximum != 10 ** (len(str(int(maximum))) - 1):
+            raise ValueError("the maximum of an amount is a power of ten")
+
+    def json_schema(self) -> dict:
+        return jsonschema.decimal(self.places, len(str(int(self.maximum))) - 1)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -60,8 +66,9 @@ STOCK = validate.Range(min=0, max=MAX_STOCK, error=f"must be between 0 and {MAX_
 
 
 class SkuCreateSchema(Schema):
-    seller_sku = fields.String(required=True, validate=validate.Regexp(
-        r"^\S(.{0,98}\S)?$", error="1 to 100 characters, not starting or ending with a space"))
+    seller_sku = fields.String(required=True, validate=jsonschema.Pattern(
+        f"^[^{jsonschema.SPACES}](?:[^\\n]{{0,98}}[^{jsonschema.SPACES}])?$",
+        error="1 to 100 characters on one line, not starting or ending with a space"))
     price = PositiveDecimal(places=2, maximum=money.MAX_AMOUNT, required=True)
     stock = fields.Integer(strict=True, validate=STOCK)
     package_weight = _size(3)
@@ -81,10 +88,12 @@ class ProductCreateSchema(Schema):
 
 class ProductListQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(states.STATUSES))
-    after = fields.String(metadata={"description": "an item_id: return the products after it"})
+    after = fields.String(metadata={"description": "an item_id: return the products after it",
+                                    "pattern": jsonschema.NUMERIC_ID["pattern"]})
 
 
 class StockUpdateSchema(Schema):
+    JSON_SCHEMA = jsonschema.exactly_one("stock", "delta")
     stock = fields.Integer(strict=True, validate=STOCK,
                            metadata={"description": "the new seller stock"})
     delta = fields.Integer(strict=True, validate=validate.Range(min=-MAX_STOCK, max=MAX_STOCK),

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from mockplatform.engine.policies import CURRENCIES
 from mockplatform.finance import service
+from mockplatform.fronts.native import jsonschema
 from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp
 
 AMOUNT_EXAMPLE = 'a decimal amount such as "12.50" (a string keeps every digit)'
@@ -15,6 +16,9 @@ AMOUNT_EXAMPLE = 'a decimal amount such as "12.50" (a string keeps every digit)'
 
 class Amount(fields.Field):
     """A decimal amount in: a string ("12.50") or a JSON number; never a boolean or NaN."""
+
+    def json_schema(self) -> dict:
+        return jsonschema.decimal(None, len(str(int(service.MAX_AMOUNT))) - 1, signed=True)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -39,7 +43,7 @@ class LedgerEntrySchema(Schema):
     id = fields.Function(lambda e: service.entry_id(e.seq))
     object = fields.Constant("ledger_entry")
     occurred_at = Timestamp()
-    kind = fields.String()
+    kind = fields.String(metadata={"enum": list(service.KINDS)})
     direction = fields.Function(service.direction_of)
     amount = fields.Function(lambda e: service.format_money(e.amount, e.currency))
     currency = fields.String()
@@ -69,12 +73,14 @@ class LedgerListSchema(Schema):
 
 
 class LedgerQuery(PageQuery):
-    kind = fields.List(fields.String(validate=validate.Length(min=1, max=40)), metadata={
+    kind = fields.List(fields.String(validate=validate.Length(min=1, max=40),
+                                     metadata={"enum": list(service.KINDS)}), metadata={
         "description": f"one of {', '.join(service.KINDS)}; repeat or separate with commas"})
     subject = fields.String(validate=validate.Length(min=1, max=120))
     occurred_after = Timestamp(metadata={"description": "entries at or after this instant"})
     occurred_before = Timestamp(metadata={"description": "entries before this instant"})
-    after = fields.String(metadata={"description": "a ledger entry id: continue after it"})
+    after = fields.String(metadata={"description": "a ledger entry id: continue after it",
+                                    **jsonschema.prefixed_id(service.ENTRY_PREFIX)})
 
     @post_load
     def _split_kinds(self, data, **kwargs):

@@ -9,6 +9,10 @@ from mockplatform.logistics import reports
 
 
 class TrackingNumber(fields.String):
+    def json_schema(self) -> dict:
+        return {"type": "string", "pattern": f"^{reports.TRACKING_NUMBER.pattern}$",
+                "maxLength": reports.MAX_TRACKING_NUMBER}
+
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if not reports.is_tracking_number(value):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mockplatform.engine.ids import MAX_DIGITS
+from mockplatform.fronts.native import jsonschema
 from mockplatform.fronts.native.catalog.schemas import (
     BuyerCreateSchema,
     SeedRangeSchema,
@@ -19,6 +20,7 @@ ID = validate.Range(min=1, max=10 ** MAX_DIGITS - 1, error="expected a positive 
 
 
 class OrderLineSchema(Schema):
+    JSON_SCHEMA = jsonschema.exactly_one("sku_id", "seller_sku")
     sku_id = fields.Integer(strict=True, validate=ID)
     seller_sku = fields.String(validate=validate.Length(min=1, max=100))
     quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(
@@ -32,6 +34,7 @@ class OrderLineSchema(Schema):
 
 
 class OrderPlaceSchema(Schema):
+    JSON_SCHEMA = jsonschema.not_both("buyer_id", "buyer")
     items = fields.List(fields.Nested(OrderLineSchema), required=True,
                         validate=validate.Length(min=1, max=50,
                                                  error="between 1 and 50 lines"))
@@ -91,12 +94,13 @@ class ReadyToShipSchema(Schema):
 class ShipSchema(Schema):
     shipment_provider = fields.String(required=True, validate=[
         validate.Length(min=1, max=60),
-        validate.Regexp(r"^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?\Z",
+        jsonschema.Pattern(f"^[^{jsonschema.SPACES}\\x00-\\x1f\\x7f]"
+                           f"(?:[^\\x00-\\x1f\\x7f]*[^{jsonschema.SPACES}\\x00-\\x1f\\x7f])?$",
                         error="expected the carrier's name in printable characters, without "
                               "leading or trailing spaces")],
         metadata={"description": "the seller's carrier, named as the seller likes"})
-    tracking_number = fields.String(required=True, validate=validate.Regexp(
-        r"^[A-Za-z0-9]{6,40}\Z", error="expected 6 to 40 letters or digits"), metadata={
+    tracking_number = fields.String(required=True, validate=jsonschema.Pattern(
+        r"^[A-Za-z0-9]{6,40}$", error="expected 6 to 40 letters or digits"), metadata={
         "description": "the carrier's tracking number: 6 to 40 letters or digits, not used by "
                        "another package of the sandbox"})
 
@@ -221,7 +225,8 @@ def weights(names, description: str) -> fields.Dict:
         values=fields.Float(validate=validate.Range(min=0, max=1e9, error="expected a weight "
                                                     "between 0 and 1e9")),
         validate=_some_weight,
-        metadata={"description": description})
+        metadata={"description": description,
+                  "json_schema": jsonschema.weights(names, 1e9)})
 
 
 def _some_weight(value: dict) -> None:
@@ -230,6 +235,9 @@ def _some_weight(value: dict) -> None:
 
 
 class OrderSeedSchema(SeedSchema):
+    JSON_SCHEMA = jsonschema.all_of(
+        jsonschema.at_least_one_above_zero("products", "buyers", "orders"),
+        jsonschema.only_with_count("orders", "payment_methods", "shipping", "fulfilment"))
     orders = fields.Integer(strict=True, load_default=0, validate=validate.Range(
         min=0, max=seeding.MAX_ORDERS, error=f"must be between 0 and {seeding.MAX_ORDERS}"))
     payment_methods = weights(service.PAYMENT_METHODS, "shares of the seeded orders' payment "
