@@ -171,3 +171,31 @@ def test_only_plain_columns_of_plain_mappers_are_written_before_the_flush():
     # What the flush adds to an update of its own: a version counter, an onupdate value.
     assert bulk._writable(inspect(_Versioned)) is None
     assert bulk._writable(inspect(_Stamped)) is None
+
+
+def test_a_new_row_without_the_constructors_events_is_inserted_as_the_constructors(store):
+    made = bulk.new_row(SettlementStatement, sandbox_id=SANDBOX, seq=7, period_start=START,
+                        period_end=START, payout_at=START, status="open")
+    built = SettlementStatement(sandbox_id=SANDBOX, seq=8, period_start=START, period_end=START,
+                                payout_at=START, status="open")
+    with store.transaction() as session:
+        session.add_all([made, built])
+        assert inspect(made).pending and made.status == "open"
+        session.flush()
+        made.status = "closed"  # a later change is tracked as on any row
+        assert session.is_modified(made)
+    try:
+        with store.transaction() as session:
+            rows = {row.seq: row for row in session.scalars(select(SettlementStatement).where(
+                SettlementStatement.sandbox_id == SANDBOX, SettlementStatement.seq.in_((7, 8))))}
+            columns = [c.key for c in SettlementStatement.__table__.columns if c.key != "seq"]
+            assert rows[7].status == "closed"
+            rows[7].status = "open"
+            assert ({c: getattr(rows[7], c) for c in columns}
+                    == {c: getattr(rows[8], c) for c in columns})
+    finally:
+        with store.transaction() as session:
+            session.execute(delete(SettlementStatement).where(
+                SettlementStatement.sandbox_id == SANDBOX))
+    with pytest.raises(TypeError, match="'statuz'"):
+        bulk.new_row(SettlementStatement, sandbox_id=SANDBOX, seq=9, statuz="open")

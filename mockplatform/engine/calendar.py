@@ -7,9 +7,11 @@ time zone, because that is where a seller's working day begins and ends.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -51,6 +53,31 @@ class CalendarOverride:
     name: str = ""
 
 
+@dataclass(frozen=True)
+class HolidayTable:
+    """One market's public holidays (names by date) and official make-up working days of one
+    year, as the ``holidays`` package files them. Read only: one table serves every sandbox."""
+
+    names: Mapping[date, str]
+    makeup_workdays: frozenset[date]
+
+
+# Markets times the years sandboxes touch: a few dozen in practice; the bound only keeps a
+# caller walking centuries of calendar from holding them all.
+HOLIDAY_TABLES_KEPT = 512
+
+
+@lru_cache(maxsize=HOLIDAY_TABLES_KEPT)
+def holiday_table(market: str, year: int) -> HolidayTable:
+    """The ``holidays`` package's table for ``market`` and ``year``, built once per process: a
+    pure function of the package's data, so it cannot go stale across sandboxes, restores or
+    override changes (a sandbox's own overrides are applied on top by its calendar)."""
+    # en_US pins the names: the packages' default languages differ per country (th, vi...).
+    table = holidays.country_holidays(market, years=year, language="en_US")
+    return HolidayTable(names=MappingProxyType(dict(table)),
+                        makeup_workdays=frozenset(table.weekend_workdays))
+
+
 class BusinessCalendar:
     """Working days of one market: Monday to Friday, minus public holidays, plus overrides.
 
@@ -61,10 +88,8 @@ class BusinessCalendar:
     def __init__(self, market: str, tz: ZoneInfo, overrides: Iterable[CalendarOverride] = ()):
         self.market = market
         self._tz = tz
+        # The sandbox's own: never in the shared holiday tables, which this only reads.
         self._overrides = {override.date: override for override in overrides}
-        # One holidays instance per year, loaded on first use: a sandbox only ever touches a few
-        # years, and loading all of them up front would cost time for nothing.
-        self._years: dict[int, holidays.HolidayBase] = {}
 
     @classmethod
     def for_market(cls, code: str, overrides: Iterable[CalendarOverride] = ()) -> BusinessCalendar:
@@ -78,21 +103,14 @@ class BusinessCalendar:
     def tz(self) -> ZoneInfo:
         return self._tz
 
-    def _year(self, year: int) -> holidays.HolidayBase:
-        if year not in self._years:
-            # en_US pins the names: the packages' default languages differ per country (th, vi...).
-            self._years[year] = holidays.country_holidays(self.market, years=year,
-                                                          language="en_US")
-        return self._years[year]
-
     def _public_holiday(self, day: date) -> str | None:
-        return self._year(day.year).get(day)
+        return holiday_table(self.market, day.year).names.get(day)
 
     def _is_makeup_workday(self, day: date) -> bool:
         # A make-up day late in December can belong to the next year's holiday (China moved
         # 2001-12-29/30 for New Year 2002), and the package files it under that year.
-        return (day in self._year(day.year).weekend_workdays
-                or day in self._year(day.year + 1).weekend_workdays)
+        return (day in holiday_table(self.market, day.year).makeup_workdays
+                or day in holiday_table(self.market, day.year + 1).makeup_workdays)
 
     def _non_working_reason(self, day: date) -> str | None:
         """Why ``day`` is off, or None when it is a working day; overrides first, then holidays."""

@@ -8,6 +8,7 @@ the seller's local time) and whether the deadline moves to the end of its local 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -36,11 +37,21 @@ def policy_deadline(ctx: SandboxContext, key: str, start: datetime, *,
                     duration: timedelta | None = None) -> datetime:
     """When the duration of policy ``key`` (or ``duration``, a value derived from it) ends,
     counted from ``start``; in UTC."""
+    if duration is None:
+        duration = ctx.policies.get(key).value
+    return policy_deadlines(ctx, key, start, (duration,), shipping=shipping)[0]
+
+
+def policy_deadlines(ctx: SandboxContext, key: str, start: datetime,
+                     durations: Iterable[timedelta], *,
+                     shipping: str = "cross_border") -> list[datetime]:
+    """``policy_deadline`` of each of ``durations`` (values derived from policy ``key``), all
+    counted from ``start``: the policy and its calendar are looked up once (a journey plans ten
+    steps for each package readied)."""
     policy = ctx.policies.get(key)
-    duration = policy.value if duration is None else duration
     calendar = calendar_of(ctx, key)
     kind = policy.calendar_for(shipping) or "hours"
-    due = add_duration(start, duration, kind, calendar)
+    dues = [add_duration(start, duration, kind, calendar) for duration in durations]
     if policy.end_of_day:
-        due = end_of_local_day(local_date(due, calendar), calendar)
-    return due
+        dues = [end_of_local_day(local_date(due, calendar), calendar) for due in dues]
+    return dues

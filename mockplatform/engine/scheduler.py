@@ -139,10 +139,14 @@ class Scheduler:
         # in the heap is skipped when it comes up, which is cheaper than rebuilding the heap.
         self._loaded: dict[str, list[DueTimer]] = {}
         self._cancelled: set[int] = set()
-        # While an advance runs: cancels, as (subject, kind or None), whose rows beyond the batch
-        # are still to delete. No row is written while a batch fires, so they are deleted with
-        # the batch's writes (``flush``), in one statement rather than one for every cancel.
+        # Cancels, as (subject, kind or None), whose written rows are still to delete: with the
+        # next ``flush``, in one statement per kind rather than one for every cancel (a seeded
+        # fill cancels two timers of each of thousands of orders; an advance, thousands).
         self._deferred: set[tuple[str, str | None]] = set()
+        # Outside an advance: a cancel may have dropped the timer the sandbox's earliest due
+        # instant came from, which is worked out again with the next ``flush``. Until then
+        # ``next_due_at`` and ``pending_count`` flush first.
+        self._next_stale = False
         # While an advance runs: the key of the timer firing now. It and every timer before it
         # have fired, though their rows are only deleted at the end of the batch, so a cancel
         # must not count them (or the pending count would drop twice for one timer).
@@ -182,8 +186,9 @@ class Scheduler:
 
     def cancel(self, *, subject: str, kind_name: str | None = None) -> int:
         """Drop pending timers of ``subject`` (optionally of one kind). Returns how many were
-        dropped at once: inside an advance, the rows of timers beyond the batch firing now are
-        deleted, and counted, with the batch's writes."""
+        dropped at once: those not yet written (and, inside an advance, those of the batch firing
+        now); the written rows are deleted, and counted, with the next ``flush``, before any
+        timer scheduled after the cancel is written."""
         fired_through = self._fired_through
 
         def cancellable(kind_: str, due_at: datetime, seq: int) -> bool:
@@ -196,26 +201,21 @@ class Scheduler:
                    if cancellable(timer["kind"], timer["due_at"], seq)]
         for seq, _ in dropped:
             del unwritten[seq]
+        self._deferred.add((subject, kind_name))
+        sandbox = self.ctx.sandbox
         if self._captured is not None:
             dropped += [(timer.seq, timer.due_at) for timer in self._loaded.get(subject, ())
                         if cancellable(timer.kind, timer.due_at, timer.seq)
                         and timer.seq not in self._cancelled]
             self._cancelled.update(seq for seq, _ in dropped)
-            self._deferred.add((subject, kind_name))
-            self.ctx.sandbox.timers_pending -= len(dropped)
+            sandbox.timers_pending -= len(dropped)
             return len(dropped)
-        stmt = delete(TIMERS).where(TIMERS.c.sandbox_id == self.sandbox_id,
-                                    TIMERS.c.subject == subject)
-        if kind_name is not None:
-            stmt = stmt.where(TIMERS.c.kind == kind_name)
-        dropped += self._db().execute(
-            stmt.returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
-        sandbox = self.ctx.sandbox
         sandbox.timers_pending -= len(dropped)
-        # The earliest pending instant moves only when a timer due at it went.
-        if dropped and (sandbox.next_timer_at is None or any(
-                due_at <= sandbox.next_timer_at for _, due_at in dropped)):
-            self._refresh_next()
+        # The earliest pending instant moves only when a timer due at it went; the written rows
+        # the deferred delete takes are looked at when it runs.
+        if dropped and not self._next_stale:
+            next_at = sandbox.next_timer_at
+            self._next_stale = next_at is None or any(due_at <= next_at for _, due_at in dropped)
         return len(dropped)
 
     def flush(self) -> None:
@@ -229,6 +229,9 @@ class Scheduler:
                 row["description"] = kind(row["kind"]).describe(row["subject"], row["payload"])
         bulk.insert_rows(self._db(), TIMERS, rows)
         self._pending.clear()
+        if self._next_stale:
+            self._next_stale = False
+            self._refresh_next()
 
     def _delete_deferred(self) -> None:
         # One statement per kind named (and one for whole subjects), so that each is an indexed
@@ -253,19 +256,33 @@ class Scheduler:
             TIMERS.c.sandbox_id == self.sandbox_id, condition)
             .returning(TIMERS.c.seq, TIMERS.c.due_at)).all()
         # Timers of the batch were counted when they were cancelled.
-        self.ctx.sandbox.timers_pending -= sum(
+        sandbox = self.ctx.sandbox
+        sandbox.timers_pending -= sum(
             seq not in self._cancelled and (fired_through is None
                                             or (due_at, seq) > fired_through)
             for seq, due_at in rows)
         self._cancelled.update(seq for seq, _ in rows)
+        # Outside an advance, the earliest due instant is worked out again if one of them was
+        # due at it (an advance works it out when it ends).
+        if self._captured is None and rows and (sandbox.next_timer_at is None or any(
+                due_at <= sandbox.next_timer_at for _, due_at in rows)):
+            self._next_stale = True
 
     # -- reading ----------------------------------------------------------------------------
 
     def next_due_at(self) -> datetime | None:
+        self._settle()
         return self.ctx.sandbox.next_timer_at
 
     def pending_count(self) -> int:
+        self._settle()
         return self.ctx.sandbox.timers_pending
+
+    def _settle(self) -> None:
+        """Bring the sandbox's count and earliest due instant up to date with the cancels
+        deferred so far."""
+        if self._deferred or self._next_stale:
+            self.flush()
 
     def list(self, *, kind_name: str | None = None, after_seq: int = 0,
              limit: int = 100) -> tuple[list[Timer], bool]:

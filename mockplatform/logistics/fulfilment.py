@@ -20,6 +20,7 @@ from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.errors import UnknownOrderItem, UnknownPackage
 from mockplatform.orders import service, states
 from mockplatform.orders.models import PACKAGE_IDS, TRACKING_NUMBERS, Order, OrderItem, Package
+from mockplatform.store.bulk import new_row
 
 FIRST_MILE_DEADLINE = "logistics.first_mile_scan_deadline"
 CANCEL_REASONS = ("out_of_stock", "sourcing_delay", "wrong_price")
@@ -90,6 +91,13 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
     if own_step is not None:
         return own_step(ctx, order, order_item_ids=order_item_ids,
                         shipment_provider=shipment_provider)
+    return package_service.view(ctx, pack_items(ctx, order, order_item_ids=order_item_ids,
+                                                shipment_provider=shipment_provider))
+
+
+def pack_items(ctx: SandboxContext, order: Order, *, order_item_ids: list[int] | None = None,
+               shipment_provider: str | None = None) -> Package:
+    """``pack`` of a Lazada order, without reading the package back: the package made."""
     items = _chosen_items(ctx, order, order_item_ids, "pack")
     service.check_allowed(order, items, "pack", service.SELLER_ACTIONS)
     providers = shipment_providers(ctx, order.shipping_type)
@@ -103,7 +111,7 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
         item.package_id = package.package_id
     service.transition(ctx, order, items, "pack", actor_actions=service.SELLER_ACTIONS,
                        data=package_service.summary(package))
-    return package_service.view(ctx, package)
+    return package
 
 
 def new_package(ctx: SandboxContext, order: Order, provider: str,
@@ -114,14 +122,13 @@ def new_package(ctx: SandboxContext, order: Order, provider: str,
         serial = TRACKING_NUMBERS.draw(counters, seed)[0]
         prefix = "LGS" if order.shipping_type == "cross_border" else "LEX"
         tracking_number = f"{prefix}{ctx.sandbox.market}{serial:010d}"
-    package = Package(sandbox_id=ctx.id, package_id=f"FP{number:015d}", order_id=order.order_id,
-                      tracking_number=tracking_number, shipment_provider=provider,
-                      status="packed", packed_at=ctx.now, journey_step="", journey={},
-                      delivery_attempts=0, failure_reason="", measured={}, scripted=[],
-                      updated_at=ctx.now)
+    package = new_row(Package, sandbox_id=ctx.id, package_id=f"FP{number:015d}",
+                      order_id=order.order_id, tracking_number=tracking_number,
+                      shipment_provider=provider, status="packed", packed_at=ctx.now,
+                      journey_step="", journey={}, delivery_attempts=0, failure_reason="",
+                      measured={}, scripted=[], updated_at=ctx.now)
     ctx.session.add(package)
-    ctx.session.flush()
-    service.forget_packages(ctx, order.order_id)
+    service.add_package(ctx, package)
     return package
 
 
@@ -133,6 +140,14 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
     ``ready_to_ship``, the first-mile scan deadline starts and the carrier's journey begins."""
     order = service.get_order(ctx, order_id)
     service.require_flow(ctx, order, service.LAZADA, "ready_to_ship")
+    ready_packages(ctx, order, package_ids=package_ids)
+    return service.describe(ctx, order_id)
+
+
+def ready_packages(ctx: SandboxContext, order: Order, *,
+                   package_ids: list[str] | None = None) -> None:
+    """``ready_to_ship`` of a Lazada order, without reading the order back."""
+    order_id = order.order_id
     packages = service.packages_of(ctx, [order_id])[order_id]
     if package_ids is None:
         chosen = [p for p in packages if p.status == "packed"]
@@ -173,7 +188,6 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
                            actor_actions=service.SELLER_ACTIONS,
                            data=package_service.summary(package))
         journey.start(ctx, order, package)
-    return service.describe(ctx, order_id)
 
 
 def _items_by_package(ctx: SandboxContext, order_id: int,

@@ -37,7 +37,7 @@ from decimal import Decimal
 from mockplatform.catalog.models import Sku
 from mockplatform.catalog.service import PACKAGE_DEFAULTS
 from mockplatform.engine.context import SandboxContext
-from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.engine.deadlines import policy_deadlines
 from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer
 from mockplatform.finance import service as ledger
@@ -79,21 +79,35 @@ def plan(ctx: SandboxContext, order: Order, package: Package,
     """When each step is due: its offset from ``start_at``, jittered from the seed (see the
     module's docstring), never before the step it follows."""
     steps = steps_of(ctx, order)
-    ratio = Decimal(ctx.policies.value(JITTER))
     draw = ctx.rng(package_service.subject(package), "journey")
-    offsets = [timedelta(0), *(offset for _, offset in steps)]
+    offsets = [max(offset + timedelta(seconds=draw.randint(-earliest, latest)), timedelta(0))
+               for (_, offset), (earliest, latest) in zip(
+                   steps, _jitter_bounds(ctx, steps), strict=True)]
     planned: dict[str, datetime] = {}
     previous = start_at
-    for index, (step, offset) in enumerate(steps, start=1):
-        before = offsets[index] - offsets[index - 1]
-        after = offsets[index + 1] - offsets[index] if index + 1 < len(offsets) else before
-        earliest = int(Decimal(before.total_seconds()) * ratio)
-        latest = int(Decimal(after.total_seconds()) * ratio)
-        shift = timedelta(seconds=draw.randint(-earliest, latest))
-        due = policy_deadline(ctx, JOURNEY, start_at, shipping=order.shipping_type,
-                              duration=max(offset + shift, timedelta(0)))
+    for (step, _), due in zip(steps, policy_deadlines(
+            ctx, JOURNEY, start_at, offsets, shipping=order.shipping_type), strict=True):
         previous = planned[step] = max(due, previous)
     return planned
+
+
+def _jitter_bounds(ctx: SandboxContext, steps: list[tuple[str, timedelta]]
+                   ) -> list[tuple[int, int]]:
+    """How many seconds each step may move earlier and later; the same for every package of
+    the unit of work with these steps (kept, keyed by them and the ratio)."""
+    ratio = Decimal(ctx.policies.value(JITTER))
+    kept = ctx.kept(JITTER)
+    key = (tuple(steps), ratio)
+    bounds = kept.get(key)
+    if bounds is None:
+        offsets = [timedelta(0), *(offset for _, offset in steps)]
+        bounds = kept[key] = []
+        for index in range(1, len(offsets)):
+            before = offsets[index] - offsets[index - 1]
+            after = offsets[index + 1] - offsets[index] if index + 1 < len(offsets) else before
+            bounds.append((int(Decimal(before.total_seconds()) * ratio),
+                           int(Decimal(after.total_seconds()) * ratio)))
+    return bounds
 
 
 def schedule_next(ctx: SandboxContext, package: Package) -> None:

@@ -33,11 +33,12 @@ from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import states as product_states
 from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
-from mockplatform.engine import ids
+from mockplatform.engine import collector, ids
 from mockplatform.engine.context import SandboxContext
 from mockplatform.logistics import fulfilment, semi_hosted
 from mockplatform.logistics.errors import UnknownStage
 from mockplatform.orders import service
+from mockplatform.orders.models import Order
 from mockplatform.orders.service import LAZADA, SEMI_HOSTED
 
 MAX_ORDERS = 10_000
@@ -51,39 +52,42 @@ DEFAULT_WEIGHTS = {"payment_methods": {"prepaid": 1}, "shipping": {"cross_border
                    "fulfilment": {"pending": 1}}
 
 
-def _pack(ctx: SandboxContext, order_id: int) -> None:
-    fulfilment.pack(ctx, order_id, order_item_ids=None, shipment_provider=None)
+# Each walk takes the order just placed. Lazada's takes the seller's own steps on it without
+# reading the order or its package back, as the seller's answers would: nothing is queried, so
+# nothing is flushed, and the rows are inserted once, as the walk leaves them.
+def _pack_lazada(ctx: SandboxContext, order: Order) -> None:
+    fulfilment.pack_items(ctx, order)
 
 
-def _ready(ctx: SandboxContext, order_id: int) -> None:
-    _pack(ctx, order_id)
-    fulfilment.ready_to_ship(ctx, order_id, package_ids=None)
+def _ready(ctx: SandboxContext, order: Order) -> None:
+    fulfilment.pack_items(ctx, order)
+    fulfilment.ready_packages(ctx, order)
 
 
-def _accept(ctx: SandboxContext, order_id: int) -> None:
-    semi_hosted.accept(ctx, order_id)
+def _accept(ctx: SandboxContext, order: Order) -> None:
+    semi_hosted.accept(ctx, order.order_id)
 
 
-def _accept_and_pack(ctx: SandboxContext, order_id: int) -> None:
-    _accept(ctx, order_id)
-    _pack(ctx, order_id)
+def _accept_and_pack(ctx: SandboxContext, order: Order) -> None:
+    _accept(ctx, order)
+    fulfilment.pack(ctx, order.order_id, order_item_ids=None, shipment_provider=None)
 
 
-def _ship_own_carrier(ctx: SandboxContext, order_id: int) -> None:
+def _ship_own_carrier(ctx: SandboxContext, order: Order) -> None:
     """Accepted, packed and shipped with one of the sellers' usual carriers, drawn from the
     seed, and a tracking number of that carrier's shape, numbered by the sandbox."""
-    _accept_and_pack(ctx, order_id)
-    carrier, prefix, suffix = ctx.rng(f"order:{order_id}", "seed_carrier").choice(
+    _accept_and_pack(ctx, order)
+    carrier, prefix, suffix = ctx.rng(f"order:{order.order_id}", "seed_carrier").choice(
         SELLER_CARRIERS)
     serial = ids.seeded_block(ctx.sandbox.counters, ctx.sandbox.seed, domain="logistics",
                               kind="seller_tracking_number", floor=SELLER_TRACKING_FLOOR)[0]
-    semi_hosted.ship(ctx, order_id, shipment_provider=carrier,
+    semi_hosted.ship(ctx, order.order_id, shipment_provider=carrier,
                      tracking_number=f"{prefix}{serial}{suffix}")
 
 
 # What the seller does to bring a new order to each stage, per flow.
-STAGES: dict[str, dict[str, Callable[[SandboxContext, int], None] | None]] = {
-    LAZADA: {"pending": None, "packed": _pack, "ready_to_ship": _ready},
+STAGES: dict[str, dict[str, Callable[[SandboxContext, Order], None] | None]] = {
+    LAZADA: {"pending": None, "packed": _pack_lazada, "ready_to_ship": _ready},
     SEMI_HOSTED: {"pending": None, "accepted": _accept, "packed": _accept_and_pack,
                   "shipped": _ship_own_carrier},
 }
@@ -100,23 +104,31 @@ def seed(ctx: SandboxContext, count: int, weights: Mapping[str, Mapping[str, flo
     flow = service.flow_of(ctx)
     weights = {**DEFAULT_WEIGHTS, **weights}
     _check_stages(flow, weights["fulfilment"])
+    # A fill keeps every row it makes until the unit of work ends, as an advance does: the
+    # collector would walk them all, over and over, and find nothing to free.
+    with collector.paused_for(ctx.session):
+        return _fill(ctx, flow, count, weights)
+
+
+def _fill(ctx: SandboxContext, flow: str, count: int,
+          weights: Mapping[str, Mapping[str, float]]) -> dict[str, Any]:
     draw = ctx.rng("orders", f"seed:{ctx.next_id('orders_seed')}")
     pool = _StockPool(ctx)
     buyers = list(ctx.session.scalars(select(Buyer).where(Buyer.sandbox_id == ctx.id)
                                       .order_by(Buyer.buyer_id)))
-    placed: list[tuple[int, str]] = []
+    placed: list[tuple[Order, str]] = []
     for index in range(count):
         units = pool.take(draw, placed=index, wanted=count)
         buyer = draw.choice(buyers) if buyers else buyer_service.create(ctx, {})
         order, _ = service.create(ctx, flow, buyer, units,
                                   payment_method=_weighted(draw, weights["payment_methods"]),
                                   shipping=_weighted(draw, weights["shipping"]))
-        placed.append((order.order_id, _weighted(draw, weights["fulfilment"])))
-    for order_id, stage in placed:
+        placed.append((order, _weighted(draw, weights["fulfilment"])))
+    for order, stage in placed:
         walk = STAGES[flow][stage]
         if walk is not None:
-            walk(ctx, order_id)
-    order_ids = [order_id for order_id, _ in placed]
+            walk(ctx, order)
+    order_ids = [order.order_id for order, _ in placed]
     result = {"count": count, "first_id": order_ids[0] if order_ids else None,
               "last_id": order_ids[-1] if order_ids else None,
               "stages": dict(sorted(Counter(stage for _, stage in placed).items())),

@@ -43,6 +43,7 @@ from mockplatform.orders.models import (
     OrderItem,
     Package,
 )
+from mockplatform.store.bulk import new_row
 
 LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
 PAYMENT_METHODS = ("prepaid", "cod")
@@ -135,9 +136,9 @@ def _read_by_order(model, order_by: tuple[str, ...]):
     ).order_by(table.c.order_id, *(table.c[name] for name in order_by))
 
 
-# An order's items and packages, kept for the unit of work once read: every transition reads
-# them again, and one advance moves thousands of items. The items of an order are all made when
-# it is placed; a new package makes its order's list be read again (``forget_packages``).
+# An order's items and packages, kept for the unit of work once read (or once placed): every
+# transition reads them again, and one advance moves thousands of items. The items of an order
+# are all made when it is placed; a new package joins its order's list (``add_package``).
 KEPT_ROWS = "orders.rows"
 
 
@@ -173,9 +174,13 @@ def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list
     return _by_order(ctx, Package, order_ids, "packed_at", "package_id")
 
 
-def forget_packages(ctx: SandboxContext, order_id: int) -> None:
-    """The order has a new package: its list is read again, in order, when next asked for."""
-    ctx.kept(KEPT_ROWS).pop((Package, order_id), None)
+def add_package(ctx: SandboxContext, package: Package) -> None:
+    """A new package of its order: it joins the order's list, if kept, where the query would
+    put it (it is written with the next flush, before any query could read it)."""
+    packages = ctx.kept(KEPT_ROWS).get((Package, package.order_id))
+    if packages is not None:
+        packages.append(package)
+        packages.sort(key=lambda p: (p.packed_at, p.package_id))
 
 
 def statuses_of(items: Iterable[OrderItem]) -> list[str]:
@@ -220,20 +225,24 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
-    order = Order(sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
+    order = new_row(Order, sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
                   payment_method=payment_method, shipping_type=shipping,
                   currency=code, price=sum((sku.price for sku, _ in units), Decimal(0)),
                   shipping_fee=shipping_fee, items_count=len(units),
                   address_shipping={name: getattr(buyer, name) for name in ADDRESS_FIELDS},
                   created_at=now, updated_at=now, rts_deadline=now)
-    items = [OrderItem(sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
-                       item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
-                       name=product.name, item_price=sku.price, paid_price=sku.price,
-                       status=states.PENDING, reason="", reason_detail="",
-                       cancel_return_initiator="", created_at=now, updated_at=now)
+    items = [new_row(OrderItem, sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
+                     item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
+                     name=product.name, item_price=sku.price, paid_price=sku.price,
+                     status=states.PENDING, reason="", reason_detail="",
+                     cancel_return_initiator="", created_at=now, updated_at=now)
              for item_id, (sku, product) in zip(item_ids, units, strict=True)]
     ctx.session.add(order)
     ctx.session.add_all(items)
+    # All its items, and no package yet: what the next step would otherwise query for.
+    kept = ctx.kept(KEPT_ROWS)
+    kept[OrderItem, order_id] = sorted(items, key=lambda item: item.order_item_id)
+    kept[Package, order_id] = []
     start_deadlines(ctx, order)
     refresh_delayed(ctx, order, items, [])
     ctx.record("order.created", subject=order_subject(order_id), data={

@@ -16,6 +16,7 @@ from mockplatform.engine.calendar import (
     CalendarOverride,
     add_duration,
     end_of_local_day,
+    holiday_table,
     local_date,
 )
 from mockplatform.errors import ValidationFailed
@@ -339,3 +340,21 @@ def test_day_kinds_reject_partial_days(my, kind):
 def test_negative_duration_is_rejected(my):
     with pytest.raises(ValueError, match="negative"):
         add_duration(kl(2025, 3, 7, 10), timedelta(hours=-1), "hours", my)
+
+
+# --- the shared holiday tables ----------------------------------------------------------------
+
+def test_calendars_share_one_table_per_market_and_year_and_keep_their_overrides_apart():
+    closed = BusinessCalendar.for_market("MY", [CalendarOverride(date(2025, 3, 7), False, "Audit")])
+    opened = BusinessCalendar.for_market("MY", [CalendarOverride(date(2025, 3, 31), True)])
+    plain = BusinessCalendar.for_market("MY")
+
+    assert holiday_table("MY", 2025) is holiday_table("MY", 2025)
+    assert holiday_table("MY", 2025) is not holiday_table("SG", 2025)
+    assert holiday_table("MY", 2025).names[date(2025, 3, 31)]  # Hari Raya Puasa
+    assert (closed.holiday_name(date(2025, 3, 7)), plain.holiday_name(date(2025, 3, 7))) == (
+        "Audit", None)
+    assert opened.is_working_day(date(2025, 3, 31))
+    assert not closed.is_working_day(date(2025, 3, 31))
+    assert not plain.is_working_day(date(2025, 3, 31))
+    assert date(2025, 3, 7) not in holiday_table("MY", 2025).names

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.api.support import assert_error
-from tests.orders.support import advance, all_orders, events, ok, sandbox, world
+from tests.orders.support import act, advance, all_orders, events, ok, sandbox, world
 
 SEED = "/api/v1/test_helpers/seed"
 
@@ -161,3 +161,29 @@ def test_bad_seed_bodies_are_400s_naming_the_field(sbx, body, field):
     error = assert_error(response, 400, "validation_failed")
     assert any(d["field"].split(".")[0] == field for d in error["details"]), error
     assert world(sbx) == before
+
+
+def test_a_fill_walked_in_one_go_is_the_same_as_the_sellers_calls_one_by_one(api):
+    """The fill walks its orders with the seller's own steps, in one unit of work and without
+    reading anything back: the orders, packages, timers, ledger and events (but the fill's own
+    summary) are those of placing the same orders and taking each step by its own call."""
+    def world_without_summary(sbx) -> dict:
+        state = world(sbx)
+        state["events"] = [(e["type"], e["subject"], e["data"]) for e in state["events"]
+                           if e["type"] != "orders.seeded"]
+        return state
+
+    walked = sandbox(api, seed=7)
+    seed(walked, products=10, buyers=3)
+    summary = seed(walked, orders=12, fulfilment={"ready_to_ship": 1})["orders"]
+    by_calls = sandbox(api, seed=7)
+    seed(by_calls, products=10, buyers=3)
+    assert seed(by_calls, orders=12)["orders"]["first_id"] == summary["first_id"]
+    for order_id in range(summary["first_id"], summary["last_id"] + 1):
+        ok(act(by_calls, order_id, "pack"), 201)
+        ok(act(by_calls, order_id, "ready_to_ship"))
+
+    assert world_without_summary(walked) == world_without_summary(by_calls)
+    advance(walked, by=timedelta(days=12))
+    advance(by_calls, by=timedelta(days=12))
+    assert world_without_summary(walked) == world_without_summary(by_calls)
