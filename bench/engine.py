@@ -10,17 +10,23 @@ Not a test: it prints a table (metric, figure, target, PASS/BELOW) and exits 0 u
 
 from __future__ import annotations
 
+import os
+import sys
+
+# Run as a script, this file's directory comes first on sys.path, where bench/http.py would stand
+# in for the standard library's http package.
+if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]
+
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import re
 import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time

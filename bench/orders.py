@@ -11,12 +11,18 @@ Everything goes through the native API with Flask's test client, in process.
 
 from __future__ import annotations
 
-import argparse
 import os
+import sys
+
+# Run as a script, this file's directory comes first on sys.path, where bench/http.py would stand
+# in for the standard library's http package.
+if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(__file__)):
+    del sys.path[0]
+
+import argparse
 import random
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from collections.abc import Callable
