@@ -44,7 +44,7 @@ from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.orders import service
+from mockplatform.orders import flows, service
 from mockplatform.orders import states as item_states
 from mockplatform.orders.models import PACKAGE_ID, STEP_NAME, Order, OrderItem, Package
 
@@ -90,7 +90,7 @@ def plan(ctx: SandboxContext, order: Order, package: Package,
         earliest = int(Decimal(before.total_seconds()) * ratio)
         latest = int(Decimal(after.total_seconds()) * ratio)
         shift = timedelta(seconds=draw.randint(-earliest, latest))
-        due = policy_deadline(ctx, JOURNEY, start_at, shipping=order.shipping_type,
+        due = policy_deadline(ctx, JOURNEY, start_at, shipping=flows.policy_shipping(order),
                               duration=max(offset + shift, timedelta(0)))
         previous = planned[step] = max(due, previous)
     return planned
