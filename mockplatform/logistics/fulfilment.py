@@ -164,11 +164,11 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
         chosen = [by_id[pid] for pid in package_ids]
     items_by_package = _items_by_package(ctx, order_id, chosen)
     for package in chosen:
+        service.check_allowed(order, items_by_package[package.package_id], "ready_to_ship",
+                              service.SELLER_ACTIONS)
         # A repacked package has no items left: its own state refuses it.
         package_states.check(package.package_id, package.status, "ready_to_ship",
                              package_states.SELLER_ACTIONS)
-        service.check_allowed(order, items_by_package[package.package_id], "ready_to_ship",
-                              service.SELLER_ACTIONS)
     own_fleet = order.shipping_type == service.SELLER_OWN_FLEET
     for package in chosen:
         package.status = "ready_to_ship"
