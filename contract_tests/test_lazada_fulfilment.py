@@ -8,7 +8,11 @@ from __future__ import annotations
 import base64
 import json
 
-from test_lazada_sdk import Seller, _ok, _refused, lazop, seller  # noqa: F401 - fixtures
+import test_lazada_sdk as sdk_suite
+from test_lazada_sdk import Seller, _ok, _refused
+
+# The SDK suite's fixtures: the SDK imported with a private HOME, and a seller's sandbox.
+lazop, seller = sdk_suite.lazop, sdk_suite.seller
 
 
 def _items(seller: Seller, order_id: int) -> list[dict]:
