@@ -40,8 +40,11 @@ bench_http = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_http)
 
 
+_clean_env = bench_http.clean_env
+
+
 def tree_env() -> dict[str, str]:
-    env = bench_http.clean_env()
+    env = _clean_env()
     env["PYTHONPATH"] = str(ROOT)
     return env
 
