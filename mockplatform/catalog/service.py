@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from mockplatform.catalog import money, states
 from mockplatform.catalog.errors import (
@@ -111,18 +111,43 @@ def get_product(ctx: SandboxContext, item_id: int) -> ProductDetail:
 
 
 def list_products(ctx: SandboxContext, *, status: str | None, after: int | None,
-                  limit: int) -> tuple[list[ProductDetail], bool]:
-    """Products in ``item_id`` order; ``after`` is the last ``item_id`` already seen."""
+                  limit: int, offset: int = 0) -> tuple[list[ProductDetail], bool]:
+    """Products in ``item_id`` order; ``after`` is the last ``item_id`` already seen, or
+    ``offset`` how many to skip."""
     stmt = select(Product).where(Product.sandbox_id == ctx.id)
     if status is not None:
         stmt = stmt.where(Product.status == status)
     if after is not None:
         stmt = stmt.where(Product.item_id > after)
-    rows = list(ctx.session.scalars(stmt.order_by(Product.item_id).limit(limit + 1)))
+    stmt = stmt.order_by(Product.item_id).limit(limit + 1)
+    rows = list(ctx.session.scalars(stmt.offset(offset) if offset else stmt))
     rows, has_more = rows[:limit], len(rows) > limit
     skus = _skus(ctx, [row.item_id for row in rows])
     code = currency(ctx)
     return [ProductDetail(row, skus[row.item_id], code) for row in rows], has_more
+
+
+def count_products(ctx: SandboxContext, *, status: str | None) -> int:
+    stmt = select(func.count()).select_from(Product).where(Product.sandbox_id == ctx.id)
+    if status is not None:
+        stmt = stmt.where(Product.status == status)
+    return ctx.session.scalar(stmt)
+
+
+def find_sku(ctx: SandboxContext, *, sku_id: int | None = None,
+             seller_sku: str | None = None) -> Sku:
+    """A SKU of the sandbox by its id or its seller SKU (the id wins when both are given)."""
+    if sku_id is not None:
+        sku = ctx.session.get(Sku, (ctx.id, sku_id))
+    else:
+        sku = ctx.session.scalar(select(Sku).where(Sku.sandbox_id == ctx.id,
+                                                   Sku.seller_sku == seller_sku))
+    if sku is None:
+        field, value = ("sku_id", sku_id) if sku_id is not None else ("seller_sku", seller_sku)
+        raise SkuNotFound(f"no SKU with {field} {value!r} in this sandbox",
+                          details=[{"field": field, "location": "body",
+                                    "message": "unknown SKU"}])
+    return sku
 
 
 # -- writing ------------------------------------------------------------------------------------

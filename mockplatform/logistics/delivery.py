@@ -255,9 +255,11 @@ def platform_shipped(ctx: SandboxContext, package: Package, what: str) -> Order:
     """The package's order, if the platform's logistics carry it (the Lazada flow); a package
     the seller ships with its own carrier (AliExpress semi-hosted) is a 409."""
     order = service.get_order(ctx, package.order_id)
-    if order.flow != service.LAZADA:
+    if order.flow != service.LAZADA or order.shipping_type == service.SELLER_OWN_FLEET:
+        kind = "seller_own_fleet shipping" if order.flow == service.LAZADA \
+            else f"{order.flow} flow"
         raise NotPlatformShipped(f"package {package.package_id} is carried by the seller's own carrier "
-                                 f"({order.flow} flow): only a platform-shipped package can {what}",
+                                 f"({kind}): only a platform-shipped package can {what}",
                                  details=[{"field": "package_id", "location": "path",
                                            "message": "not a platform-shipped package",
                                            "current_state": order.flow}])

@@ -49,6 +49,12 @@ class NotPlatformShipped(Conflict):
     code = "not_platform_shipped"
 
 
+class NotSellerOwnFleet(Conflict):
+    """The package is not delivered by the seller's own fleet."""
+
+    code = "not_seller_own_fleet"
+
+
 class UnknownOrderItem(InvalidRequest):
     """An order item id that is not of the order."""
 

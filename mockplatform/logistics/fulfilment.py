@@ -15,8 +15,9 @@ from mockplatform.catalog.models import Sku
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.errors import Conflict, ValidationFailed
-from mockplatform.logistics import journey
+from mockplatform.logistics import journey, tracking
 from mockplatform.logistics import packages as package_service
+from mockplatform.logistics import states as package_states
 from mockplatform.logistics.errors import UnknownOrderItem, UnknownPackage
 from mockplatform.orders import service, states
 from mockplatform.orders.models import PACKAGE_IDS, TRACKING_NUMBERS, Order, OrderItem, Package
@@ -28,15 +29,19 @@ CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcin
                       "wrong_price": "Wrong Price or Pricing Error"}
 SELLER_INITIATED = "cancellation-seller"
 PLATFORM_INITIATED = "cancellation-internal"
-
+OWN_FLEET_PROVIDER = "Seller Own Fleet"
+TRACKING_PREFIXES = {"cross_border": "LGS", "local": "LEX", service.SELLER_OWN_FLEET: "SOF"}
 
 
 def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     """The carriers a package may be given: Lazada Global Shipping's first-mile services for
-    cross-border orders, Lazada Express and the market's couriers for local ones."""
+    cross-border orders, Lazada Express and the market's couriers for local ones, the seller's
+    own fleet for a seller-own-fleet order."""
     market = ctx.sandbox.market
     if shipping == "cross_border":
         return ("LGS-FM40", "LGS-FM41", "LGS-FM50")
+    if shipping == service.SELLER_OWN_FLEET:
+        return (OWN_FLEET_PROVIDER,)
     return (f"LEX {market}", "Ninja Van", "J&T Express")
 
 
@@ -120,7 +125,7 @@ def new_package(ctx: SandboxContext, order: Order, provider: str,
     number = PACKAGE_IDS.draw(counters, seed)[0]
     if tracking_number is None:
         serial = TRACKING_NUMBERS.draw(counters, seed)[0]
-        prefix = "LGS" if order.shipping_type == "cross_border" else "LEX"
+        prefix = TRACKING_PREFIXES[order.shipping_type]
         tracking_number = f"{prefix}{ctx.sandbox.market}{serial:010d}"
     package = new_row(Package, sandbox_id=ctx.id, package_id=f"FP{number:015d}",
                       order_id=order.order_id, tracking_number=tracking_number,
@@ -176,18 +181,27 @@ def ready_packages(ctx: SandboxContext, order: Order, *,
     for package in chosen:
         service.check_allowed(order, items_by_package[package.package_id], "ready_to_ship",
                               service.SELLER_ACTIONS)
+        # A repacked package has no items left: its own state refuses it.
+        package_states.check(package.package_id, package.status, "ready_to_ship",
+                             package_states.SELLER_ACTIONS)
+    own_fleet = order.shipping_type == service.SELLER_OWN_FLEET
     for package in chosen:
         package.status = "ready_to_ship"
         package.ready_to_ship_at = package.updated_at = ctx.now
-        package.first_mile_scan_deadline = policy_deadline(ctx, FIRST_MILE_DEADLINE, ctx.now)
-        ctx.timers.schedule(FIRST_MILE_DEADLINE, package.first_mile_scan_deadline,
-                            subject=package_service.subject(package),
-                            payload={"package_id": package.package_id,
-                                     "order_id": order_id})
+        if not own_fleet:  # the seller's own fleet has no first-mile scan and no journey
+            package.first_mile_scan_deadline = policy_deadline(ctx, FIRST_MILE_DEADLINE,
+                                                               ctx.now)
+            ctx.timers.schedule(FIRST_MILE_DEADLINE, package.first_mile_scan_deadline,
+                                subject=package_service.subject(package),
+                                payload={"package_id": package.package_id,
+                                         "order_id": order_id})
         service.transition(ctx, order, items_by_package[package.package_id], "ready_to_ship",
                            actor_actions=service.SELLER_ACTIONS,
                            data=package_service.summary(package))
-        journey.start(ctx, order, package)
+        if own_fleet:
+            tracking.record(ctx, order, package, "ready_to_ship")
+        else:
+            journey.start(ctx, order, package)
 
 
 def _items_by_package(ctx: SandboxContext, order_id: int,
@@ -197,6 +211,27 @@ def _items_by_package(ctx: SandboxContext, order_id: int,
         if item.package_id in wanted:
             wanted[item.package_id].append(item)
     return wanted
+
+
+# -- repack -------------------------------------------------------------------------------------
+
+def repack(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
+    """Dissolve a packed package (Lazada's repack): it is canceled and its items are
+    ``pending`` again, to be packed anew (with another package id and tracking number)."""
+    package = package_service.get(ctx, package_id)
+    order = service.get_order(ctx, package.order_id)
+    service.require_flow(ctx, order, service.LAZADA, "repack")
+    package_states.check(package_id, package.status, "repack", package_states.SELLER_ACTIONS)
+    items = package_service.items_in(ctx, package)
+    service.check_allowed(order, items, "repack", service.SELLER_ACTIONS)
+    summary = package_service.summary(package)
+    for item in items:
+        item.package_id = None
+    service.transition(ctx, order, items, "repack", actor_actions=service.SELLER_ACTIONS,
+                       data=summary)
+    # the package is the order's kept one (one session, one instance): it reads as canceled
+    package_service.cancel(ctx, order, package)
+    return service.describe(ctx, order.order_id)
 
 
 # -- cancel -------------------------------------------------------------------------------------
@@ -218,15 +253,10 @@ def cancel_items(ctx: SandboxContext, order: Order, items: list[OrderItem], reas
                  data: dict[str, Any] | None = None) -> None:
     """Cancel ``items`` as the seller, with the rest of their packages; ``data`` goes into the
     ``order.canceled`` event."""
-    order_id = order.order_id
     # Only what the seller named is out of stock: a package mate canceled along with it is not.
     out_of_stock = {item.sku_id for item in items} if reason == "out_of_stock" else set()
     package_ids = {item.package_id for item in items if item.package_id}
-    if package_ids:
-        chosen = {item.order_item_id for item in items}
-        items = items + [item for item in service.items_of(ctx, [order_id])[order_id]
-                         if item.package_id in package_ids and item.order_item_id not in chosen]
-    service.check_allowed(order, items, "cancel", service.SELLER_ACTIONS)
+    items = _with_package_mates(ctx, order, items)
     service.transition(ctx, order, items, "cancel", actor_actions=service.SELLER_ACTIONS,
                        reason=reason, reason_detail=CANCEL_REASON_TEXT[reason],
                        initiator=SELLER_INITIATED, data=data)
@@ -239,6 +269,28 @@ def cancel_items(ctx: SandboxContext, order: Order, items: list[OrderItem], reas
                 "stock": 0, "reason": "order canceled out of stock"})
     service.restore_stock(ctx, [item for item in items if item.sku_id not in out_of_stock])
     close_packages(ctx, order, package_ids)
+
+
+def _with_package_mates(ctx: SandboxContext, order: Order,
+                        items: list[OrderItem]) -> list[OrderItem]:
+    """``items`` and the rest of their packages (canceling an item of a package cancels the
+    package), once each is checked to allow ``cancel`` (a 409 otherwise)."""
+    package_ids = {item.package_id for item in items if item.package_id}
+    if package_ids:
+        chosen = {item.order_item_id for item in items}
+        items = items + [item for item in service.items_of(ctx, [order.order_id])[order.order_id]
+                         if item.package_id in package_ids and item.order_item_id not in chosen]
+    service.check_allowed(order, items, "cancel", service.SELLER_ACTIONS)
+    return items
+
+
+def cancel_preview(ctx: SandboxContext, order_id: int,
+                   order_item_ids: list[int]) -> list[OrderItem]:
+    """What canceling ``order_item_ids`` would cancel (with their package mates), changing
+    nothing; the same errors as ``cancel``."""
+    order = service.get_order(ctx, order_id)
+    service.require_flow(ctx, order, service.LAZADA, "cancel")
+    return _with_package_mates(ctx, order, _chosen_items(ctx, order, order_item_ids, "cancel"))
 
 
 def close_packages(ctx: SandboxContext, order: Order, package_ids: set[str]) -> None:

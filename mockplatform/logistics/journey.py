@@ -44,7 +44,7 @@ from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.orders import service
+from mockplatform.orders import flows, service
 from mockplatform.orders import states as item_states
 from mockplatform.orders.models import PACKAGE_ID, STEP_NAME, Order, OrderItem, Package
 
@@ -86,7 +86,7 @@ def plan(ctx: SandboxContext, order: Order, package: Package,
     planned: dict[str, datetime] = {}
     previous = start_at
     for (step, _), due in zip(steps, policy_deadlines(
-            ctx, JOURNEY, start_at, offsets, shipping=order.shipping_type), strict=True):
+            ctx, JOURNEY, start_at, offsets, shipping=flows.policy_shipping(order)), strict=True):
         previous = planned[step] = max(due, previous)
     return planned
 

@@ -159,12 +159,14 @@ def label(ctx: SandboxContext, package_id: str) -> Label:
     if package.status not in LABELLED:
         raise InvalidStateTransition(f"package {package_id}", package.status, "print_label", [])
     order = ctx.session.get(Order, (ctx.id, package.order_id))
-    if order.flow != "lazada":
-        # A semi-hosted seller ships with its own carrier, which prints its own label.
-        raise NoLabel(f"package {package_id} belongs to a {order.flow} order: the seller's own "
+    if order.flow != "lazada" or order.shipping_type == orders.SELLER_OWN_FLEET:
+        # A semi-hosted seller ships with its own carrier, which prints its own label; a
+        # seller-own-fleet order is delivered by the seller, with no platform label either.
+        kind = order.flow if order.flow != "lazada" else orders.SELLER_OWN_FLEET
+        raise NoLabel(f"package {package_id} belongs to a {kind} order: the seller's own "
                       f"carrier prints its label; the platform has none",
                       details=[{"field": "package_id", "location": "path",
-                                "message": f"no platform label for a {order.flow} order",
+                                "message": f"no platform label for a {kind} order",
                                 "current_state": package.status, "flow": order.flow}])
     items = items_in(ctx, package)
     address = order.address_shipping

@@ -4,14 +4,24 @@ The rules live split by sub-aggregate: ``fulfilment`` (the seller packs and read
 or cancels), ``semi_hosted`` (AliExpress's walk with the seller's own carrier), ``packages``
 (reading a package, its label), ``journey`` and ``delivery`` (the carrier's steps and
 attempts), ``carrier`` (the carrier's test helpers), ``trace`` and ``reports`` (tracking), and
-``seeding`` (orders walked to a fulfilment stage). This module names what a front may call.
+``own_fleet`` (the seller's own fleet delivers), ``seeding`` (orders walked to a fulfilment
+stage). This module names what a front may call.
 """
 
 from __future__ import annotations
 
 from mockplatform.logistics.carrier import damage, deliver, fail_next_attempt, lose
 from mockplatform.logistics.delivery import seller_mark_failed
-from mockplatform.logistics.fulfilment import cancel, pack, ready_to_ship
+from mockplatform.logistics.fulfilment import (
+    cancel,
+    cancel_preview,
+    pack,
+    ready_to_ship,
+    repack,
+    shipment_providers,
+)
+from mockplatform.logistics.own_fleet import deliver as deliver_own_fleet
+from mockplatform.logistics.own_fleet import fail_delivery as fail_own_fleet_delivery
 from mockplatform.logistics.packages import describe as describe_package
 from mockplatform.logistics.packages import label
 from mockplatform.logistics.reports import by_csv, by_numbers, by_range
@@ -20,6 +30,7 @@ from mockplatform.logistics.semi_hosted import accept, confirm_receipt, ship
 from mockplatform.logistics.trace import by_order, by_tracking_number
 
 __all__ = ["accept", "by_csv", "by_numbers", "by_order", "by_range", "by_tracking_number",
-           "cancel", "confirm_receipt", "damage", "deliver", "describe_package",
-           "fail_next_attempt", "label", "lose", "pack", "ready_to_ship", "seed_orders",
+           "cancel", "confirm_receipt", "damage", "deliver", "deliver_own_fleet",
+           "describe_package", "fail_next_attempt", "fail_own_fleet_delivery", "label", "lose",
+           "pack", "ready_to_ship", "repack", "seed_orders", "shipment_providers", "cancel_preview",
            "seller_mark_failed", "ship"]

@@ -34,13 +34,18 @@ ACTIVE = (READY_TO_SHIP, IN_TRANSIT, FAILED_DELIVERY, RETURNING)
 FINAL = (DELIVERED, RETURNED, LOST, DAMAGED, CANCELED)
 
 CARRIER_ACTIONS = ("deliver", "fail_next_attempt", "lose", "damage")
-SELLER_ACTIONS = ("ready_to_ship", "cancel", "mark_failed_delivery")
+SELLER_ACTIONS = ("ready_to_ship", "cancel", "repack", "mark_failed_delivery", "deliver_own_fleet",
+                  "fail_own_fleet_delivery")
 
 PACKAGE = StateMachine("package", STATUSES, [
     # the seller
     (PACKED, "ready_to_ship", READY_TO_SHIP),
     (PACKED, "cancel", CANCELED),
+    (PACKED, "repack", CANCELED),
     (READY_TO_SHIP, "cancel", CANCELED),
+    # the seller's own fleet (a seller_own_fleet order): delivered, or failed for good
+    (READY_TO_SHIP, "deliver_own_fleet", DELIVERED),
+    (READY_TO_SHIP, "fail_own_fleet_delivery", FAILED_DELIVERY),
     (READY_TO_SHIP, "mark_failed_delivery", READY_TO_SHIP),
     (IN_TRANSIT, "mark_failed_delivery", IN_TRANSIT),
     # the platform's first-mile deadline

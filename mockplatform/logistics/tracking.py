@@ -32,7 +32,7 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
         return f"{city}, {market}"
     if where == "transit":
         return TRANSIT
-    if order.shipping_type == "local":
+    if order.shipping_type != "cross_border":
         return LOCAL_HUBS[market]
     # The same draw at every origin milestone of the package: drawn once a unit of work.
     hubs = ctx.kept(ORIGIN_HUB)

@@ -24,9 +24,18 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 LAZADA, SEMI_HOSTED = "lazada", "semi_hosted"
+# A local order the seller delivers with its own fleet (Lazada's ``delivery_option_sof``): packed
+# and readied as any other, then no platform carrier: the seller reports it delivered or failed.
+SELLER_OWN_FLEET = "seller_own_fleet"
 RTS_DEADLINE = "order.rts_deadline"
 SHIP_DEADLINE = "semi_hosted.ship_deadline"
 CANCEL_AFTER = "semi_hosted.cancel_after"
+
+
+def policy_shipping(order: Order) -> str:
+    """The shipping kind the policies count the order's deadlines by: a seller-own-fleet order
+    is local."""
+    return "local" if order.shipping_type == SELLER_OWN_FLEET else order.shipping_type
 
 
 def order_subject(order_id: int) -> str:
@@ -37,7 +46,7 @@ def order_subject(order_id: int) -> str:
 
 def _start_lazada_deadlines(ctx: SandboxContext, order: Order) -> None:
     order.rts_deadline = policy_deadline(ctx, RTS_DEADLINE, order.created_at,
-                                         shipping=order.shipping_type)
+                                         shipping=policy_shipping(order))
     ctx.timers.schedule(RTS_DEADLINE, order.rts_deadline, subject=order_subject(order.order_id),
                         payload={"order_id": order.order_id})
 
@@ -57,7 +66,7 @@ def _lazada_deadlines(ctx: SandboxContext, order: Order,
 def _start_semi_hosted_deadlines(ctx: SandboxContext, order: Order) -> None:
     """A new order's ship deadline and its cancellation, each a timer."""
     order.rts_deadline = policy_deadline(ctx, SHIP_DEADLINE, order.created_at,
-                                         shipping=order.shipping_type)
+                                         shipping=policy_shipping(order))
     subject = order_subject(order.order_id)
     payload = {"order_id": order.order_id}
     ctx.timers.schedule(SHIP_DEADLINE, order.rts_deadline, subject=subject, payload=payload)
@@ -66,7 +75,7 @@ def _start_semi_hosted_deadlines(ctx: SandboxContext, order: Order) -> None:
 
 def cancel_at(ctx: SandboxContext, order: Order) -> datetime:
     """When a semi-hosted order is canceled if it has still not shipped."""
-    return policy_deadline(ctx, CANCEL_AFTER, order.rts_deadline, shipping=order.shipping_type)
+    return policy_deadline(ctx, CANCEL_AFTER, order.rts_deadline, shipping=policy_shipping(order))
 
 
 def lateness(order: Order, at: datetime) -> timedelta | None:

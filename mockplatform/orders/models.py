@@ -45,7 +45,7 @@ class Order(Base):
     buyer_id: Mapped[int] = mapped_column(BigInteger,
                                           info={"refers_to": "catalog_buyers.buyer_id"})
     payment_method: Mapped[str] = mapped_column(String(20))  # prepaid, cod
-    shipping_type: Mapped[str] = mapped_column(String(20))  # cross_border, local
+    shipping_type: Mapped[str] = mapped_column(String(20))  # cross_border, local, seller_own_fleet
     # A market's currency: amounts are formatted with its minor unit.
     currency: Mapped[str] = mapped_column(
         String(3), info={"shape": payloads.Text(choices=tuple(MINOR_DIGITS))})

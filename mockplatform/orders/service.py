@@ -47,7 +47,8 @@ from mockplatform.store.bulk import new_row
 
 LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
 PAYMENT_METHODS = ("prepaid", "cod")
-SHIPPING_TYPES = ("cross_border", "local")
+SELLER_OWN_FLEET = flows.SELLER_OWN_FLEET
+SHIPPING_TYPES = ("cross_border", "local", SELLER_OWN_FLEET)
 MAX_UNITS_PER_ORDER = 100
 RTS_DEADLINE = flows.RTS_DEADLINE
 order_subject = flows.order_subject
@@ -452,7 +453,7 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
 
 # -- reading whole orders -------------------------------------------------------------------------
 
-SELLER_ACTIONS = ("pack", "ready_to_ship", "cancel", "accept", "ship")
+SELLER_ACTIONS = ("pack", "ready_to_ship", "cancel", "repack", "accept", "ship")
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ ITEM = StateMachine("order item", STATUSES, [
     (PENDING, "cancel", CANCELED),
     (PACKED, "cancel", CANCELED),
     (READY_TO_SHIP, "cancel", CANCELED),
+    # the packed package is dissolved: its items wait to be packed again (Lazada's repack)
+    (PACKED, "repack", PENDING),
+    # the seller's own fleet (a seller_own_fleet order) fails to deliver; its delivery goes
+    # through the carrier's steps (arrive_in_destination, deliver)
+    (READY_TO_SHIP, "fail_own_fleet_delivery", FAILED_DELIVERY),
     # the platform's deadlines
     (PENDING, "miss_rts_deadline", CANCELED),
     (PACKED, "miss_rts_deadline", CANCELED),

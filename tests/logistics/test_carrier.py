@@ -289,7 +289,7 @@ def test_marking_is_once_and_only_while_the_package_travels(api):
 
     error = assert_error(_mark(sbx, package["package_id"]), 409, "invalid_state_transition")
     assert error["details"][0]["current_state"] == "packed"
-    assert error["details"][0]["allowed_actions"] == ["ready_to_ship", "cancel"]
+    assert error["details"][0]["allowed_actions"] == ["ready_to_ship", "cancel", "repack"]
 
     ok(sbx.post(f"/api/v1/orders/{order['order_id']}/ready_to_ship", json={}))
     ok(_mark(sbx, package["package_id"]))

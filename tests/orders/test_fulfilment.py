@@ -80,7 +80,7 @@ def test_packing_puts_every_pending_item_in_one_new_package(sbx, order):
     assert package["ready_to_ship_at"] is None and package["first_mile_scan_deadline"] is None
     after = get_order(sbx, order["order_id"])
     assert after["statuses"] == ["packed"] and after["package_ids"] == [package["package_id"]]
-    assert after["allowed_actions"] == ["ready_to_ship", "cancel"]
+    assert after["allowed_actions"] == ["ready_to_ship", "cancel", "repack"]
     assert {(i["package_id"], i["tracking_code"], i["shipment_provider"])
             for i in after["items"]} == {(package["package_id"], package["tracking_number"],
                                           "LGS-FM40")}
@@ -108,7 +108,7 @@ def test_items_can_be_packed_apart_and_the_order_shows_the_set_of_statuses(sbx, 
 
     assert readied["statuses"] == ["packed", "ready_to_ship"]
     assert [i["status"] for i in readied["items"]] == ["ready_to_ship", "packed", "packed"]
-    assert readied["allowed_actions"] == ["cancel", "ready_to_ship"]
+    assert readied["allowed_actions"] == ["cancel", "ready_to_ship", "repack"]
 
 
 def test_a_local_order_is_packed_with_a_local_carrier(sbx, case):
@@ -165,14 +165,14 @@ def test_packing_packed_items_is_refused_naming_their_status(sbx, order):
 
     detail = state_detail(error)
     assert (detail["current_state"], detail["action"]) == ("packed", "pack")
-    assert detail["allowed_actions"] == ["ready_to_ship", "cancel"]
+    assert detail["allowed_actions"] == ["ready_to_ship", "cancel", "repack"]
     assert f"order item {first}" in error["message"] and "is packed" in error["message"]
 
     ok(act(sbx, order["order_id"], "pack"), 201)  # the rest
     error = refused(sbx, order, "pack", 409, "invalid_state_transition")
     detail = state_detail(error)
     assert detail["current_state"] == ["packed"]
-    assert detail["allowed_actions"] == ["ready_to_ship", "cancel"]
+    assert detail["allowed_actions"] == ["ready_to_ship", "cancel", "repack"]
 
 
 # -- ready to ship ------------------------------------------------------------------------------
@@ -469,7 +469,7 @@ def test_each_package_of_a_cod_order_collects_only_its_own_items(api):
 
 # -- every refused seller action, from every status the seller can reach ----------------------
 
-SELLER_ALLOWED = {"pending": ["pack", "cancel"], "packed": ["ready_to_ship", "cancel"],
+SELLER_ALLOWED = {"pending": ["pack", "cancel"], "packed": ["ready_to_ship", "cancel", "repack"],
                   "ready_to_ship": ["cancel"], "canceled": []}
 
 

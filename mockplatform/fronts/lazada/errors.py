@@ -18,6 +18,11 @@ each API). Where it names none, the choices made here:
 - ``OperationNotAllowed`` (ISP): a domain conflict (a state that does not allow the action).
 - ``ApiCallLimit`` (ISV): the server's rate limits; ``UnknownRuntimeException`` (SYSTEM):
   anything else, never a 500.
+
+The package-level fulfilment APIs (reference section 6.2) answer a refused request as Lazada's
+fulfilment service does: ``code`` "0" and ``result`` ``{"success": false, "error_code",
+"error_msg"}`` (``ResultError``); a batch API may add ``detail: [{field, seller_sku?,
+message}]`` to its error. Either way the request is refused whole: nothing of it is kept.
 """
 
 from __future__ import annotations
@@ -48,6 +53,15 @@ class LazadaError(MockplatformError):
         super().__init__(message, details=details)
         self.platform_code = platform_code
         self.lazada_type = lazada_type
+
+
+class ResultError(LazadaError):
+    """A refused request of a fulfilment API: answered with ``code`` "0" and a ``result``
+    saying ``success: false`` with Lazada's ``error_code`` (``"700004"`` PARAM_ILLEGAL, say)."""
+
+
+def param_illegal(message: str) -> ResultError:
+    return ResultError("700004", f"PARAM_ILLEGAL: {message}")
 
 
 def missing(name: str) -> LazadaError:
@@ -85,6 +99,14 @@ def as_lazada(error: MockplatformError) -> LazadaError:
 
 def envelope(error: MockplatformError, request_id: str) -> str:
     lazada = as_lazada(error)
+    if isinstance(lazada, ResultError):
+        body: dict[str, Any] = {"result": {"success": False,
+                                           "error_code": lazada.platform_code,
+                                           "error_msg": lazada.message},
+                                "code": "0", "request_id": request_id}
+        return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
     body = {"type": lazada.lazada_type, "code": lazada.platform_code, "message": lazada.message,
             "request_id": request_id}
+    if lazada.details:
+        body["detail"] = lazada.details
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))

@@ -31,13 +31,21 @@ from mockplatform.control import sandboxes as sandbox_service
 from mockplatform.engine import clock as clocks
 from mockplatform.engine.policies import load_table
 from mockplatform.errors import MockplatformError
-from mockplatform.fronts.lazada import auth, orders, signing
+from mockplatform.fronts.lazada import (
+    auth,
+    cancel,
+    fulfilment,
+    orders,
+    products,
+    signing,
+    tracking,
+)
 from mockplatform.fronts.lazada.errors import LazadaError, envelope, invalid, missing
 from mockplatform.fronts.lazada.table import APIS, GET, POST, Api
 from mockplatform.fronts.pipeline import Access, Answer, Pipeline, Request, Unit
 from mockplatform.settings import Settings
 
-API_MODULES = (auth, orders)  # what fills the table (``table.APIS``)
+API_MODULES = (auth, orders, fulfilment, tracking, cancel, products)  # what fills the table (``table.APIS``)
 FRONT = "lazada"
 PLATFORM = "lazada"  # the profile whose sandboxes the gateway serves
 SYSTEM_PARAMETERS = ("app_key", "sign_method", "timestamp", "sign")

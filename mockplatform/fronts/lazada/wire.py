@@ -20,11 +20,14 @@ from typing import Any
 
 from mockplatform.catalog import money
 from mockplatform.orders.models import OrderItem
-from mockplatform.orders.service import OrderDetail
+from mockplatform.orders.service import SELLER_OWN_FLEET, OrderDetail
 
 VENTURE_OFFSET_HOURS = {"SG": 8, "MY": 8, "PH": 8, "TH": 7, "VN": 7, "ID": 7}
 # The domain's payment methods as Lazada names them ([choice] MIXEDCARD for a prepaid order).
 PAYMENT_METHODS = {"cod": "COD", "prepaid": "MIXEDCARD"}
+# A seller-own-fleet order's items say so (``delivery_option_sof`` 1) [choice: lower case, as
+# real payloads write ``standard``].
+SHIPPING_PROVIDER_TYPES = {SELLER_OWN_FLEET: "seller_own_fleet"}
 EXTRA_ATTRIBUTES = json.dumps({"TaxInvoiceRequested": False}, separators=(",", ":"))
 
 
@@ -116,7 +119,7 @@ def item_json(detail: OrderDetail, item: OrderItem, market: str) -> dict[str, An
         "shipping_amount": zero, "shipping_service_cost": zero,
         "shipping_fee_original": zero, "shipping_fee_discount_seller": zero,
         "shipping_fee_discount_platform": zero, "shipping_type": "Dropshipping",
-        "shipping_provider_type": "standard",
+        "shipping_provider_type": SHIPPING_PROVIDER_TYPES.get(order.shipping_type, "standard"),
         "shipment_provider": package.shipment_provider if package else "",
         "tracking_code": package.tracking_number if package else "",
         "tracking_code_pre": "", "package_id": item.package_id or "",
@@ -128,7 +131,7 @@ def item_json(detail: OrderDetail, item: OrderItem, market: str) -> dict[str, An
         "reason": item.reason, "reason_detail": item.reason_detail, "return_status": "",
         "cancel_return_initiator": item.cancel_return_initiator or "null-null",
         "order_type": "Normal", "order_flag": "NORMAL", "stage_pay_status": "",
-        "is_digital": 0, "delivery_option_sof": 0, "is_fbl": 0, "is_reroute": 0,
+        "is_digital": 0, "delivery_option_sof": int(order.shipping_type == SELLER_OWN_FLEET), "is_fbl": 0, "is_reroute": 0,
         "warehouse_code": "dropshipping", "buyer_id": order.buyer_id,
         "payment_time": millis(order.created_at), "need_cancel_confirm": False,
         "is_cancel_pending": False, "reverse_order_id": "", "product_main_image": "",

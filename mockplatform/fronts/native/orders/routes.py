@@ -139,6 +139,36 @@ def mark_failed_delivery(call: Call):
     return present.present(logistics.seller_mark_failed(call.ctx, call.path["package_id"]))
 
 
+@endpoint(bp, "/packages/<package_id>/repack", method="POST", response=s.OrderSchema,
+          summary="Dissolve a packed package", tags=["orders"], errors=[404, 409])
+def repack(call: Call):
+    """Lazada's repack: the ``packed`` package is canceled and its items are ``pending`` again,
+    to be packed anew (with a new package id and tracking number)."""
+    return present.present(logistics.repack(call.ctx, call.path["package_id"]))
+
+
+@endpoint(bp, "/packages/<package_id>/own_fleet_delivered", method="POST",
+          response=s.PackageSchema, summary="Report a seller-own-fleet package delivered",
+          tags=["orders"], errors=[404, 409])
+def own_fleet_delivered(call: Call):
+    """For an order placed with ``shipping: seller_own_fleet`` (no platform carrier, no
+    journey): the ``ready_to_ship`` package was delivered by the seller's fleet; its items
+    become ``delivered`` (through ``shipped``) and settleable. Any other package: 409
+    ``not_seller_own_fleet``."""
+    return present.present(logistics.deliver_own_fleet(call.ctx, call.path["package_id"]))
+
+
+@endpoint(bp, "/packages/<package_id>/own_fleet_failed_delivery", method="POST",
+          response=s.PackageSchema, summary="Report a seller-own-fleet package failed",
+          tags=["orders"], errors=[404, 409])
+def own_fleet_failed_delivery(call: Call):
+    """The ``ready_to_ship`` package of a ``seller_own_fleet`` order could not be delivered:
+    its items become ``failed_delivery`` (the seller's fleet takes it back; there is no
+    platform return leg)."""
+    return present.present(logistics.fail_own_fleet_delivery(call.ctx,
+                                                             call.path["package_id"]))
+
+
 @endpoint(bp, "/test_helpers/packages/<package_id>/deliver", method="POST",
           response=s.PackageSchema, summary="Deliver a travelling package now, as the carrier",
           tags=["test_helpers"], errors=[404, 409])

@@ -1,0 +1,78 @@
+"""Reading Lazada's JSON-string parameters (``packReq={"pack_order_list": [...]}``, an id list
+``[1,2]``): each malformed shape is refused with the error the calling API gives for it, before
+anything runs.
+
+``bad`` builds that error from a message: ``errors.param_illegal`` for the fulfilment APIs,
+a numbered code elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from mockplatform.fronts.lazada.errors import LazadaError, missing
+
+Bad = Callable[[str], LazadaError]
+_ID = re.compile(r"[0-9]{1,18}")
+_PACKAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def required(params: dict[str, str], name: str) -> str:
+    value = params.get(name)
+    if value is None or value.strip() == "":
+        raise missing(name)
+    return value
+
+
+def json_value(raw: str, name: str, bad: Bad) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise bad(f"{name} is not valid JSON") from None
+
+
+def obj(value: Any, name: str, bad: Bad) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise bad(f"{name} must be a JSON object, not {_kind(value)}")
+    return value
+
+
+def array(value: Any, name: str, bad: Bad, *, limit: int, too_many: Bad,
+          allow_empty: bool = False) -> list[Any]:
+    if not isinstance(value, list):
+        raise bad(f"{name} must be a JSON array, not {_kind(value)}")
+    if not value and not allow_empty:
+        raise bad(f"{name} must not be empty")
+    if len(value) > limit:
+        raise too_many(f"{name} has {len(value)} elements: at most {limit}")
+    return value
+
+
+def whole_id(value: Any, name: str, bad: Bad) -> int:
+    """A positive id, given as a JSON number or a string of digits."""
+    if isinstance(value, bool) or not isinstance(value, int | str) \
+            or not _ID.fullmatch(str(value)) or int(value) == 0:
+        raise bad(f"{name} must be a positive whole number, not {json.dumps(value)[:40]}")
+    return int(value)
+
+
+def package_ids(value: Any, name: str, bad: Bad, *, limit: int, too_many: Bad) -> list[str]:
+    """``[{"package_id": "FP..."}, ...]``, each once."""
+    found = []
+    for index, entry in enumerate(array(value, name, bad, limit=limit, too_many=too_many)):
+        package_id = obj(entry, f"{name}[{index}]", bad).get("package_id")
+        if not isinstance(package_id, str) or not _PACKAGE_ID.fullmatch(package_id):
+            raise bad(f"{name}[{index}].package_id must be a package id such as "
+                      "\"FP094612143977611\"")
+        if package_id in found:
+            raise bad(f"{name}[{index}].package_id {package_id} is given twice")
+        found.append(package_id)
+    return found
+
+
+def _kind(value: Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+            type(None): "null"}.get(type(value), "a number")
