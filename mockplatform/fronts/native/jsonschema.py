@@ -142,7 +142,7 @@ def _plugin_class() -> type[MarshmallowPlugin]:
     from apispec.ext.marshmallow.common import resolve_schema_cls  # noqa: PLC0415
     from apispec.ext.marshmallow.openapi import OpenAPIConverter  # noqa: PLC0415
 
-    class Converter(OpenAPIConverter):
+    class MergingConverter(OpenAPIConverter):
         """Merges a schema's ``JSON_SCHEMA`` (its cross-field rules) into its JSON Schema."""
 
         def schema2jsonschema(self, schema):
@@ -151,7 +151,7 @@ def _plugin_class() -> type[MarshmallowPlugin]:
             return {**result, **extra} if extra else result
 
     class Plugin(MarshmallowPlugin):
-        Converter = Converter
+        Converter = MergingConverter
 
         def init_spec(self, spec) -> None:
             super().init_spec(spec)
