@@ -74,3 +74,27 @@ def test_serve_requires_the_admin_token_when_given(tmp_path):
                                 json={"platform": "lazada", "market": "MY"},
                                 headers={"Authorization": "Bearer s3cret"})
         assert allowed.status_code == 201
+
+
+class _Libc:
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, parameter, value):
+        self.calls.append((parameter, value))
+        return 1
+
+
+@pytest.mark.parametrize(("environ", "expected"), [({}, [(-8, 2)]),
+                                                   ({"MALLOC_ARENA_MAX": "4"}, [])])
+def test_serve_asks_glibc_for_two_malloc_arenas_unless_told(monkeypatch, environ, expected):
+    from mockplatform import cli  # noqa: PLC0415
+
+    libc = _Libc()
+    monkeypatch.setattr(cli.ctypes, "CDLL", lambda _name: libc)
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    cli._few_malloc_arenas()
+    assert libc.calls == expected

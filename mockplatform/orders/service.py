@@ -129,12 +129,14 @@ def _read_order():
 
 
 @cache
-def _read_by_order(model, order_by: tuple[str, ...]):
+def _read_by_order(model, order_by: tuple[str, ...], one: bool):
+    """``one``: the rows of one order, by equality. An expanding ``IN`` is rendered anew at
+    every execution, which costs a single order's read more than the query itself."""
     table = model.__table__
-    return select(table).where(
-        table.c.sandbox_id == bindparam("sandbox_id"),
-        table.c.order_id.in_(bindparam("order_ids", expanding=True)),
-    ).order_by(table.c.order_id, *(table.c[name] for name in order_by))
+    order_ids = (table.c.order_id == bindparam("order_id") if one
+                 else table.c.order_id.in_(bindparam("order_ids", expanding=True)))
+    return select(table).where(table.c.sandbox_id == bindparam("sandbox_id"), order_ids) \
+        .order_by(table.c.order_id, *(table.c[name] for name in order_by))
 
 
 # An order's items and packages, kept for the unit of work once read (or once placed): every
@@ -157,8 +159,11 @@ def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by: s
                 model.sandbox_id == ctx.id, model.order_id.in_(missing))
                 .order_by(model.order_id, *(getattr(model, name) for name in order_by)))
         else:
-            rows = _plain(ctx).execute(_read_by_order(model, order_by),
-                                       {"sandbox_id": ctx.id, "order_ids": missing})
+            one = len(missing) == 1
+            rows = _plain(ctx).execute(
+                _read_by_order(model, order_by, one),
+                {"sandbox_id": ctx.id, **({"order_id": missing[0]} if one
+                                          else {"order_ids": missing})})
         for row in rows:
             by_order[row.order_id].append(row)
         for order_id, rows in by_order.items():

@@ -33,6 +33,7 @@ from mockplatform.errors import (
     ValidationFailed,
 )
 from mockplatform.fronts.native import bodies, formats, uploads
+from mockplatform.fronts.native.dumping import dumper
 from mockplatform.fronts.native.errors import envelope
 from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.uploads import Upload, UploadSpec
@@ -191,7 +192,7 @@ class _Handler:
 
     def render(self, result: Any, unit: Unit) -> Answer:
         spec = self.spec
-        payload = schema_instance(spec.response).dump(result) if spec.response else result
+        payload = dumper(schema_instance(spec.response))(result) if spec.response else result
         return Answer(spec.status, json.dumps(payload, ensure_ascii=False,
                                               separators=(",", ":")))
 

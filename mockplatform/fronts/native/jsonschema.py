@@ -16,15 +16,17 @@ which no database can store: the document's description says so once.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from apispec.ext.marshmallow import MarshmallowPlugin
-from apispec.ext.marshmallow.common import resolve_schema_cls
-from apispec.ext.marshmallow.openapi import OpenAPIConverter
 from marshmallow import ValidationError, fields, validate
 
 from mockplatform.engine import clock
 from mockplatform.engine.ids import MAX_DIGITS
+
+if TYPE_CHECKING:
+    from apispec.ext.marshmallow import MarshmallowPlugin
+    from apispec.ext.marshmallow.openapi import OpenAPIConverter
 
 NUMERIC_ID = {"type": "string", "pattern": f"^[0-9]{{1,{MAX_DIGITS}}}$",
               "description": f"a numeric id of 1 to {MAX_DIGITS} digits"}
@@ -128,21 +130,34 @@ def field_schema(self: OpenAPIConverter, field: Any, **kwargs: Any) -> dict:
     return own
 
 
-class Converter(OpenAPIConverter):
-    """Merges a schema's ``JSON_SCHEMA`` (its cross-field rules) into its JSON Schema."""
-
-    def schema2jsonschema(self, schema):
-        result = super().schema2jsonschema(schema)
-        extra = getattr(resolve_schema_cls(schema), "JSON_SCHEMA", None)
-        return {**result, **extra} if extra else result
+def plugin() -> MarshmallowPlugin:
+    """A new apispec plugin for one document. apispec is imported only when a document is
+    built, not when the server starts: no request but the document's needs it."""
+    return _plugin_class()()
 
 
-class Plugin(MarshmallowPlugin):
-    Converter = Converter
+@cache
+def _plugin_class() -> type[MarshmallowPlugin]:
+    from apispec.ext.marshmallow import MarshmallowPlugin  # noqa: PLC0415 - see plugin()
+    from apispec.ext.marshmallow.common import resolve_schema_cls  # noqa: PLC0415
+    from apispec.ext.marshmallow.openapi import OpenAPIConverter  # noqa: PLC0415
 
-    def init_spec(self, spec) -> None:
-        super().init_spec(spec)
-        self.converter.add_attribute_function(field_schema)
+    class MergingConverter(OpenAPIConverter):
+        """Merges a schema's ``JSON_SCHEMA`` (its cross-field rules) into its JSON Schema."""
+
+        def schema2jsonschema(self, schema):
+            result = super().schema2jsonschema(schema)
+            extra = getattr(resolve_schema_cls(schema), "JSON_SCHEMA", None)
+            return {**result, **extra} if extra else result
+
+    class Plugin(MarshmallowPlugin):
+        Converter = MergingConverter
+
+        def init_spec(self, spec) -> None:
+            super().init_spec(spec)
+            self.converter.add_attribute_function(field_schema)
+
+    return Plugin
 
 
 def exactly_one(*names: str) -> dict:

@@ -4,15 +4,17 @@ and the interactive documentation page (Swagger UI, served from the bundled pack
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import swagger_ui_bundle
-from apispec import APISpec
 from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 
 from mockplatform import __version__
 from mockplatform.fronts.native import endpoint as ep
 from mockplatform.fronts.native import formats, jsonschema
 from mockplatform.fronts.native.uploads import UploadSpec
+
+if TYPE_CHECKING:
+    from apispec.ext.marshmallow import MarshmallowPlugin
 
 bp = Blueprint("docs", __name__)
 
@@ -54,7 +56,9 @@ DESCRIPTION = (
 
 def build_spec() -> dict:
     """The document of the current app: the endpoints of the blueprints it serves."""
-    marshmallow = jsonschema.Plugin()
+    from apispec import APISpec  # noqa: PLC0415 - only a document needs it (jsonschema.plugin)
+
+    marshmallow = jsonschema.plugin()
     spec = APISpec(
         title="mockplatform", version=__version__, openapi_version="3.0.3",
         info={"description": DESCRIPTION}, plugins=[marshmallow])
@@ -137,7 +141,7 @@ def _success(e: ep.EndpointSpec) -> dict:
                 "schema": {"type": "string"}}}}
 
 
-def _upload_body(upload: UploadSpec, marshmallow: jsonschema.Plugin) -> dict:
+def _upload_body(upload: UploadSpec, marshmallow: MarshmallowPlugin) -> dict:
     """A multipart body with the file part beside the form's fields, and, if the endpoint takes
     one, the file itself as the body."""
     form = (marshmallow.converter.schema2jsonschema(upload.form) if upload.form
@@ -204,4 +208,6 @@ def docs_page():
 
 @bp.get("/api/docs/static/<path:filename>")
 def docs_static(filename: str):
+    import swagger_ui_bundle  # noqa: PLC0415 - only the docs page's assets need it
+
     return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
