@@ -29,7 +29,7 @@ def _travelling(ctx: SandboxContext, package_id: str, action: str) -> tuple[Pack
     package = package_service.get(ctx, package_id)
     order = delivery.platform_shipped(ctx, package, f"{action.replace('_', ' ')} as the "
                                                     f"platform's carrier")
-    states.check(package_id, package.status, action, states.CARRIER_ACTIONS)
+    states.check(package_id, package.status, action, states.CARRIER_ACTIONS, order=order)
     return package, order
 
 

@@ -137,10 +137,11 @@ def _end(ctx: SandboxContext, package: Package, *, from_journey: bool = False) -
 
 
 def deliver(ctx: SandboxContext, order: Order, package: Package, *, decided_by: str,
-            from_journey: bool = False) -> None:
+            from_journey: bool = False, action: str = "deliver") -> None:
     """The buyer has the parcel. A package not yet in the destination (the carrier's "deliver
-    now") arrives there first, so its items pass through ``shipped``."""
-    package.status = states.check(package.package_id, package.status, "deliver", ())
+    now") arrives there first, so its items pass through ``shipped``. ``action`` is the
+    package's step: the carrier's ``deliver``, or the seller's ``deliver_own_fleet``."""
+    package.status = states.check(package.package_id, package.status, action, (), order=order)
     waiting = _items(ctx, package, item_states.READY_TO_SHIP)
     if waiting:
         service.transition(ctx, order, waiting, "arrive_in_destination",
@@ -191,7 +192,8 @@ def fail(ctx: SandboxContext, order: Order, package: Package, number: int,
 
 def fail_delivery(ctx: SandboxContext, order: Order, package: Package, reason: str) -> None:
     """No attempt left: the items become ``failed_delivery`` and start back to the seller."""
-    package.status = states.check(package.package_id, package.status, "fail_last_attempt", ())
+    package.status = states.check(package.package_id, package.status, "fail_last_attempt", (),
+                                  order=order)
     tracking.record(ctx, order, package, "failed_delivery",
                     description=f"Delivery failed: {describe_reason(reason)}",
                     details={"attempts": package.delivery_attempts, "reason": reason})
@@ -205,7 +207,8 @@ def fail_delivery(ctx: SandboxContext, order: Order, package: Package, reason: s
 
 
 def ship_back(ctx: SandboxContext, order: Order, package: Package, attempt: int) -> None:
-    package.status = states.check(package.package_id, package.status, "ship_back", ())
+    package.status = states.check(package.package_id, package.status, "ship_back", (),
+                                  order=order)
     tracking.record(ctx, order, package, "shipped_back")
     items = _items(ctx, package, item_states.FAILED_DELIVERY)
     if items:
@@ -214,7 +217,7 @@ def ship_back(ctx: SandboxContext, order: Order, package: Package, attempt: int)
 
 def arrive_back(ctx: SandboxContext, order: Order, package: Package, attempt: int) -> None:
     package.status = states.check(package.package_id, package.status, "arrive_back_at_seller",
-                                  ())
+                                  (), order=order)
     tracking.record(ctx, order, package, "shipped_back_success")
     items = _items(ctx, package, item_states.SHIPPED_BACK)
     if items:
@@ -232,7 +235,7 @@ def lose_or_damage(ctx: SandboxContext, order: Order, package: Package, kind: st
     """The carrier lost or damaged the parcel: its items are the carrier's loss, and the
     seller is compensated for them."""
     action, milestone, reason, text = LOSSES[kind]
-    package.status = states.check(package.package_id, package.status, action, ())
+    package.status = states.check(package.package_id, package.status, action, (), order=order)
     tracking.record(ctx, order, package, milestone, details={"decided_by": decided_by})
     items = _items(ctx, package, item_states.READY_TO_SHIP, item_states.SHIPPED)
     if items:
@@ -272,7 +275,8 @@ def seller_mark_failed(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     later; the journey itself goes on."""
     package = package_service.get(ctx, package_id)
     order = platform_shipped(ctx, package, "be marked as failed delivery")
-    states.check(package_id, package.status, "mark_failed_delivery", states.SELLER_ACTIONS)
+    states.check(package_id, package.status, "mark_failed_delivery", states.SELLER_ACTIONS,
+                 order=order)
     if package.seller_marked_failed_at is not None:
         marked = package.seller_marked_failed_at.isoformat()
         raise AlreadyMarkedFailedDelivery(f"package {package_id} was already marked as failed delivery at {marked}",

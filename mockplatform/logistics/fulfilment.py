@@ -49,7 +49,7 @@ def _seller_actions(order: Order, items: Sequence[OrderItem]) -> list[str]:
     """What the seller may still do with some item of the order, in the machine's order."""
     machine = service.machine_of(order)
     return [action for action in dict.fromkeys(
-        action for item in items for action in machine.allowed(item.status))
+        action for item in items for action in machine.allowed(item.status, order))
         if action in service.SELLER_ACTIONS]
 
 
@@ -60,7 +60,7 @@ def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, ac
     items = service.items_of(ctx, [order.order_id])[order.order_id]
     if given is None:
         chosen = [item for item in items
-                  if service.machine_of(order).can(item.status, action)]
+                  if service.machine_of(order).can(item.status, action, order)]
         if not chosen:
             statuses = service.statuses_of(items)
             raise Conflict(f"order {order.order_id} has no item that can {action}: its items "
@@ -183,7 +183,7 @@ def ready_packages(ctx: SandboxContext, order: Order, *,
                               service.SELLER_ACTIONS)
         # A repacked package has no items left: its own state refuses it.
         package_states.check(package.package_id, package.status, "ready_to_ship",
-                             package_states.SELLER_ACTIONS)
+                             package_states.SELLER_ACTIONS, order=order)
     own_fleet = order.shipping_type == service.SELLER_OWN_FLEET
     for package in chosen:
         package.status = "ready_to_ship"
@@ -221,7 +221,8 @@ def repack(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     package = package_service.get(ctx, package_id)
     order = service.get_order(ctx, package.order_id)
     service.require_flow(ctx, order, service.LAZADA, "repack")
-    package_states.check(package_id, package.status, "repack", package_states.SELLER_ACTIONS)
+    package_states.check(package_id, package.status, "repack", package_states.SELLER_ACTIONS,
+                         order=order)
     items = package_service.items_in(ctx, package)
     service.check_allowed(order, items, "repack", service.SELLER_ACTIONS)
     summary = package_service.summary(package)

@@ -265,7 +265,7 @@ def _destination_arrival(ctx: SandboxContext, order: Order, package: Package,
 def arrive(ctx: SandboxContext, order: Order, package: Package) -> None:
     """The package is in the buyer's market: its items are ``shipped``."""
     package.status = states.check(package.package_id, package.status, "arrive_in_destination",
-                                  ())
+                                  (), order=order)
     items = [item for item in package_service.held_items(ctx, package)
              if item.status == item_states.READY_TO_SHIP]
     if items:

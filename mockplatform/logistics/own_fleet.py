@@ -33,7 +33,7 @@ def _own(ctx: SandboxContext, package_id: str, action: str) -> tuple[Package, Or
             details=[{"field": "package_id", "location": "path",
                       "message": "not a seller-own-fleet package",
                       "current_state": package.status, "shipping": order.shipping_type}])
-    states.check(package_id, package.status, action, states.SELLER_ACTIONS)
+    states.check(package_id, package.status, action, states.SELLER_ACTIONS, order=order)
     return package, order
 
 
@@ -41,7 +41,7 @@ def deliver(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     """The seller's fleet delivered the package."""
     package, order = _own(ctx, package_id, "deliver_own_fleet")
     package.delivery_attempts += 1
-    delivery.deliver(ctx, order, package, decided_by=DECIDED_BY)
+    delivery.deliver(ctx, order, package, decided_by=DECIDED_BY, action="deliver_own_fleet")
     package.updated_at = ctx.now
     return package_service.view(ctx, package)
 
@@ -50,7 +50,8 @@ def fail_delivery(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     """The seller's fleet could not deliver the package: its items are ``failed_delivery``."""
     package, order = _own(ctx, package_id, "fail_own_fleet_delivery")
     package.delivery_attempts += 1
-    package.status = states.check(package_id, package.status, "fail_own_fleet_delivery", ())
+    package.status = states.check(package_id, package.status, "fail_own_fleet_delivery", (),
+                                  order=order)
     package.updated_at = ctx.now
     tracking.record(ctx, order, package, "failed_delivery",
                     description="Delivery failed: reported by the seller's own fleet",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 LAZADA, SEMI_HOSTED = "lazada", "semi_hosted"
 # A local order the seller delivers with its own fleet (Lazada's ``delivery_option_sof``): packed
 # and readied as any other, then no platform carrier: the seller reports it delivered or failed.
-SELLER_OWN_FLEET = "seller_own_fleet"
+SELLER_OWN_FLEET = states.SELLER_OWN_FLEET
 RTS_DEADLINE = "order.rts_deadline"
 SHIP_DEADLINE = "semi_hosted.ship_deadline"
 CANCEL_AFTER = "semi_hosted.cancel_after"

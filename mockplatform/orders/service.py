@@ -82,7 +82,8 @@ def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> N
         return
     machine = machine_of(order)
     items = items_of(ctx, [order.order_id])[order.order_id]
-    allowed = [a for a in dict.fromkeys(a for item in items for a in machine.allowed(item.status))
+    allowed = [a for a in dict.fromkeys(a for item in items
+                                        for a in machine.allowed(item.status, order))
                if a in SELLER_ACTIONS]
     raise WrongOrderFlow(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
                          f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
@@ -411,8 +412,8 @@ def check_allowed(order: Order, items: Sequence[OrderItem], action: str,
     seller can do, not what the carrier can)."""
     machine = machine_of(order)
     for item in items:
-        if not machine.can(item.status, action):
-            allowed = machine.allowed(item.status)
+        if not machine.can(item.status, action, order):
+            allowed = machine.allowed(item.status, order)
             if actor_actions is not None:
                 allowed = [a for a in allowed if a in actor_actions]
             raise InvalidStateTransition(f"order item {item.order_item_id} of order "
@@ -427,7 +428,8 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
     with the items moved and returns the status they reached."""
     check_allowed(order, items, action, actor_actions)
     machine = machine_of(order)
-    targets = {machine.next_state(item.status, action, label="item") for item in items}
+    targets = {machine.next_state(item.status, action, label="item", subject=order)
+               for item in items}
     if len(targets) != 1:
         raise ValueError(f"{action} leads items of order {order.order_id} to several states")
     [target] = targets
@@ -479,7 +481,8 @@ class OrderDetail:
 
     def allowed_actions(self, item: OrderItem) -> list[str]:
         """What the seller may do with ``item`` now."""
-        return [a for a in machine_of(self.order).allowed(item.status) if a in SELLER_ACTIONS]
+        return [a for a in machine_of(self.order).allowed(item.status, self.order)
+                if a in SELLER_ACTIONS]
 
     @property
     def order_allowed_actions(self) -> list[str]:

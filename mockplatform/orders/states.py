@@ -9,6 +9,8 @@ settled, POLICIES.md ``settlement.seller_marked_failed``), so that is not a tran
 
 from __future__ import annotations
 
+from typing import Any
+
 from mockplatform.engine.statemachine import StateMachine
 
 UNPAID = "unpaid"
@@ -36,6 +38,23 @@ LEAVES_AWAITING_RTS = ("ready_to_ship", "cancel", "miss_rts_deadline")
 # Where an item's story ends.
 FINAL = (DELIVERED, CANCELED, RETURNED, SHIPPED_BACK_SUCCESS, LOST_BY_3PL, DAMAGED_BY_3PL)
 
+# Who carries a Lazada order's parcels decides some steps, the order being the guards' subject:
+# only a ``seller_own_fleet`` order's items fail by the seller's report; only a platform-shipped
+# order's items meet the carrier's first-mile deadline, its failed last attempt and return leg,
+# its loss or damage. (Both are delivered through ``arrive_in_destination`` and ``deliver``.)
+SELLER_OWN_FLEET = "seller_own_fleet"
+OWN_FLEET, PLATFORM = "seller_own_fleet", "platform_shipped"
+
+
+def own_fleet(order: Any) -> bool:
+    """The seller's own fleet carries the order (Lazada's ``delivery_option_sof``)."""
+    return order.shipping_type == SELLER_OWN_FLEET
+
+
+def platform_shipped(order: Any) -> bool:
+    return order.shipping_type != SELLER_OWN_FLEET
+
+
 ITEM = StateMachine("order item", STATUSES, [
     # the buyer
     (UNPAID, "pay", PENDING),
@@ -48,24 +67,23 @@ ITEM = StateMachine("order item", STATUSES, [
     (READY_TO_SHIP, "cancel", CANCELED),
     # the packed package is dissolved: its items wait to be packed again (Lazada's repack)
     (PACKED, "repack", PENDING),
-    # the seller's own fleet (a seller_own_fleet order) fails to deliver; its delivery goes
-    # through the carrier's steps (arrive_in_destination, deliver)
-    (READY_TO_SHIP, "fail_own_fleet_delivery", FAILED_DELIVERY),
+    # the seller's own fleet fails to deliver; its delivery goes through the carrier's steps
+    (READY_TO_SHIP, "fail_own_fleet_delivery", FAILED_DELIVERY, OWN_FLEET),
     # the platform's deadlines
     (PENDING, "miss_rts_deadline", CANCELED),
     (PACKED, "miss_rts_deadline", CANCELED),
-    (READY_TO_SHIP, "miss_first_mile_scan", CANCELED),
+    (READY_TO_SHIP, "miss_first_mile_scan", CANCELED, PLATFORM),
     # the carrier
     (READY_TO_SHIP, "arrive_in_destination", SHIPPED),
     (SHIPPED, "deliver", DELIVERED),
-    (SHIPPED, "fail_last_attempt", FAILED_DELIVERY),
-    (FAILED_DELIVERY, "ship_back", SHIPPED_BACK),
-    (SHIPPED_BACK, "arrive_back_at_seller", SHIPPED_BACK_SUCCESS),
-    (READY_TO_SHIP, "lose", LOST_BY_3PL),
-    (SHIPPED, "lose", LOST_BY_3PL),
-    (READY_TO_SHIP, "damage", DAMAGED_BY_3PL),
-    (SHIPPED, "damage", DAMAGED_BY_3PL),
-])
+    (SHIPPED, "fail_last_attempt", FAILED_DELIVERY, PLATFORM),
+    (FAILED_DELIVERY, "ship_back", SHIPPED_BACK, PLATFORM),
+    (SHIPPED_BACK, "arrive_back_at_seller", SHIPPED_BACK_SUCCESS, PLATFORM),
+    (READY_TO_SHIP, "lose", LOST_BY_3PL, PLATFORM),
+    (SHIPPED, "lose", LOST_BY_3PL, PLATFORM),
+    (READY_TO_SHIP, "damage", DAMAGED_BY_3PL, PLATFORM),
+    (SHIPPED, "damage", DAMAGED_BY_3PL, PLATFORM),
+], guards={OWN_FLEET: own_fleet, PLATFORM: platform_shipped})
 
 # -- the AliExpress semi-hosted walk (POLICIES.md "AliExpress semi-hosted profile", seed 004) --
 #

@@ -84,3 +84,17 @@ def test_repack_dissolves_a_packed_package(api):
     assert_error(sbx.post(f"/api/v1/packages/{again['package_id']}/repack"), 409,
                  "invalid_state_transition")
     assert order_of(sbx, order["order_id"])["statuses"] == ["ready_to_ship"]
+
+
+def test_a_refused_action_offers_only_what_the_packages_shipping_allows(api):
+    sbx = new_sandbox(api)
+    for shipping, allowed in (
+            ("local", ["cancel", "mark_failed_delivery"]),
+            ("cross_border", ["cancel", "mark_failed_delivery"]),
+            ("seller_own_fleet", ["cancel", "deliver_own_fleet", "fail_own_fleet_delivery"])):
+        _, package = ship(sbx, shipping=shipping)
+        error = assert_error(sbx.post(f"/api/v1/packages/{package['package_id']}/repack"), 409,
+                             "invalid_state_transition")
+        assert error["details"][0]["allowed_actions"] == allowed, shipping
+        assert ", ".join(allowed) in error["message"]
+        assert package_of(sbx, package["package_id"])["status"] == "ready_to_ship"

@@ -41,3 +41,28 @@ def test_final_statuses_allow_nothing_but_the_documented_exits():
     for status in s.FINAL:
         assert s.ITEM.allowed(status) == []
     assert s.ITEM.allowed(s.FAILED_DELIVERY) == ["ship_back"]
+
+
+def _order(shipping_type: str, flow: str = "lazada"):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(flow=flow, shipping_type=shipping_type)
+
+
+@pytest.mark.parametrize("shipping", ["cross_border", "local"])
+def test_a_platform_shipped_item_never_fails_by_the_sellers_report(shipping):
+    order = _order(shipping)
+    assert "fail_own_fleet_delivery" not in s.ITEM.allowed(s.READY_TO_SHIP, order)
+    assert s.ITEM.allowed(s.SHIPPED, order) == ["deliver", "fail_last_attempt", "lose",
+                                                "damage"]
+    with pytest.raises(InvalidStateTransition):
+        s.ITEM.next_state(s.READY_TO_SHIP, "fail_own_fleet_delivery", label="item",
+                          subject=order)
+
+
+def test_an_own_fleet_item_takes_none_of_the_carriers_losses_or_deadlines():
+    order = _order("seller_own_fleet")
+    assert s.ITEM.allowed(s.READY_TO_SHIP, order) == [
+        "cancel", "fail_own_fleet_delivery", "arrive_in_destination"]
+    assert s.ITEM.allowed(s.SHIPPED, order) == ["deliver"]
+    assert s.ITEM.allowed(s.FAILED_DELIVERY, order) == []

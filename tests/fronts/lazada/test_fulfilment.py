@@ -166,3 +166,25 @@ def test_sof_calls_refuse_a_platform_shipped_package(lzd, sbx):
                      [line["package_id"]])["result"]["data"]["packages"][0]
     assert body["item_err_code"] == "700009"
     assert _items(lzd, order_id)[0]["status"] == "ready_to_ship"
+
+
+def test_a_refused_package_offers_only_its_shippings_actions(lzd, sbx):
+    product = sbx.post("/api/v1/products", json={
+        "name": "Lamp", "skus": [{"seller_sku": "LAMP-1", "price": "90.00", "stock": 10}]})
+    assert product.status_code == 201
+    messages = {}
+    for shipping in ("local", "seller_own_fleet"):
+        order_id = sbx.post("/api/v1/test_helpers/orders", json={
+            "items": [{"seller_sku": "LAMP-1", "quantity": 1}],
+            "shipping": shipping}).get_json()["order_id"]
+        [item] = _items(lzd, order_id)
+        package_id = _pack(lzd, order_id, [item["order_item_id"]])["result"]["data"][
+            "pack_order_list"][0]["order_item_list"][0]["package_id"]
+        _packages(lzd, "/order/package/rts", "readyToShipReq", [package_id])
+        [refused] = _packages(lzd, "/order/package/repack", "rePackReq",
+                              [package_id])["result"]["data"]["packages"]
+        assert refused["item_err_code"] == "700000"
+        messages[shipping] = refused["msg"]
+    assert messages["local"].endswith("allowed actions: cancel, mark_failed_delivery")
+    assert messages["seller_own_fleet"].endswith(
+        "allowed actions: cancel, deliver_own_fleet, fail_own_fleet_delivery")
