@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -110,13 +111,55 @@ def get_product(ctx: SandboxContext, item_id: int) -> ProductDetail:
     return ProductDetail(product, _skus(ctx, [item_id])[item_id], currency(ctx))
 
 
-def list_products(ctx: SandboxContext, *, status: str | None, after: int | None,
-                  limit: int, offset: int = 0) -> tuple[list[ProductDetail], bool]:
-    """Products in ``item_id`` order; ``after`` is the last ``item_id`` already seen, or
-    ``offset`` how many to skip."""
-    stmt = select(Product).where(Product.sandbox_id == ctx.id)
+@dataclass(frozen=True)
+class ProductFilter:
+    """Which products a list reads, beyond their status: created or updated on or after /
+    on or before an instant (each bound inclusive, None for none), having a SKU of one of
+    ``seller_skus`` (whole values; None for any, empty for none), or ``sold_out`` (no SKU in
+    stock)."""
+
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_after: datetime | None = None
+    updated_before: datetime | None = None
+    seller_skus: tuple[str, ...] | None = None
+    sold_out: bool = False
+
+    @property
+    def matches_nothing(self) -> bool:
+        return self.seller_skus == ()
+
+
+ANY_PRODUCT = ProductFilter()
+
+
+def _filtered(ctx: SandboxContext, stmt, status: str | None, where: ProductFilter):
+    stmt = stmt.where(Product.sandbox_id == ctx.id)
     if status is not None:
         stmt = stmt.where(Product.status == status)
+    for column, bound, after in ((Product.created_at, where.created_after, True),
+                                 (Product.created_at, where.created_before, False),
+                                 (Product.updated_at, where.updated_after, True),
+                                 (Product.updated_at, where.updated_before, False)):
+        if bound is not None:
+            stmt = stmt.where(column >= bound if after else column <= bound)
+    if where.seller_skus is not None:
+        stmt = stmt.where(Product.item_id.in_(select(Sku.item_id).where(
+            Sku.sandbox_id == ctx.id, Sku.seller_sku.in_(where.seller_skus))))
+    if where.sold_out:
+        stmt = stmt.where(Product.item_id.not_in(select(Sku.item_id).where(
+            Sku.sandbox_id == ctx.id, Sku.stock > 0)))
+    return stmt
+
+
+def list_products(ctx: SandboxContext, *, status: str | None, after: int | None,
+                  limit: int, offset: int = 0,
+                  where: ProductFilter = ANY_PRODUCT) -> tuple[list[ProductDetail], bool]:
+    """Products in ``item_id`` order; ``after`` is the last ``item_id`` already seen, or
+    ``offset`` how many to skip."""
+    if where.matches_nothing:
+        return [], False
+    stmt = _filtered(ctx, select(Product), status, where)
     if after is not None:
         stmt = stmt.where(Product.item_id > after)
     stmt = stmt.order_by(Product.item_id).limit(limit + 1)
@@ -127,11 +170,12 @@ def list_products(ctx: SandboxContext, *, status: str | None, after: int | None,
     return [ProductDetail(row, skus[row.item_id], code) for row in rows], has_more
 
 
-def count_products(ctx: SandboxContext, *, status: str | None) -> int:
-    stmt = select(func.count()).select_from(Product).where(Product.sandbox_id == ctx.id)
-    if status is not None:
-        stmt = stmt.where(Product.status == status)
-    return ctx.session.scalar(stmt)
+def count_products(ctx: SandboxContext, *, status: str | None,
+                   where: ProductFilter = ANY_PRODUCT) -> int:
+    if where.matches_nothing:
+        return 0
+    return ctx.session.scalar(_filtered(ctx, select(func.count()).select_from(Product),
+                                        status, where))
 
 
 def find_sku(ctx: SandboxContext, *, sku_id: int | None = None,

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 from mockplatform.engine.context import SandboxContext
+from mockplatform.fronts.lazada import params as p
 from mockplatform.fronts.lazada import wire
 from mockplatform.fronts.lazada.errors import missing, numbered
 from mockplatform.fronts.lazada.table import GET, api
@@ -35,23 +35,6 @@ MAX_OFFSET, MAX_LIMIT, DEFAULT_LIMIT = 5000, 100, 100
 MAX_ORDER_IDS = 50
 _COUNT = re.compile(r"[0-9]{1,9}")
 _ORDER_ID = re.compile(r"[0-9]{1,18}")
-# A "+" sent unencoded in a query string arrives as a space: "...T16:00:00 08:00".
-_PLUS_AS_SPACE = re.compile(r"(.*T[0-9:.]+) ([0-9]{2}:?[0-9]{2})")
-
-
-def _date(params: dict[str, str], name: str) -> datetime | None:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return None
-    text = _PLUS_AS_SPACE.sub(r"\1+\2", raw.strip())
-    try:
-        instant = datetime.fromisoformat(text)
-        if instant.tzinfo is None:
-            raise ValueError
-        return instant.astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise numbered(17, f"Invalid Date Format: {name} must be ISO 8601 with an offset, "
-                       "like 2018-02-10T16:00:00+08:00") from None
 
 
 def _count(params: dict[str, str], name: str, default: int, low: int, high: int,
@@ -74,7 +57,7 @@ def order_id_of(raw: str) -> int:
 # -- /orders/get --------------------------------------------------------------------------------
 
 def parse_orders_get(params: dict[str, str]) -> listing.OrderFilter:
-    created_after, updated_after = _date(params, "created_after"), _date(params, "update_after")
+    created_after, updated_after = p.date(params, "created_after"), p.date(params, "update_after")
     if created_after is None and updated_after is None:
         raise missing("created_after")
     status = params.get("status") or "all"
@@ -90,8 +73,8 @@ def parse_orders_get(params: dict[str, str]) -> listing.OrderFilter:
         limit=_count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, 19, "Limit"),
         offset=_count(params, "offset", 0, 0, MAX_OFFSET, 14, "Offset"),
         status=STATUS_ALIASES.get(status, (status,)),
-        created_after=created_after, created_before=_date(params, "created_before"),
-        updated_after=updated_after, updated_before=_date(params, "update_before"),
+        created_after=created_after, created_before=p.date(params, "created_before"),
+        updated_after=updated_after, updated_before=p.date(params, "update_before"),
         sort_by=sort_by, sort_direction=direction)
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
-from mockplatform.fronts.lazada.errors import LazadaError, missing
+from mockplatform.fronts.lazada.errors import LazadaError, missing, numbered
 
 Bad = Callable[[str], LazadaError]
 _ID = re.compile(r"[0-9]{1,18}")
 _PACKAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# A "+" sent unencoded in a query string arrives as a space: "...T16:00:00 08:00".
+_PLUS_AS_SPACE = re.compile(r"(.*T[0-9:.]+) ([0-9]{2}:?[0-9]{2})")
 
 
 def required(params: dict[str, str], name: str) -> str:
@@ -25,6 +28,23 @@ def required(params: dict[str, str], name: str) -> str:
     if value is None or value.strip() == "":
         raise missing(name)
     return value
+
+
+def date(params: dict[str, str], name: str) -> datetime | None:
+    """A request date (reference section 2.5): ISO 8601 with an offset, ``2018-02-10T16:00:00
+    +08:00`` or ``+0800``; anything else is ``E017``. None when not given."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return None
+    text = _PLUS_AS_SPACE.sub(r"\1+\2", raw.strip())
+    try:
+        instant = datetime.fromisoformat(text)
+        if instant.tzinfo is None:
+            raise ValueError
+        return instant.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise numbered(17, f"Invalid Date Format: {name} must be ISO 8601 with an offset, "
+                       "like 2018-02-10T16:00:00+08:00") from None
 
 
 def json_value(raw: str, name: str, bad: Bad) -> Any:

@@ -8,10 +8,18 @@ Wire values [choice, after Lazada's documented examples]: a product's ``status``
 ``created_time``/``updated_time`` are epoch milliseconds as strings; ``price`` and
 ``quantity`` are numbers; ``ShopSku`` is ``<item_id>_<venture>-<sku_id>`` as on order items.
 
-``/products/get`` filters: ``all`` (default), ``live`` (listed), ``inactive`` (delisted);
-``deleted``, ``image-missing``, ``pending`` and ``rejected`` are statuses no sandbox product has
-(an empty page); others are ``InvalidParameter``. ``limit`` 1 to 50 (default 20), ``offset``
-from 0.
+``/products/get`` [Lazada's GetProducts document; the reference has no product section]:
+``filter`` ``all`` (default), ``live`` (listed), ``inactive`` (delisted), ``sold-out`` (no SKU
+in stock); ``deleted``, ``pending``, ``rejected`` and the older ``image-missing`` are statuses
+no sandbox product has (an empty page); any other value is ``E036``. ``create_after``,
+``create_before``, ``update_after`` and ``update_before`` (each inclusive) take the request
+date format of reference section 2.5, ISO 8601 with an offset (``2018-01-01T00:00:00+0800``
+or ``+08:00``); one that does not parse is ``E017``. ``sku_seller_list`` is a JSON array of
+up to 100 seller SKUs, matched whole (a product with any of them is answered with all its
+SKUs; ``[]`` matches none); anything else is ``E070`` "You have corrupt data in your sku
+seller list". ``limit`` 1 to 50 (default 20), else ``E019``; ``offset`` 0 to 10000, else
+``E014``. The filters are the catalog's (``catalog.service.ProductFilter``). ``options``
+(Lazada's extra stock figures) adds nothing: the catalog has only the seller's stock.
 
 The XML payload is parsed with the standard library after refusing any ``<!DOCTYPE`` or
 ``<!ENTITY`` (no entity is ever expanded). Each ``Sku`` names its SKU by ``SkuId`` or
@@ -22,6 +30,7 @@ dates are refused (the catalog has no sale price). Any refused SKU refuses the w
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ElementTree
 from decimal import Decimal, InvalidOperation
@@ -34,13 +43,17 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import MockplatformError
 from mockplatform.fronts.lazada import params as p
 from mockplatform.fronts.lazada import wire
-from mockplatform.fronts.lazada.errors import LazadaError, invalid
+from mockplatform.fronts.lazada.errors import LazadaError, invalid, numbered
 from mockplatform.fronts.lazada.table import GET, POST, api
 
-FILTERS = {"all": "all", "live": "listed", "inactive": "delisted", "deleted": None,
-           "image-missing": None, "pending": None, "rejected": None}
+# Each filter's catalog status ("all": any), its sold-out flag; None for a status no sandbox
+# product has.
+FILTERS = {"all": ("all", False), "live": ("listed", False), "inactive": ("delisted", False),
+           "sold-out": ("all", True), "deleted": None, "image-missing": None, "pending": None,
+           "rejected": None}
 STATUS = {"listed": ("Active", "active"), "delisted": ("InActive", "inactive")}
-MAX_LIMIT, DEFAULT_LIMIT, MAX_SKUS = 50, 20, 50
+MAX_LIMIT, DEFAULT_LIMIT, MAX_OFFSET, MAX_SKUS = 50, 20, 10_000, 50
+MAX_SELLER_SKUS = 100
 MAX_PAYLOAD = 200_000
 _COUNT = re.compile(r"[0-9]{1,9}")
 _DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -68,31 +81,65 @@ def product_json(detail: catalog.ProductDetail, market: str) -> dict[str, Any]:
 
 # -- reading --------------------------------------------------------------------------------------
 
-def _count(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+def _count(params: dict[str, str], name: str, default: int, low: int, high: int,
+           number: int, what: str) -> int:
     raw = params.get(name)
     if raw is None or raw == "":
         return default
     if not _COUNT.fullmatch(raw) or not low <= int(raw) <= high:
-        raise invalid(name, f"must be a whole number from {low} to {high}")
+        raise numbered(number, f"{json.dumps(raw[:40])} Invalid {what}: {name} must be a "
+                       f"whole number from {low} to {high}")
     return int(raw)
+
+
+def _seller_skus(params: dict[str, str]) -> tuple[str, ...] | None:
+    raw = params.get("sku_seller_list")
+    if raw is None or raw.strip() == "":
+        return None
+
+    def corrupt(why: str) -> LazadaError:
+        return numbered(70, f"You have corrupt data in your sku seller list. "
+                        f"sku_seller_list: {why}")
+
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise corrupt("not a JSON array") from None
+    if not isinstance(value, list):
+        raise corrupt("must be a JSON array of seller SKUs")
+    if len(value) > MAX_SELLER_SKUS:
+        raise corrupt(f"{len(value)} seller SKUs: at most {MAX_SELLER_SKUS}")
+    if not all(isinstance(sku, str) and sku.strip() and len(sku) <= 100 for sku in value):
+        raise corrupt("each seller SKU is a non-empty string of at most 100 characters")
+    return tuple(dict.fromkeys(value))
 
 
 def parse_products(params: dict[str, str]) -> dict[str, Any]:
     name = params.get("filter") or "all"
-    if name not in FILTERS:
-        raise invalid("filter", f"must be one of {', '.join(FILTERS)}")
-    return {"filter": FILTERS[name], "limit": _count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-            "offset": _count(params, "offset", 0, 0, 10 ** 9)}
+    chosen = FILTERS.get(name, ())
+    if chosen == ():
+        raise numbered(36, f"Invalid status filter: filter must be one of "
+                       f"{', '.join(FILTERS)}")
+    where = catalog.ProductFilter(
+        created_after=p.date(params, "create_after"),
+        created_before=p.date(params, "create_before"),
+        updated_after=p.date(params, "update_after"),
+        updated_before=p.date(params, "update_before"),
+        seller_skus=_seller_skus(params), sold_out=chosen is not None and chosen[1])
+    return {"filter": chosen, "where": where,
+            "limit": _count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, 19, "Limit"),
+            "offset": _count(params, "offset", 0, 0, MAX_OFFSET, 14, "Offset")}
 
 
 @api("/products/get", methods=(GET,), parse=parse_products)
 def products_get(ctx: SandboxContext, query: dict[str, Any]) -> dict[str, Any]:
     if query["filter"] is None:
         return {"data": {"total_products": 0, "products": []}}
-    status = None if query["filter"] == "all" else query["filter"]
+    status = None if query["filter"][0] == "all" else query["filter"][0]
+    where = query["where"]
     page, _ = catalog.list_products(ctx, status=status, after=None, limit=query["limit"],
-                                    offset=query["offset"])
-    return {"data": {"total_products": catalog.count_products(ctx, status=status),
+                                    offset=query["offset"], where=where)
+    return {"data": {"total_products": catalog.count_products(ctx, status=status, where=where),
                      "products": [product_json(detail, ctx.sandbox.market)
                                   for detail in page]}}
 
