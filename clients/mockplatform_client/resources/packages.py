@@ -1,4 +1,6 @@
-"""Packages of the client's sandbox (made by ``client.orders.pack``) and their shipping labels."""
+"""Packages of the client's sandbox (made by ``client.orders.pack``), their shipping labels, and
+what the seller does with them: repack a packed one, report a seller-own-fleet one delivered or
+failed, mark a platform-shipped one as failed delivery."""
 
 from __future__ import annotations
 
@@ -40,4 +42,29 @@ class Packages(Resource):
         its items are never settled, even if it is delivered later; the journey goes on."""
         return self._request("POST",
                              f"{_PATH}/{quote_id(package_id_of(package))}/mark_failed_delivery",
+                             idempotency_key=idempotency_key)
+
+    def repack(self, package: PackageRef, *,
+               idempotency_key: str | None = None) -> MockplatformObject:
+        """Dissolve a ``packed`` package (Lazada's repack): it is canceled and its items are
+        ``pending`` again, to be packed anew. The answer is the order."""
+        return self._action(package, "repack", idempotency_key)
+
+    def own_fleet_delivered(self, package: PackageRef, *,
+                            idempotency_key: str | None = None) -> MockplatformObject:
+        """Report the ``ready_to_ship`` package of a ``seller_own_fleet`` order delivered by
+        the seller's fleet: its items become ``delivered``. Any other package is a
+        ``ConflictError`` with code ``not_seller_own_fleet``. The answer is the package."""
+        return self._action(package, "own_fleet_delivered", idempotency_key)
+
+    def own_fleet_failed_delivery(self, package: PackageRef, *,
+                                  idempotency_key: str | None = None) -> MockplatformObject:
+        """Report that the seller's fleet could not deliver the ``ready_to_ship`` package of a
+        ``seller_own_fleet`` order: its items become ``failed_delivery`` (no platform return
+        leg). The answer is the package."""
+        return self._action(package, "own_fleet_failed_delivery", idempotency_key)
+
+    def _action(self, package: PackageRef, action: str,
+                idempotency_key: str | None) -> MockplatformObject:
+        return self._request("POST", f"{_PATH}/{quote_id(package_id_of(package))}/{action}",
                              idempotency_key=idempotency_key)
