@@ -9,7 +9,7 @@ import base64
 import json
 
 import test_lazada_sdk as sdk_suite
-from test_lazada_sdk import Seller, _ok, _refused
+from test_lazada_sdk import START, Seller, _ok, _refused
 
 # The SDK suite's fixtures: the SDK imported with a private HOME, and a seller's sandbox.
 lazop, seller = sdk_suite.lazop, sdk_suite.seller
@@ -106,3 +106,39 @@ def test_fulfilment_refusals(seller):
         "payload": '<!DOCTYPE r [<!ENTITY a "x">]><Request>&a;</Request>'}, method="POST"),
         "InvalidParameter")
     assert {i["status"] for i in _items(seller, order_id)} == {"packed"}
+
+
+def test_product_sync_by_update_date_and_seller_skus(seller):
+    made = [seller.client.products.create(name=name, skus=[
+        {"seller_sku": name, "price": "10.00", "stock": 3}]) for name in ("CASE-1", "STRAP-1")]
+    seller.client.clock.advance(by="PT1H")  # 10:00 +08:00
+    seller.client.products.set_stock(made[1].item_id, made[1].skus[0].sku_id, 9)
+    changed = _ok(seller.call("/products/get", {"update_after": "2026-03-02T09:30:00+0800"}))
+    assert [p["item_id"] for p in changed["data"]["products"]] == [made[1].item_id]
+    assert changed["data"]["products"][0]["skus"][0]["quantity"] == 9
+    created = _ok(seller.call("/products/get", {"create_after": START,
+                                                "create_before": "2026-03-02T09:00:00+08:00"}))
+    assert created["data"]["total_products"] == 2
+    by_sku = _ok(seller.call("/products/get", {"sku_seller_list": json.dumps(["CASE-1"])}))
+    assert [p["item_id"] for p in by_sku["data"]["products"]] == [made[0].item_id]
+    _refused(seller.call("/products/get", {"update_after": "2026-03-02"}), "17")
+    _refused(seller.call("/products/get", {"sku_seller_list": "CASE-1"}), "70")
+
+
+def test_a_refused_own_fleet_package_offers_only_the_sellers_reports(seller):
+    sku = seller.client.products.create(name="Sofa", skus=[
+        {"seller_sku": "SOFA-1", "price": "900.00", "stock": 5}]).skus[0].sku_id
+    order_id = seller.client.test_helpers.place_order([{"sku_id": sku}],
+                                                      shipping="seller_own_fleet").order_id
+    [item] = _items(seller, order_id)
+    [line] = _pack(seller, order_id, [item["order_item_id"]])
+    assert _packages(seller, "/order/package/rts", "readyToShipReq", line["package_id"])[
+        "item_err_code"] == "0"
+    refused = _packages(seller, "/order/package/repack", "rePackReq", line["package_id"])
+    assert refused["item_err_code"] == "700000"
+    assert refused["msg"].endswith(
+        "allowed actions: cancel, deliver_own_fleet, fail_own_fleet_delivery")
+    delivered = _packages(seller, "/order/package/sof/delivered", "dbsDeliveryReq",
+                          line["package_id"])
+    assert delivered["item_err_code"] == "0"
+    assert [i["status"] for i in _items(seller, order_id)] == ["delivered"]
