@@ -45,14 +45,6 @@ def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     return (f"LEX {market}", "Ninja Van", "J&T Express")
 
 
-def _seller_actions(order: Order, items: Sequence[OrderItem]) -> list[str]:
-    """What the seller may still do with some item of the order, in the machine's order."""
-    machine = service.machine_of(order)
-    return [action for action in dict.fromkeys(
-        action for item in items for action in machine.allowed(item.status, order))
-        if action in service.SELLER_ACTIONS]
-
-
 def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, action: str,
                   ) -> list[OrderItem]:
     """The items named by ``given`` (each must be of the order, once), or by default every item
@@ -68,7 +60,7 @@ def _chosen_items(ctx: SandboxContext, order: Order, given: list[int] | None, ac
                            details=[{"field": "order_item_ids", "location": "body",
                                      "message": f"no item can {action}",
                                      "current_state": statuses, "action": action,
-                                     "allowed_actions": _seller_actions(order, items)}])
+                                     "allowed_actions": service.seller_actions(order, items)}])
         return chosen
     by_id = {item.order_item_id: item for item in items}
     details = []
@@ -158,7 +150,7 @@ def ready_packages(ctx: SandboxContext, order: Order, *,
         chosen = [p for p in packages if p.status == "packed"]
         if not chosen:
             items = service.items_of(ctx, [order_id])[order_id]
-            allowed = _seller_actions(order, items)
+            allowed = service.seller_actions(order, items)
             statuses = service.statuses_of(items)
             raise Conflict(f"order {order_id} has no packed package to ready: its items are "
                            f"{', '.join(statuses)}"

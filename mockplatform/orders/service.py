@@ -13,10 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import money
@@ -26,7 +25,7 @@ from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import InvalidRequest, InvalidStateTransition, NotFound
-from mockplatform.orders import flows, states
+from mockplatform.orders import flows, rows, states
 from mockplatform.orders.errors import (
     OrderNotFound,
     OrdersNotAvailable,
@@ -80,11 +79,8 @@ def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> N
     accept and ship only in the semi-hosted one, ready to ship only in Lazada's)."""
     if order.flow == flow:
         return
-    machine = machine_of(order)
     items = items_of(ctx, [order.order_id])[order.order_id]
-    allowed = [a for a in dict.fromkeys(a for item in items
-                                        for a in machine.allowed(item.status, order))
-               if a in SELLER_ACTIONS]
+    allowed = seller_actions(order, items)
     raise WrongOrderFlow(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
                          f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
                          details=[{"field": "order_id", "location": "path",
@@ -106,85 +102,25 @@ def get_order(ctx: SandboxContext, order_id: int) -> Order:
     if ctx.writable:
         order = ctx.session.get(Order, (ctx.id, order_id))
     else:
-        order = _plain(ctx).execute(_read_order(), {"sandbox_id": ctx.id,
+        order = rows.plain(ctx).execute(rows.read_order(), {"sandbox_id": ctx.id,
                                                     "order_id": order_id}).first()
     if order is None:
         raise order_not_found(order_id)
     return order
 
 
-# A reading unit of work never changes what it reads (a read that finds timers due is redone as
-# a write before any of this): its orders, items and packages are the rows' plain values
-# (``Row``s, read by the same attribute names as the mapped classes), selected by statements
-# built once. Loading mapped instances into the session costs several times the query.
-
-def _plain(ctx: SandboxContext):
-    return ctx.session.connection()
-
-
-@cache
-def _read_order():
-    table = Order.__table__
-    return select(table).where(table.c.sandbox_id == bindparam("sandbox_id"),
-                               table.c.order_id == bindparam("order_id"))
-
-
-@cache
-def _read_by_order(model, order_by: tuple[str, ...], one: bool):
-    """``one``: the rows of one order, by equality. An expanding ``IN`` is rendered anew at
-    every execution, which costs a single order's read more than the query itself."""
-    table = model.__table__
-    order_ids = (table.c.order_id == bindparam("order_id") if one
-                 else table.c.order_id.in_(bindparam("order_ids", expanding=True)))
-    return select(table).where(table.c.sandbox_id == bindparam("sandbox_id"), order_ids) \
-        .order_by(table.c.order_id, *(table.c[name] for name in order_by))
-
-
-# An order's items and packages, kept for the unit of work once read (or once placed): every
-# transition reads them again, and one advance moves thousands of items. The items of an order
-# are all made when it is placed; a new package joins its order's list (``add_package``).
-KEPT_ROWS = "orders.rows"
-
-
-def _by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by: str) -> dict:
-    """Rows of ``model`` for each of ``order_ids`` (one query), in the order of the columns
-    named ``order_by``: mapped instances in a writing unit of work, plain rows in a reading one
-    (see ``_read_order``)."""
-    order_ids = list(order_ids)
-    kept = ctx.kept(KEPT_ROWS)
-    missing = [order_id for order_id in order_ids if (model, order_id) not in kept]
-    if missing:
-        by_order: dict[int, list] = {order_id: [] for order_id in missing}
-        if ctx.writable:
-            rows = ctx.session.scalars(select(model).where(
-                model.sandbox_id == ctx.id, model.order_id.in_(missing))
-                .order_by(model.order_id, *(getattr(model, name) for name in order_by)))
-        else:
-            one = len(missing) == 1
-            rows = _plain(ctx).execute(
-                _read_by_order(model, order_by, one),
-                {"sandbox_id": ctx.id, **({"order_id": missing[0]} if one
-                                          else {"order_ids": missing})})
-        for row in rows:
-            by_order[row.order_id].append(row)
-        for order_id, rows in by_order.items():
-            kept[model, order_id] = rows
-    # Copies: a caller may change its list without changing what the next one reads.
-    return {order_id: list(kept[model, order_id]) for order_id in order_ids}
-
-
 def items_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[OrderItem]]:
-    return _by_order(ctx, OrderItem, order_ids, "order_item_id")
+    return rows.by_order(ctx, OrderItem, order_ids, "order_item_id")
 
 
 def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Package]]:
-    return _by_order(ctx, Package, order_ids, "packed_at", "package_id")
+    return rows.by_order(ctx, Package, order_ids, "packed_at", "package_id")
 
 
 def add_package(ctx: SandboxContext, package: Package) -> None:
     """A new package of its order: it joins the order's list, if kept, where the query would
     put it (it is written with the next flush, before any query could read it)."""
-    packages = ctx.kept(KEPT_ROWS).get((Package, package.order_id))
+    packages = ctx.kept(rows.KEPT_ROWS).get((Package, package.order_id))
     if packages is not None:
         packages.append(package)
         packages.sort(key=lambda p: (p.packed_at, p.package_id))
@@ -247,7 +183,7 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     ctx.session.add(order)
     ctx.session.add_all(items)
     # All its items, and no package yet: what the next step would otherwise query for.
-    kept = ctx.kept(KEPT_ROWS)
+    kept = ctx.kept(rows.KEPT_ROWS)
     kept[OrderItem, order_id] = sorted(items, key=lambda item: item.order_item_id)
     kept[Package, order_id] = []
     start_deadlines(ctx, order)
@@ -463,6 +399,14 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
 SELLER_ACTIONS = ("pack", "ready_to_ship", "cancel", "repack", "accept", "ship")
 
 
+def seller_actions(order: Order, items: Sequence[OrderItem]) -> list[str]:
+    """What the seller may do with some item of ``items`` now, in the machine's order."""
+    machine = machine_of(order)
+    return [a for a in dict.fromkeys(a for item in items
+                                     for a in machine.allowed(item.status, order))
+            if a in SELLER_ACTIONS]
+
+
 @dataclass(frozen=True)
 class OrderDetail:
     """An order as its seller reads it: the row, its items (one per unit) and its packages,
@@ -481,13 +425,11 @@ class OrderDetail:
 
     def allowed_actions(self, item: OrderItem) -> list[str]:
         """What the seller may do with ``item`` now."""
-        return [a for a in machine_of(self.order).allowed(item.status, self.order)
-                if a in SELLER_ACTIONS]
+        return seller_actions(self.order, [item])
 
     @property
     def order_allowed_actions(self) -> list[str]:
-        """What the seller may do with some item of the order, in the machine's order."""
-        return list(dict.fromkeys(a for item in self.items for a in self.allowed_actions(item)))
+        return seller_actions(self.order, self.items)
 
     def package_of(self, item: OrderItem) -> Package | None:
         return next((p for p in self.packages if p.package_id == item.package_id), None)
