@@ -33,19 +33,7 @@ STATUS_ALIASES = {"all": (), "topack": ("pending",), "toship": ("ready_to_ship",
                   "shipping": ("shipped",)}
 MAX_OFFSET, MAX_LIMIT, DEFAULT_LIMIT = 5000, 100, 100
 MAX_ORDER_IDS = 50
-_COUNT = re.compile(r"[0-9]{1,9}")
 _ORDER_ID = re.compile(r"[0-9]{1,18}")
-
-
-def _count(params: dict[str, str], name: str, default: int, low: int, high: int,
-           number: int, what: str) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not _COUNT.fullmatch(raw) or not low <= int(raw) <= high:
-        raise numbered(number, f"Invalid {what}: {name} must be a whole number from {low} to "
-                       f"{high}")
-    return int(raw)
 
 
 def order_id_of(raw: str) -> int:
@@ -70,8 +58,8 @@ def parse_orders_get(params: dict[str, str]) -> listing.OrderFilter:
     if direction not in listing.DIRECTIONS:
         raise numbered(74, "Invalid sort direction: sort_direction must be ASC or DESC")
     return listing.OrderFilter(
-        limit=_count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, 19, "Limit"),
-        offset=_count(params, "offset", 0, 0, MAX_OFFSET, 14, "Offset"),
+        limit=p.count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, 19, "Limit"),
+        offset=p.count(params, "offset", 0, 0, MAX_OFFSET, 14, "Offset"),
         status=STATUS_ALIASES.get(status, (status,)),
         created_after=created_after, created_before=p.date(params, "created_before"),
         updated_after=updated_after, updated_before=p.date(params, "update_before"),

@@ -30,6 +30,22 @@ def required(params: dict[str, str], name: str) -> str:
     return value
 
 
+_COUNT = re.compile(r"[0-9]{1,9}")
+
+
+def count(params: dict[str, str], name: str, default: int, low: int, high: int,
+          number: int, what: str) -> int:
+    """A whole-number parameter (a limit, an offset) from ``low`` to ``high``; ``E0<number>``
+    quoting the value otherwise, as Lazada quotes a bad order id."""
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not _COUNT.fullmatch(raw) or not low <= int(raw) <= high:
+        raise numbered(number, f"{json.dumps(raw[:40])} Invalid {what}: {name} must be a "
+                       f"whole number from {low} to {high}")
+    return int(raw)
+
+
 def date(params: dict[str, str], name: str) -> datetime | None:
     """A request date (reference section 2.5): ISO 8601 with an offset, ``2018-02-10T16:00:00
     +08:00`` or ``+0800``; anything else is ``E017``. None when not given."""

@@ -55,7 +55,6 @@ STATUS = {"listed": ("Active", "active"), "delisted": ("InActive", "inactive")}
 MAX_LIMIT, DEFAULT_LIMIT, MAX_OFFSET, MAX_SKUS = 50, 20, 10_000, 50
 MAX_SELLER_SKUS = 100
 MAX_PAYLOAD = 200_000
-_COUNT = re.compile(r"[0-9]{1,9}")
 _DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 REFUSED_FIELDS = ("SalePrice", "SaleStartDate", "SaleEndDate")
 
@@ -80,17 +79,6 @@ def product_json(detail: catalog.ProductDetail, market: str) -> dict[str, Any]:
 
 
 # -- reading --------------------------------------------------------------------------------------
-
-def _count(params: dict[str, str], name: str, default: int, low: int, high: int,
-           number: int, what: str) -> int:
-    raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not _COUNT.fullmatch(raw) or not low <= int(raw) <= high:
-        raise numbered(number, f"{json.dumps(raw[:40])} Invalid {what}: {name} must be a "
-                       f"whole number from {low} to {high}")
-    return int(raw)
-
 
 def _seller_skus(params: dict[str, str]) -> tuple[str, ...] | None:
     raw = params.get("sku_seller_list")
@@ -127,8 +115,8 @@ def parse_products(params: dict[str, str]) -> dict[str, Any]:
         updated_before=p.date(params, "update_before"),
         seller_skus=_seller_skus(params), sold_out=chosen is not None and chosen[1])
     return {"filter": chosen, "where": where,
-            "limit": _count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, 19, "Limit"),
-            "offset": _count(params, "offset", 0, 0, MAX_OFFSET, 14, "Offset")}
+            "limit": p.count(params, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, 19, "Limit"),
+            "offset": p.count(params, "offset", 0, 0, MAX_OFFSET, 14, "Offset")}
 
 
 @api("/products/get", methods=(GET,), parse=parse_products)
