@@ -98,3 +98,21 @@ def test_serve_asks_glibc_for_two_malloc_arenas_unless_told(monkeypatch, environ
         monkeypatch.setenv(name, value)
     cli._few_malloc_arenas()
     assert libc.calls == expected
+
+
+@pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")),
+                    reason="one live run is enough: it exercises the SQLite file default")
+def test_the_lazada_sdk_contract_suite_passes_against_a_live_server(tmp_path):
+    """The lazop-sdk contract files, run against `mockplatform serve` over real HTTP (the same
+    files run in process in the suite)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKPLATFORM_")}
+    env["HOME"] = str(tmp_path)  # lazop-sdk writes ~/logs when imported
+    with serve(tmp_path) as url:
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             "contract_tests/test_lazada_sdk.py", "contract_tests/test_lazada_fulfilment.py",
+             f"--mockplatform-url={url}"],
+            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert re.search(r"\d+ passed", run.stdout), run.stdout[-2000:]
