@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import tracemalloc
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -71,3 +72,21 @@ def test_instants_are_written_to_sqlite_as_utc_text_whatever_their_zone(monkeypa
         assert len(models._TEXTS) <= 3
     with pytest.raises(ValueError, match="naive"):
         process(datetime(2026, 1, 5))
+
+
+def test_the_remembered_instant_texts_hold_a_few_mebibytes_at_most():
+    # The cache is emptied when full; full, it must stay small, as a server fills it for good.
+    models._TEXTS.clear()
+    process = models.UTCDateTime().bind_processor(sqlite.dialect())
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(models.TEXTS_KEPT):
+            process(start + timedelta(microseconds=n))
+        held = tracemalloc.get_traced_memory()[0] - before
+        assert len(models._TEXTS) == models.TEXTS_KEPT
+    finally:
+        tracemalloc.stop()
+        models._TEXTS.clear()
+    assert held <= 4 * 2**20, f"{held / 2**20:.1f} MiB"
