@@ -20,7 +20,9 @@ from typing import Any
 
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import InvalidStateTransition
-from mockplatform.orders.flows import LAZADA, SELLER_OWN_FLEET
+from mockplatform.orders import states as item_states
+from mockplatform.orders.flows import LAZADA
+from mockplatform.orders.states import OWN_FLEET, PLATFORM
 
 PACKED = "packed"
 READY_TO_SHIP = "ready_to_ship"
@@ -45,17 +47,15 @@ CARRIER_ACTIONS = ("deliver", "fail_next_attempt", "lose", "damage")
 SELLER_ACTIONS = ("ready_to_ship", "cancel", "repack", "mark_failed_delivery", "deliver_own_fleet",
                   "fail_own_fleet_delivery")
 
-OWN_FLEET, PLATFORM = "seller_own_fleet", "platform_shipped"
-
-
 def own_fleet(order: Any) -> bool:
-    """The seller's own fleet carries the order's packages (Lazada's ``delivery_option_sof``)."""
-    return order.flow == LAZADA and order.shipping_type == SELLER_OWN_FLEET
+    """The seller's own fleet carries the order's packages (Lazada's ``delivery_option_sof``):
+    the items' guard, for a Lazada package."""
+    return order.flow == LAZADA and item_states.own_fleet(order)
 
 
 def platform_shipped(order: Any) -> bool:
     """The platform's carrier carries the order's packages."""
-    return order.flow == LAZADA and order.shipping_type != SELLER_OWN_FLEET
+    return order.flow == LAZADA and item_states.platform_shipped(order)
 
 
 PACKAGE = StateMachine("package", STATUSES, [
