@@ -12,7 +12,7 @@ from mockplatform.engine import registry
 
 DOMAINS: tuple[str, ...] = ("mockplatform.catalog", "mockplatform.orders",
                             "mockplatform.finance", "mockplatform.logistics",
-                            "mockplatform.control")
+                            "mockplatform.resale", "mockplatform.control")
 
 
 def load() -> registry.Registry:

@@ -50,6 +50,10 @@ class Sku(Base):
     seller_sku: Mapped[str] = mapped_column(String(100))
     price: Mapped[Decimal] = mapped_column(MONEY)
     stock: Mapped[int] = mapped_column(Integer)
+    # Units relisted in the market's local resale warehouse (kept by the resale domain) and
+    # when the oldest of them was listed: a new order takes them before the seller's stock.
+    resale_stock: Mapped[int] = mapped_column(Integer, default=0)
+    resale_oldest_listed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     package_weight: Mapped[Decimal] = mapped_column(Numeric(9, 3))  # kg
     package_length: Mapped[Decimal] = mapped_column(Numeric(7, 1))  # cm
     package_width: Mapped[Decimal] = mapped_column(Numeric(7, 1))

@@ -197,13 +197,24 @@ def fail_delivery(ctx: SandboxContext, order: Order, package: Package, reason: s
     tracking.record(ctx, order, package, "failed_delivery",
                     description=f"Delivery failed: {describe_reason(reason)}",
                     details={"attempts": package.delivery_attempts, "reason": reason})
+    # The return leg is planned first: a domain that takes the items over when it hears of
+    # the failure (resale, on a profile with it) drops it (``keep_at_reverse_centre``).
+    plans.add(package, {step: policy_deadline(ctx, RETURN_LEG, ctx.now, duration=offset)
+                        for step, offset in ctx.policies.value(RETURN_LEG).items()})
     items = _items(ctx, package, item_states.SHIPPED)
     if items:
         service.transition(ctx, order, items, "fail_last_attempt", reason=reason,
                            reason_detail=describe_reason(reason),
                            data=package_service.summary(package))
-    plans.add(package, {step: policy_deadline(ctx, RETURN_LEG, ctx.now, duration=offset)
-                        for step, offset in ctx.policies.value(RETURN_LEG).items()})
+
+
+def keep_at_reverse_centre(ctx: SandboxContext, order: Order, package: Package) -> None:
+    """The failed package stays at the platform's local reverse centre, whose services decide
+    what becomes of each unit: it does not travel back to the seller, and its story as a
+    parcel ends here (status ``failed_delivery``)."""
+    package.journey = {step: entry for step, entry in package.journey.items()
+                       if not plans.is_return_step(step)}
+    _end(ctx, package)
 
 
 def ship_back(ctx: SandboxContext, order: Order, package: Package, attempt: int) -> None:

@@ -112,16 +112,18 @@ def pack_items(ctx: SandboxContext, order: Order, *, order_item_ids: list[int] |
 
 
 def new_package(ctx: SandboxContext, order: Order, provider: str,
-                tracking_number: str | None = None) -> Package:
+                tracking_number: str | None = None, *, ships_from: str = "seller") -> Package:
     seed, counters = ctx.sandbox.seed, ctx.sandbox.counters
     number = PACKAGE_IDS.draw(counters, seed)[0]
     if tracking_number is None:
         serial = TRACKING_NUMBERS.draw(counters, seed)[0]
-        prefix = TRACKING_PREFIXES[order.shipping_type]
+        prefix = TRACKING_PREFIXES["local" if ships_from == journey.RESALE_WAREHOUSE
+                                   else order.shipping_type]
         tracking_number = f"{prefix}{ctx.sandbox.market}{serial:010d}"
     package = new_row(Package, sandbox_id=ctx.id, package_id=f"FP{number:015d}",
                       order_id=order.order_id, tracking_number=tracking_number,
-                      shipment_provider=provider, status="packed", packed_at=ctx.now,
+                      shipment_provider=provider, ships_from=ships_from, status="packed",
+                      packed_at=ctx.now,
                       journey_step="", journey={}, delivery_attempts=0, failure_reason="",
                       measured={}, scripted=[], updated_at=ctx.now)
     ctx.session.add(package)
@@ -194,6 +196,25 @@ def ready_packages(ctx: SandboxContext, order: Order, *,
             tracking.record(ctx, order, package, "ready_to_ship")
         else:
             journey.start(ctx, order, package)
+
+
+def ship_from_resale_warehouse(ctx: SandboxContext, order: Order,
+                               items: list[OrderItem]) -> Package:
+    """Units an order took from the market's resale warehouse: the platform packs and readies
+    them at once, in one package of the market's own carrier that starts at the warehouse (no
+    first mile, no border: see ``journey.steps_of``), with no seller step and no deadline."""
+    package = new_package(ctx, order, f"LEX {ctx.sandbox.market}",
+                          ships_from=journey.RESALE_WAREHOUSE)
+    for item in items:
+        item.package_id = package.package_id
+    summary = package_service.summary(package)
+    service.transition(ctx, order, items, "pack", data=summary)
+    package.status = package_states.check(package.package_id, package.status, "ready_to_ship",
+                                          (), order=order)
+    package.ready_to_ship_at = package.updated_at = ctx.now
+    service.transition(ctx, order, items, "ready_to_ship", data=summary)
+    journey.start(ctx, order, package)
+    return package
 
 
 def _items_by_package(ctx: SandboxContext, order_id: int,

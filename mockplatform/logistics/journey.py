@@ -46,7 +46,14 @@ from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
 from mockplatform.orders import flows, service
 from mockplatform.orders import states as item_states
-from mockplatform.orders.models import PACKAGE_ID, STEP_NAME, Order, OrderItem, Package
+from mockplatform.orders.models import (
+    FORWARD_STEPS,
+    PACKAGE_ID,
+    STEP_NAME,
+    Order,
+    OrderItem,
+    Package,
+)
 
 JOURNEY = "logistics.journey"
 JITTER = "logistics.journey_jitter"
@@ -55,6 +62,9 @@ SHIPPING_FEE = "logistics.shipping_fee"
 FIRST_MILE_DEADLINE = "logistics.first_mile_scan_deadline"
 STEP_TIMER = "logistics.journey_step"
 CROSS_BORDER_ONLY = ("uplift", "customs")
+# Where a parcel from the market's local resale warehouse (Package.ships_from) joins the journey.
+RESALE_WAREHOUSE = "resale_warehouse"
+LOCAL_START = "destination_arrival"
 WEIGHT = Decimal("0.001")  # kg
 LENGTH = Decimal("0.1")  # cm
 PER_MILLE = 1000
@@ -68,17 +78,27 @@ def start(ctx: SandboxContext, order: Order, package: Package) -> None:
     schedule_next(ctx, package)
 
 
-def steps_of(ctx: SandboxContext, order: Order) -> list[tuple[str, timedelta]]:
-    """The steps the order's packages take and their offsets from ready to ship."""
-    return [(step, offset) for step, offset in ctx.policies.value(JOURNEY).items()
-            if order.shipping_type == "cross_border" or step not in CROSS_BORDER_ONLY]
+def steps_of(ctx: SandboxContext, order: Order,
+             package: Package | None = None) -> list[tuple[str, timedelta]]:
+    """The steps the order's packages take and their offsets from ready to ship. A parcel from
+    the market's resale warehouse starts at ``destination_arrival`` (it leaves the warehouse
+    when it is ready) and crosses no border: its later steps keep their gaps."""
+    steps = [(step, offset) for step, offset in ctx.policies.value(JOURNEY).items()
+             if order.shipping_type == "cross_border" or step not in CROSS_BORDER_ONLY]
+    if package is not None and package.ships_from == RESALE_WAREHOUSE:
+        local = [(step, offset) for step, offset in steps
+                 if step not in CROSS_BORDER_ONLY
+                 and FORWARD_STEPS.index(step) >= FORWARD_STEPS.index(LOCAL_START)]
+        start = local[0][1] if local else timedelta(0)
+        steps = [(step, offset - start) for step, offset in local]
+    return steps
 
 
 def plan(ctx: SandboxContext, order: Order, package: Package,
          start_at: datetime) -> dict[str, datetime]:
     """When each step is due: its offset from ``start_at``, jittered from the seed (see the
     module's docstring), never before the step it follows."""
-    steps = steps_of(ctx, order)
+    steps = steps_of(ctx, order, package)
     draw = ctx.rng(package_service.subject(package), "journey")
     offsets = [max(offset + timedelta(seconds=draw.randint(-earliest, latest)), timedelta(0))
                for (_, offset), (earliest, latest) in zip(
@@ -256,9 +276,10 @@ def charge_shipping_fee(ctx: SandboxContext, order: Order, package: Package) -> 
 
 def _destination_arrival(ctx: SandboxContext, order: Order, package: Package,
                          attempt: int) -> None:
-    tracking.record(ctx, order, package, "destination_arrival",
-                    description="" if order.shipping_type == "cross_border"
-                    else "Arrived at destination sorting centre")
+    description = ("Left the local resale warehouse" if package.ships_from == RESALE_WAREHOUSE
+                   else "" if order.shipping_type == "cross_border"
+                   else "Arrived at destination sorting centre")
+    tracking.record(ctx, order, package, "destination_arrival", description=description)
     arrive(ctx, order, package)
 
 

@@ -102,11 +102,19 @@ class OrderItem(Base):
     reason: Mapped[str] = mapped_column(String(60), default="")
     reason_detail: Mapped[str] = mapped_column(String(255), default="")
     cancel_return_initiator: Mapped[str] = mapped_column(String(60), default="")
+    # Whose stock the unit was taken from: the seller's (``seller``), or a unit relisted in the
+    # market's local resale warehouse (``resale``: the resale domain ships it, and it is no
+    # first sales attempt).
+    stock_source: Mapped[str] = mapped_column(String(10), default="seller")
+    # When the unit failed delivery, kept whatever its status becomes afterwards (resale, the
+    # return service): "ever failed delivery" is one indexed comparison.
+    failed_delivery_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         Index("ix_order_items_order", "sandbox_id", "order_id", "order_item_id"),
+        Index("ix_order_items_failed", "sandbox_id", "failed_delivery_at", "order_id"),
         Index("ix_order_items_status", "sandbox_id", "status", "order_id"),
         # With order_item_id, a package's items come in order from the index itself; without
         # it SQLite walked every item of the sandbox in key order instead of sorting a few.
@@ -160,6 +168,9 @@ class Package(Base):
     tracking_number: Mapped[str] = mapped_column(String(60),
                                                  info={"drawn_from": TRACKING_NUMBERS})
     shipment_provider: Mapped[str] = mapped_column(String(60))
+    # Where the parcel starts: the seller (``seller``), or the market's local resale warehouse
+    # (``resale_warehouse``: no first mile, no border, no international freight).
+    ships_from: Mapped[str] = mapped_column(String(20), default="seller")
     # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
     # lost, damaged, canceled (see logistics/states.py)
     status: Mapped[str] = mapped_column(String(30))

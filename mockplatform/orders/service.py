@@ -49,6 +49,10 @@ PAYMENT_METHODS = ("prepaid", "cod")
 SELLER_OWN_FLEET = flows.SELLER_OWN_FLEET
 SHIPPING_TYPES = ("cross_border", "local", SELLER_OWN_FLEET)
 MAX_UNITS_PER_ORDER = 100
+# Whose stock a unit is taken from (OrderItem.stock_source), and the rule that puts the market's
+# resale warehouse first (a profile without it never sells resale stock).
+SELLER_STOCK, RESALE_STOCK = "seller", "resale"
+RESALE_PRIORITY = "resale.stock_priority"
 RTS_DEADLINE = flows.RTS_DEADLINE
 order_subject = flows.order_subject
 DELAYED_WARNING = "order.delayed_warning"
@@ -150,20 +154,34 @@ def place(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: int | No
     generated one): stock is taken for every unit or for none."""
     flow = flow_of(ctx)
     skus = _skus_for(ctx, lines)
-    _take_stock(ctx, lines, skus)
+    from_resale = _take_stock(ctx, lines, skus)
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
     units = [unit for line, unit in zip(lines, skus, strict=True)
              for _ in range(line.quantity)]
     order, items = create(ctx, flow, buyer_row, units, payment_method=payment_method,
-                          shipping=shipping)
+                          shipping=shipping, sources=_sources(units, from_resale))
     return detail(ctx, order, items, [])
 
 
+def _sources(units: Sequence[tuple[Sku, Product]], from_resale: Counter[int]) -> list[str]:
+    """Whose stock each unit comes from: the first units of a SKU take its resale stock."""
+    left = Counter(from_resale)
+    sources = []
+    for sku, _ in units:
+        if left[sku.sku_id] > 0:
+            left[sku.sku_id] -= 1
+            sources.append(RESALE_STOCK)
+        else:
+            sources.append(SELLER_STOCK)
+    return sources
+
+
 def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[Sku, Product]], *,
-           payment_method: str, shipping: str,
-           shipping_fee: Decimal = Decimal(0)) -> tuple[Order, list[OrderItem]]:
+           payment_method: str, shipping: str, shipping_fee: Decimal = Decimal(0),
+           sources: Sequence[str] | None = None) -> tuple[Order, list[OrderItem]]:
     """A new order of one item per unit, its deadlines started and ``order.created`` recorded.
-    The caller has checked the SKUs and taken their stock."""
+    The caller has checked the SKUs and taken their stock; ``sources`` says, per unit, whose
+    (default: the seller's)."""
     code = money.currency_of(ctx.sandbox.market)
     order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
@@ -178,8 +196,10 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
                      item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
                      name=product.name, item_price=sku.price, paid_price=sku.price,
                      status=states.PENDING, reason="", reason_detail="",
-                     cancel_return_initiator="", created_at=now, updated_at=now)
-             for item_id, (sku, product) in zip(item_ids, units, strict=True)]
+                     cancel_return_initiator="", stock_source=source, failed_delivery_at=None,
+                     created_at=now, updated_at=now)
+             for item_id, (sku, product), source in zip(
+                 item_ids, units, sources or [SELLER_STOCK] * len(units), strict=True)]
     ctx.session.add(order)
     ctx.session.add_all(items)
     # All its items, and no package yet: what the next step would otherwise query for.
@@ -188,12 +208,15 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     kept[Package, order_id] = []
     start_deadlines(ctx, order)
     refresh_delayed(ctx, order, items, [])
-    ctx.record("order.created", subject=order_subject(order_id), data={
-        "order_id": order_id, "flow": flow, "buyer_id": buyer.buyer_id,
-        "payment_method": payment_method, "shipping_type": shipping,
-        "price": money.format_amount(order.price, code), "currency": code,
-        "order_item_ids": [item.order_item_id for item in items],
-        "statuses": statuses_of(items), "deadlines": deadlines_json(ctx, order, [])})
+    data = {"order_id": order_id, "flow": flow, "buyer_id": buyer.buyer_id,
+            "payment_method": payment_method, "shipping_type": shipping,
+            "price": money.format_amount(order.price, code), "currency": code,
+            "order_item_ids": [item.order_item_id for item in items],
+            "statuses": statuses_of(items), "deadlines": deadlines_json(ctx, order, [])}
+    from_resale = [item.order_item_id for item in items if item.stock_source == RESALE_STOCK]
+    if from_resale:  # the resale domain ships these (its subscription to order.created)
+        data["resale_stock_order_item_ids"] = from_resale
+    ctx.record("order.created", subject=order_subject(order_id), data=data)
     return order, items
 
 
@@ -223,7 +246,10 @@ def _skus_for(ctx: SandboxContext, lines: Sequence[OrderLine]) -> list[tuple[Sku
 
 
 def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
-                skus: list[tuple[Sku, Product]]) -> None:
+                skus: list[tuple[Sku, Product]]) -> Counter[int]:
+    """Take the units of every line, or none: a SKU's resale stock first where the profile
+    says so (``resale.stock_priority``), then the seller's. How many units of each SKU came
+    from resale stock."""
     wanted: Counter[int] = Counter()
     by_id = {}
     for line, (sku, _) in zip(lines, skus, strict=True):
@@ -234,8 +260,12 @@ def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
                              code="validation_failed",
                              details=[{"field": "items", "location": "body", "message":
                                        f"at most {MAX_UNITS_PER_ORDER} units in all"}])
+    resale_first = RESALE_PRIORITY in ctx.policies
+    from_resale: Counter[int] = Counter({
+        sku_id: min(count, by_id[sku_id].resale_stock or 0) if resale_first else 0
+        for sku_id, count in wanted.items()})
     short = [(by_id[sku_id], count) for sku_id, count in wanted.items()
-             if by_id[sku_id].stock < count]
+             if by_id[sku_id].stock + from_resale[sku_id] < count]
     if short:
         raise InsufficientStock("not enough stock: " + "; ".join(
                      f"SKU {sku.sku_id} ({sku.seller_sku}) has {sku.stock}, the order needs {count}"
@@ -246,8 +276,11 @@ def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
                               for sku, count in short])
     for sku_id, count in wanted.items():
         sku = by_id[sku_id]
-        sku.stock -= count
+        sku.stock -= count - from_resale[sku_id]
         sku.updated_at = ctx.now
+        # The resale domain's subscription to order.created takes the units themselves off
+        # the resale warehouse's shelf (and keeps resale_stock in step with them).
+    return from_resale
 
 
 def _buyer_for(ctx: SandboxContext, buyer_id: int | None, fields: dict[str, Any] | None):
@@ -262,8 +295,10 @@ def _buyer_for(ctx: SandboxContext, buyer_id: int | None, fields: dict[str, Any]
 
 
 def restore_stock(ctx: SandboxContext, items: Iterable[OrderItem]) -> None:
-    """Put the units of ``items`` back into their SKUs' seller stock."""
-    counts = Counter(item.sku_id for item in items)
+    """Put the units of ``items`` back into their SKUs' seller stock; a unit taken from resale
+    stock goes back to the resale warehouse instead (the resale domain hears of the
+    cancellation)."""
+    counts = Counter(item.sku_id for item in items if item.stock_source != RESALE_STOCK)
     for sku_id, count in counts.items():
         sku = ctx.session.get(Sku, (ctx.id, sku_id))
         if sku is not None:
@@ -373,6 +408,8 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
     for item in items:
         item.status = target
         item.updated_at = ctx.now
+        if target == states.FAILED_DELIVERY:
+            item.failed_delivery_at = ctx.now
         if reason:
             item.reason, item.reason_detail = reason, reason_detail[:255]
         if initiator:

@@ -26,9 +26,23 @@ SHIPPED_BACK = "shipped_back"
 SHIPPED_BACK_SUCCESS = "shipped_back_success"
 LOST_BY_3PL = "lost_by_3pl"
 DAMAGED_BY_3PL = "damaged_by_3pl"
+# After a failed delivery on a profile with resale (Lazada): the unit passed inspection and
+# waits to be relisted, is listed in the local resale warehouse, or was sold again (from the
+# first order's side, its story ends there). The return service's outcomes: shipped back to
+# the seller (Lazada's shipped_back, shipped_back_success), destroyed locally (Lazada's
+# package_scrapped) or compensated by the worry-free service.
+RESALE_PENDING = "resale_pending"
+RESALE_LISTED = "resale_listed"
+RESOLD = "resold"
+PACKAGE_SCRAPPED = "package_scrapped"
+WORRY_FREE_COMPENSATED = "worry_free_compensated"
 
 STATUSES = (UNPAID, PENDING, PACKED, READY_TO_SHIP, SHIPPED, DELIVERED, FAILED_DELIVERY,
-            CANCELED, RETURNED, SHIPPED_BACK, SHIPPED_BACK_SUCCESS, LOST_BY_3PL, DAMAGED_BY_3PL)
+            RESALE_PENDING, RESALE_LISTED, RESOLD, CANCELED, RETURNED, SHIPPED_BACK,
+            SHIPPED_BACK_SUCCESS, PACKAGE_SCRAPPED, WORRY_FREE_COMPENSATED, LOST_BY_3PL,
+            DAMAGED_BY_3PL)
+# Where a failed unit waits while resale has it, and the return service takes it from.
+IN_RESALE = (FAILED_DELIVERY, RESALE_PENDING, RESALE_LISTED)
 
 # Statuses the seller may still cancel from, and the RTS deadline still watches.
 SELLER_CANCELABLE = (PENDING, PACKED, READY_TO_SHIP)
@@ -36,7 +50,8 @@ AWAITING_RTS = (PENDING, PACKED)
 # Actions after which an item no longer awaits the ready-to-ship deadline.
 LEAVES_AWAITING_RTS = ("ready_to_ship", "cancel", "miss_rts_deadline")
 # Where an item's story ends.
-FINAL = (DELIVERED, CANCELED, RETURNED, SHIPPED_BACK_SUCCESS, LOST_BY_3PL, DAMAGED_BY_3PL)
+FINAL = (DELIVERED, CANCELED, RETURNED, SHIPPED_BACK_SUCCESS, LOST_BY_3PL, DAMAGED_BY_3PL,
+         PACKAGE_SCRAPPED, WORRY_FREE_COMPENSATED)
 
 # Who carries a Lazada order's parcels decides some steps, the order being the guards' subject:
 # only a ``seller_own_fleet`` order's items fail by the seller's report; only a platform-shipped
@@ -83,6 +98,16 @@ ITEM = StateMachine("order item", STATUSES, [
     (SHIPPED, "lose", LOST_BY_3PL, PLATFORM),
     (READY_TO_SHIP, "damage", DAMAGED_BY_3PL, PLATFORM),
     (SHIPPED, "damage", DAMAGED_BY_3PL, PLATFORM),
+    # resale (resale/): inspection passed, relisted, sold again (and listed again when the
+    # resale order is canceled)
+    (FAILED_DELIVERY, "pass_resale_inspection", RESALE_PENDING, PLATFORM),
+    (RESALE_PENDING, "relist", RESALE_LISTED, PLATFORM),
+    (RESALE_LISTED, "resell", RESOLD, PLATFORM),
+    (RESOLD, "relist", RESALE_LISTED, PLATFORM),
+    # the return service, from wherever resale lets the unit go
+    *[(status, action, target, PLATFORM) for status in IN_RESALE for action, target in (
+        ("return_to_seller", SHIPPED_BACK), ("destroy_locally", PACKAGE_SCRAPPED),
+        ("compensate_worry_free", WORRY_FREE_COMPENSATED))],
 ], guards={OWN_FLEET: own_fleet, PLATFORM: platform_shipped})
 
 # -- the AliExpress semi-hosted walk (POLICIES.md "AliExpress semi-hosted profile", seed 004) --

@@ -170,6 +170,14 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
         advance_by(sbx, "P1D")
         _check_snapshot(sbx, seen)
 
+    # A failed delivery's units through resale: inspected, relisted, unsold at the window's
+    # end, shipped back to the seller and arriving there.
+    resale = new_sandbox(api)
+    ship(resale, price="200.00", buyer={"address1": "1 Jalan FAIL:recipient_absent"})
+    for _ in range(80):
+        advance_by(resale, "PT23H")
+        _check_snapshot(resale, seen)
+
     body, aliexpress = api.create_sandbox(platform="aliexpress", market="MY")
     aliexpress.base = f"/api/v1/sandboxes/{body['id']}"
     place(aliexpress)

@@ -97,7 +97,8 @@ def details_of(excinfo):
 EXTENSIONS = {
     "lazada": {"order.delayed_warning", "logistics.journey_jitter", "logistics.measurement_noise",
                "logistics.shipping_fee", "logistics.loss_compensation", "delivery.failure_rate",
-               "logistics.return_leg", "gateway.token_lifetimes", "gateway.http_methods"},
+               "logistics.return_leg", "gateway.token_lifetimes", "gateway.http_methods",
+               "resale.service", "resale.qc_failure_rate"},
     "tiktok_shop": set(),
     "aliexpress": set(),
 }

@@ -30,6 +30,9 @@ from tests.logistics.support import (
 )
 
 ALWAYS_ABSENT = {"address1": "12 Jalan Ampang FAIL:recipient_absent"}
+# The parcel rides back to the seller whole (logistics.return_leg) instead of resale taking its
+# units (tests/resale/ covers that).
+NO_RESALE = {"resale.service": False}
 
 
 def test_the_first_attempt_delivers_by_default(api):
@@ -182,7 +185,7 @@ def test_after_the_last_failed_attempt_items_fail_delivery_with_the_reason(api):
 
 
 def test_the_return_leg_brings_the_items_back_to_the_seller(api):
-    sbx = new_sandbox(api, start_at="2026-01-03T09:00:00+08:00")
+    sbx = new_sandbox(api, start_at="2026-01-03T09:00:00+08:00", overrides=NO_RESALE)
     order, package = ship(sbx, buyer=ALWAYS_ABSENT)
     failed = _walk_to_failed_delivery(sbx, package)
     failed_at = due(failed, "delivery_attempt_3")
@@ -211,7 +214,7 @@ def test_the_return_leg_brings_the_items_back_to_the_seller(api):
 
 
 def test_the_return_leg_follows_its_policy(api):
-    sbx = new_sandbox(api, overrides={"logistics.return_leg": {
+    sbx = new_sandbox(api, overrides={**NO_RESALE, "logistics.return_leg": {
         "shipped_back": "PT6H", "shipped_back_success": "P10D"}})
     _, package = ship(sbx, buyer=ALWAYS_ABSENT)
     failed = _walk_to_failed_delivery(sbx, package)
