@@ -30,7 +30,8 @@ STATUS_FILTERS = ("unpaid", "pending", "packed", "canceled", "ready_to_ship", "d
                   "lost_by_3pl", "damaged_by_3pl", "failed_delivery", "shipped_back",
                   "shipped_back_success", "shipped_back_failed", "package_scrapped", "all")
 STATUS_ALIASES = {"all": (), "topack": ("pending",), "toship": ("ready_to_ship",),
-                  "shipping": ("shipped",)}
+                  "shipping": ("shipped",),
+                  "failed_delivery": ("failed_delivery", *wire.IN_RESALE)}
 MAX_OFFSET, MAX_LIMIT, DEFAULT_LIMIT = 5000, 100, 100
 MAX_ORDER_IDS = 50
 _ORDER_ID = re.compile(r"[0-9]{1,18}")

@@ -210,3 +210,27 @@ def test_a_refused_update_changes_nothing(lzd, sbx, payload):
     if "NOPE" in payload:
         assert body["detail"] == [{"field": "SellerSku", "seller_sku": "NOPE",
                                    "message": "no SKU with seller_sku 'NOPE' in this sandbox"}]
+
+
+def test_resale_states_read_as_failed_delivery_and_a_resale_unit_is_fulfilled_by_lazada(lzd, sbx):
+    # Lazada's order item has no resale states: a unit in resale failed delivery there, and
+    # the failed_delivery filter still finds its order; the unit sold again from the local
+    # warehouse is an FBL item of the new order.
+    from tests.logistics.support import advance_by, order_of, ship
+
+    order, _ = ship(sbx, buyer={"address1": "1 Jalan FAIL:recipient_absent"})
+    advance_by(sbx, "P20D")  # failed, inspected and relisted
+    native = order_of(sbx, order["order_id"])
+    assert native["statuses"] == ["resale_listed"]
+    [item] = lzd.get("/order/items/get", {"order_id": str(order["order_id"])})["data"]
+    assert item["status"] == "failed_delivery" and item["is_fbl"] == 0
+    found = lzd.get("/orders/get", {"created_after": "2026-01-01T00:00:00+08:00",
+                                    "status": "failed_delivery"})["data"]["orders"]
+    assert [o["order_id"] for o in found] == [order["order_id"]]
+    assert found[0]["statuses"] == ["failed_delivery"]
+    placed = sbx.post("/api/v1/test_helpers/orders", json={
+        "items": [{"sku_id": order["items"][0]["sku_id"]}]})
+    assert placed.status_code == 201, placed.get_json()
+    [resold] = lzd.get("/order/items/get", {"order_id": str(placed.get_json()["order_id"])})[
+        "data"]
+    assert (resold["status"], resold["is_fbl"]) == ("ready_to_ship", 1)
