@@ -4,7 +4,7 @@ warehouse (POLICIES.md ``resale.*``; the path is drawn in resale/states.py).
 The resale domain hears of the orders domain's events (its subscriptions, resale/__init__.py)
 and acts on its own timers; logistics never calls it:
 
-- ``order.failed_delivery`` (a platform-shipped parcel's last attempt failed): the parcel stays
+- ``order.failed_delivery`` (a cross-border parcel's last attempt failed): the parcel stays
   at the local reverse centre and each unit becomes a resale item, checked against
   ``resale.eligible`` at once. An ineligible unit goes straight to the return service; an
   eligible one is inspected ``resale.qc_checks.inspected_after`` (1 day) later, and its
@@ -38,7 +38,6 @@ from mockplatform.errors import InvalidStateTransition
 from mockplatform.logistics import delivery, fulfilment
 from mockplatform.logistics import packages as package_service
 from mockplatform.orders import service as orders
-from mockplatform.orders import states as item_states
 from mockplatform.orders.models import Order, OrderItem
 from mockplatform.resale import states
 from mockplatform.resale.errors import ResaleItemNotFound
@@ -52,6 +51,7 @@ RELIST_DELAY = "resale.relist_delay"
 WINDOW = "resale.window"
 STOCK_PRIORITY = orders.RESALE_PRIORITY
 SECOND_FAILURE = "resale.second_failure"
+CROSS_BORDER = "cross_border"
 
 INSPECTION_TIMER = "resale.inspection"
 RELIST_TIMER = "resale.relist"
@@ -143,7 +143,10 @@ def on_failed_delivery(ctx: SandboxContext, type_: str, data: dict[str, Any]) ->
     if not enabled(ctx) or "package_id" not in data:
         return
     order = orders.get_order(ctx, data["order_id"])
-    if item_states.own_fleet(order):  # the seller's own fleet keeps its parcel
+    if order.shipping_type != CROSS_BORDER:
+        # Resale and the return service are for cross-border parcels [choice]: a local one
+        # rides back to the seller whole (logistics.return_leg); the seller's own fleet keeps
+        # its parcel.
         return
     failed = set(data["order_item_ids"])
     items = [item for item in orders.items_of(ctx, [order.order_id])[order.order_id]
