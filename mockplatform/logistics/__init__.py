@@ -9,6 +9,6 @@ DOMAIN = Domain(
     modules=("mockplatform.logistics.models", "mockplatform.logistics.timers"),
     timer_kinds=("order.rts_deadline", "logistics.first_mile_scan_deadline",
                  "logistics.journey_step", "semi_hosted.ship_deadline",
-                 "semi_hosted.cancel_after"),
+                 "semi_hosted.cancel_after", "seed.place_order"),
     errors=("mockplatform.logistics.errors",),
 )

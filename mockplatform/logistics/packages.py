@@ -97,6 +97,19 @@ def hold(ctx: SandboxContext, package_ids: Iterable[str]) -> list[Package]:
     return packages
 
 
+def keep(ctx: SandboxContext, order: Order, packages: Iterable[Package],
+         items: Iterable[OrderItem]) -> None:
+    """``hold`` for an order made in this unit of work, once written: its packages, itself
+    and their items are at hand already, and need no query."""
+    rows = ctx.kept(HELD)
+    items = list(items)
+    rows[Order, (ctx.id, order.order_id)] = order
+    for package in packages:
+        rows[Package, (ctx.id, package.package_id)] = package
+        rows["items", package.package_id] = [item for item in items
+                                             if item.package_id == package.package_id]
+
+
 def held_items(ctx: SandboxContext, package: Package) -> list[OrderItem]:
     """``items_in``, kept for the unit of work: a package's items never change once packed."""
     rows = ctx.kept(HELD)

@@ -5,6 +5,9 @@
 - ``logistics.first_mile_scan_deadline``: a ready package that never reached the origin sorting
   centre is canceled and its items are never paid.
 
+And the test helper's: ``seed.place_order`` places a seeded order at the instant its fill drew
+for it (``test_helpers/seed`` with ``placed_over``; logistics/seeding.py).
+
 Handlers re-check state: a deadline for an order that was shipped meanwhile does nothing.
 """
 
@@ -15,7 +18,7 @@ from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
-from mockplatform.logistics import fulfilment, journey, semi_hosted
+from mockplatform.logistics import fulfilment, journey, seeding, semi_hosted
 from mockplatform.logistics import packages as package_service
 from mockplatform.orders import service, states
 from mockplatform.orders.models import ORDER_ID, PACKAGE_ID, Order, Package
@@ -95,5 +98,9 @@ timer_kind(semi_hosted.CANCEL_AFTER, payload=semi_hosted.ORDER_PAYLOAD,
            describe="order {order_id}: cancel and fine the long-delay share if still not "
                     "shipped (semi_hosted.cancel_after)")(semi_hosted.cancel_not_shipped)
 
+timer_kind(seeding.PLACE_TIMER, payload=seeding.PLACEMENT_PAYLOAD,
+           describe=seeding.DESCRIBE_PLACEMENT,
+           prefetch=seeding.prefetch_placements)(seeding.place_seeded)
+
 TIMER_KINDS = (service.RTS_DEADLINE, fulfilment.FIRST_MILE_DEADLINE, journey.STEP_TIMER,
-               semi_hosted.SHIP_DEADLINE, semi_hosted.CANCEL_AFTER)
+               semi_hosted.SHIP_DEADLINE, semi_hosted.CANCEL_AFTER, seeding.PLACE_TIMER)

@@ -14,8 +14,8 @@ from mockplatform.logistics.milestones import MILESTONES
 from mockplatform.logistics.models import TrackingEvent
 from mockplatform.orders.models import Order, Package
 
-# Cross-border parcels start at a consolidation hub in the seller's country (CN); local ones at
-# the market's own first-mile hub.
+# Cross-border parcels start at a consolidation hub in the seller's country (CN); local ones, and
+# those of the market's resale warehouse, at the market's own first-mile hub.
 ORIGIN_HUBS = ("Shenzhen, CN", "Guangzhou, CN", "Yiwu, CN", "Dongguan, CN")
 LOCAL_HUBS = {"MY": "Shah Alam, MY", "SG": "Singapore, SG", "TH": "Bangkok, TH",
               "VN": "Ho Chi Minh City, VN", "PH": "Pasay City, PH", "ID": "Jakarta, ID"}
@@ -32,7 +32,8 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
         return f"{city}, {market}"
     if where == "transit":
         return TRANSIT
-    if order.shipping_type != "cross_border":
+    # A parcel of the market's local resale warehouse (``ships_from``) starts in the market too.
+    if order.shipping_type != "cross_border" or package.ships_from != "seller":
         return LOCAL_HUBS[market]
     # The same draw at every origin milestone of the package: drawn once a unit of work.
     hubs = ctx.kept(ORIGIN_HUB)

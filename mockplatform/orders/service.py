@@ -152,15 +152,26 @@ def place(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: int | No
           shipping: str = "cross_border") -> OrderDetail:
     """Place an order as the buyer (``buyer_id``, a new ``buyer`` with the fields given, or a
     generated one): stock is taken for every unit or for none."""
+    order, items = place_order(ctx, lines=lines, buyer_id=buyer_id, buyer=buyer,
+                               payment_method=payment_method, shipping=shipping)
+    # Units taken from resale stock are packed and shipped by the platform as the order is
+    # placed: the order may have a package already (kept since it was made, no query).
+    return detail(ctx, order, items, packages_of(ctx, [order.order_id])[order.order_id])
+
+
+def place_order(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: int | None = None,
+                buyer: dict[str, Any] | None = None, payment_method: str = "prepaid",
+                shipping: str = "cross_border") -> tuple[Order, list[OrderItem]]:
+    """``place`` without reading the order back: the order and its items. An unknown or
+    unlisted SKU, or stock short of a line, is refused before anything is written."""
     flow = flow_of(ctx)
     skus = _skus_for(ctx, lines)
     from_resale = _take_stock(ctx, lines, skus)
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
     units = [unit for line, unit in zip(lines, skus, strict=True)
              for _ in range(line.quantity)]
-    order, items = create(ctx, flow, buyer_row, units, payment_method=payment_method,
-                          shipping=shipping, sources=_sources(units, from_resale))
-    return detail(ctx, order, items, [])
+    return create(ctx, flow, buyer_row, units, payment_method=payment_method,
+                  shipping=shipping, sources=_sources(units, from_resale))
 
 
 def _sources(units: Sequence[tuple[Sku, Product]], from_resale: Counter[int]) -> list[str]:

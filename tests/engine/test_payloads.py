@@ -178,6 +178,15 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
         advance_by(resale, "PT23H")
         _check_snapshot(resale, seen)
 
+    # A fill placed over time: each order waits for its instant on a timer.
+    seeded = new_sandbox(api)
+    ok(seeded.post("/api/v1/test_helpers/seed", json={
+        "products": 5, "buyers": 3, "orders": 6, "fulfilment": {"ready_to_ship": 1},
+        "placed_over": "P2D"}), 201)
+    for _ in range(3):
+        _check_snapshot(seeded, seen)
+        advance_by(seeded, "P1D")
+
     body, aliexpress = api.create_sandbox(platform="aliexpress", market="MY")
     aliexpress.base = f"/api/v1/sandboxes/{body['id']}"
     place(aliexpress)

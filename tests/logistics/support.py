@@ -27,15 +27,21 @@ def ok(response, status: int = 200) -> dict:
     return response.get_json()
 
 
+def new_product(sbx, *, price: str = "30.00", sku: dict | None = None, **fields) -> dict:
+    """A new listed product (``fields``: name, restricted, ...) of one SKU, 100 in stock."""
+    seller_sku = f"SKU-{len(sbx.get('/api/v1/products').get_json()['data']) + 1}"
+    return ok(sbx.post("/api/v1/products", json={"name": "Kettle", **fields, "skus": [{
+        "seller_sku": seller_sku, "price": price, "stock": 100, **(sku or {})}]}), 201)
+
+
 def place(sbx, *, quantity: int = 1, price: str = "30.00", buyer: dict | None = None,
           shipping: str = "cross_border", payment_method: str = "prepaid",
-          sku: dict | None = None) -> dict:
-    """A new product and an order of ``quantity`` units of it."""
-    seller_sku = f"SKU-{len(sbx.get('/api/v1/products').get_json()['data']) + 1}"
-    product = ok(sbx.post("/api/v1/products", json={"name": "Kettle", "skus": [{
-        "seller_sku": seller_sku, "price": price, "stock": 100, **(sku or {})}]}), 201)
+          sku: dict | None = None, sku_id: int | None = None) -> dict:
+    """An order of ``quantity`` units of the SKU ``sku_id``, or of a new product's."""
+    if sku_id is None:
+        sku_id = new_product(sbx, price=price, sku=sku)["skus"][0]["sku_id"]
     return ok(sbx.post("/api/v1/test_helpers/orders", json={
-        "items": [{"sku_id": product["skus"][0]["sku_id"], "quantity": quantity}],
+        "items": [{"sku_id": sku_id, "quantity": quantity}],
         "buyer": buyer or {}, "shipping": shipping, "payment_method": payment_method}), 201)
 
 
@@ -68,11 +74,13 @@ def advance_by(sbx, duration: str) -> dict:
     return ok(sbx.post(f"{sbx.base}/clock/advance", json={"by": duration}))
 
 
-def events(sbx, type_: str) -> list[dict]:
-    """Every event of ``type_`` (a type or a prefix such as ``order.*``), oldest first."""
+def events(sbx, type_: str | None = None) -> list[dict]:
+    """Every event of ``type_`` (a type or a prefix such as ``order.*``; None: of every type),
+    oldest first."""
     found, after = [], None
     while True:
-        query = {"type": type_, "limit": 100, **({"after": after} if after else {})}
+        query = {**({"type": type_} if type_ else {}), "limit": 100,
+                 **({"after": after} if after else {})}
         page = ok(sbx.get("/api/v1/events", query_string=query))
         found += page["data"]
         if not page["has_more"]:

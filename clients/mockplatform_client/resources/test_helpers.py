@@ -75,6 +75,7 @@ class TestHelpers(Resource):
              fulfilment: Mapping[str, float] | None = None,
              payment_methods: Mapping[PaymentMethod, float] | None = None,
              shipping: Mapping[Shipping, float] | None = None,
+             placed_over: Duration | None = None,
              idempotency_key: str | None = None) -> MockplatformObject:
         """Fill the sandbox with seeded products, buyers and orders (same seed, same fill); the
         answer gives the count and first and last id of each.
@@ -82,12 +83,14 @@ class TestHelpers(Resource):
         Orders come from the listed stock and the sandbox's buyers; ``fulfilment`` weighs the
         stage the seller walks each to (``{"pending": 1, "ready_to_ship": 3}``; Lazada:
         pending, packed, ready_to_ship; semi-hosted: pending, accepted, packed, shipped), and
-        ``payment_methods`` and ``shipping`` weigh theirs."""
+        ``payment_methods`` and ``shipping`` weigh theirs. ``placed_over`` (at most 90 days)
+        places each order at its own seeded instant within that much sandbox time, listed
+        resale stock first: the answer then gives the first and last instants, not ids."""
         return self._request("POST", "/api/v1/test_helpers/seed",
                              json=without_none(products=products, buyers=buyers, orders=orders,
                                                fulfilment=fulfilment,
                                                payment_methods=payment_methods,
-                                               shipping=shipping),
+                                               shipping=shipping, placed_over=placed_over),
                              idempotency_key=idempotency_key)
 
     def create_buyer(self, *, idempotency_key: str | None = None,

@@ -249,7 +249,20 @@ def seed(call: Call):
     seeded carrier and tracking number) for AliExpress semi-hosted. ``payment_methods`` and
     ``shipping`` are weights too (default all prepaid, cross-border). Records one ``catalog.seeded`` event for products and buyers, one
     ``orders.seeded`` for orders, and each order's own events. 409 ``insufficient_stock`` when
-    the listed stock runs out (nothing of the call is kept)."""
+    the listed stock runs out (nothing of the call is kept).
+
+    ``placed_over`` (an ISO 8601 duration, at most P90D) spreads the orders over sandbox time:
+    the same draws decide them now, but each is placed by a ``seed.place_order`` timer at an
+    instant drawn from the seed within ``[now, now + placed_over]`` (whole seconds), taking a
+    SKU's listed resale stock first, then walked to its stage; the summary gives the first and
+    last instants instead of ids. An order whose SKU is no longer listed, or whose stock ran
+    short meanwhile, is skipped with an ``orders.seed_order_skipped`` event.
+
+    Delivery and inspection failures follow the sandbox's policies, set when it is created: a
+    population that exercises resale comes from a sandbox created with, say,
+    ``"policy_overrides": {"delivery.failure_rate": {"first_attempt": 0.3, "later_attempts": 1},
+    "resale.qc_failure_rate": 0.2}`` (30% of parcels fail delivery for good; each inspection
+    check fails 20% of the units it decides) and a fill of orders ``placed_over`` a month."""
     body = call.body
     result: dict = {"object": "seed_result"}
     if body["products"] or body["buyers"]:
@@ -258,5 +271,5 @@ def seed(call: Call):
     if body["orders"]:
         result["orders"] = logistics.seed_orders(call.ctx, body["orders"], {
             name: body[name] for name in ("payment_methods", "shipping", "fulfilment")
-            if name in body})
+            if name in body}, placed_over=body.get("placed_over"))
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mockplatform.engine.ids import MAX_DIGITS
@@ -12,7 +14,13 @@ from mockplatform.fronts.native.catalog.schemas import (
     SeedResultSchema,
     SeedSchema,
 )
-from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp, list_schema
+from mockplatform.fronts.native.schemas import (
+    Duration,
+    JSONObject,
+    PageQuery,
+    Timestamp,
+    list_schema,
+)
 from mockplatform.logistics import fulfilment, seeding
 from mockplatform.orders import listing, service, states
 
@@ -234,10 +242,20 @@ def _some_weight(value: dict) -> None:
         raise ValidationError("expected at least one weight above 0")
 
 
+ORDER_OPTIONS = ("payment_methods", "shipping", "fulfilment", "placed_over")
+MAX_PLACED_OVER_DAYS = seeding.MAX_PLACED_OVER.days
+
+
+def _placed_over(value) -> None:
+    if not timedelta(0) < value <= seeding.MAX_PLACED_OVER:
+        raise ValidationError(f"expected a duration above zero and at most "
+                              f"P{MAX_PLACED_OVER_DAYS}D")
+
+
 class OrderSeedSchema(SeedSchema):
     JSON_SCHEMA = jsonschema.all_of(
         jsonschema.at_least_one_above_zero("products", "buyers", "orders"),
-        jsonschema.only_with_count("orders", "payment_methods", "shipping", "fulfilment"))
+        jsonschema.only_with_count("orders", *ORDER_OPTIONS))
     orders = fields.Integer(strict=True, load_default=0, validate=validate.Range(
         min=0, max=seeding.MAX_ORDERS, error=f"must be between 0 and {seeding.MAX_ORDERS}"))
     payment_methods = weights(service.PAYMENT_METHODS, "shares of the seeded orders' payment "
@@ -247,13 +265,18 @@ class OrderSeedSchema(SeedSchema):
     fulfilment = weights(seeding.ALL_STAGES, "shares of the stage each seeded order is walked "
                                              "to: pending, packed, ready_to_ship (Lazada), "
                                              "accepted, shipped (semi-hosted) (default: all pending)")
+    placed_over = Duration(max_days=MAX_PLACED_OVER_DAYS, validate=_placed_over, metadata={
+        "description": "spread the orders' placement over this much sandbox time from now "
+                       f"(at most P{MAX_PLACED_OVER_DAYS}D): each is placed by a timer at an "
+                       "instant drawn from the seed, taking listed resale stock first, then "
+                       "walked to its stage (default: all placed at once, now)"})
 
     @validates_schema
     def _something(self, data, **kwargs):
         if not (data["products"] or data["buyers"] or data["orders"]):
             raise ValidationError("nothing to seed: give products, buyers or orders above 0",
                                   "products")
-        given = [name for name in ("payment_methods", "shipping", "fulfilment") if name in data]
+        given = [name for name in ORDER_OPTIONS if name in data]
         if given and not data["orders"]:
             raise ValidationError("only with orders above 0", given[0])
 
@@ -261,6 +284,16 @@ class OrderSeedSchema(SeedSchema):
 class OrderSeedRangeSchema(SeedRangeSchema):
     stages = fields.Dict(keys=fields.String(), values=fields.Integer())
     new_buyers = fields.Integer()
+    placed_over = fields.String(metadata={"description": "with placed_over: the spread, as an "
+                                                         "ISO 8601 duration (first_id and "
+                                                         "last_id are null: no order is "
+                                                         "placed yet)"})
+    first_placed_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "with placed_over: when the first order is "
+                                              "placed (ISO 8601, UTC)"})
+    last_placed_at = fields.String(allow_none=True, metadata={
+        "format": "date-time", "description": "with placed_over: when the last order is "
+                                              "placed (ISO 8601, UTC)"})
 
 
 class OrderSeedResultSchema(SeedResultSchema):
