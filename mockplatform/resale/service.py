@@ -286,7 +286,7 @@ def load_shelves(ctx: SandboxContext, sku_ids: Iterable[int] | None = None) -> N
     query = select(ResaleItem).where(ResaleItem.sandbox_id == ctx.id,
                                      ResaleItem.state == states.LISTED)
     if sku_ids is None:
-        everything[True] = True
+        everything["read"] = True
         wanted = set(moved) - set(shelves)
     else:
         wanted = {sku_id for sku_id in sku_ids if sku_id not in shelves}

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
 
 from mockplatform.fronts.native.resale_overview import CSV_COLUMNS
-from tests.conftest import Api
+from tests.conftest import DATABASE_URL, Api
 from tests.logistics.support import (
     ONE_SECOND,
     advance_to,
@@ -20,6 +21,7 @@ from tests.logistics.support import (
     new_sandbox,
     ok,
 )
+from tests.test_query_plans import _recorded
 
 OVERVIEW = "/api/v1/resale/overview"
 FAIL = {"address1": "12 Jalan Ampang FAIL:recipient_absent"}
@@ -260,6 +262,36 @@ def test_each_sandbox_reports_its_own_market_and_currency(api):
 
     assert (answer["market"], answer["currency"]) == ("VN", "VND")
     assert answer["metrics"] == {**ZERO, "resold_gmv": "0", "worry_free_compensation": "0"}
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("sqlite"),
+                    reason="EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by its statistics")
+def test_every_figure_is_read_through_an_index(population, store):
+    statements, stop = _recorded(store)
+    try:
+        overview(population["sbx"], **WHOLE)
+    finally:
+        stop()
+
+    reads = []
+    with store.engine.connect() as connection:
+        for statement, parameters in statements.items():
+            if not re.search(r"FROM (resale_items|order_items|packages)\b", statement):
+                continue
+            reads += [row[3] for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).all()
+                if row[3].startswith(("SEARCH", "SCAN"))]
+    tables = [line for line in reads
+              if re.match(r"(SEARCH|SCAN) (resale_items|order_items|packages)\b", line)]
+    assert len(tables) >= 10
+    assert all(re.search(r" USING (COVERING )?INDEX ix_\w+ \(sandbox_id=\? AND ", line)
+               for line in tables), "\n".join(tables)
+    # the per-product table reads its deliveries and failures from the indexes alone
+    assert [line.split(" (")[0] for line in tables if line.startswith(("SEARCH packages",
+                                                                         "SEARCH order_items"))] \
+        == ["SEARCH packages USING COVERING INDEX ix_packages_delivered",
+            "SEARCH order_items USING COVERING INDEX ix_order_items_package",
+            "SEARCH order_items USING COVERING INDEX ix_order_items_failed"]
 
 
 # -- CSV -------------------------------------------------------------------------------------------
