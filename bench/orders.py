@@ -64,10 +64,10 @@ LATENCY_CLOCK = "2026-01-06T16:00:00+00:00"
 class Bench:
     """One app on one database, one sandbox in it, and its bound caller."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, spec: dict | None = None):
         self.app = create_app(Settings(database_url=url))
         self.client = self.app.test_client()
-        created = self._ok(self.client.post("/api/v1/sandboxes", json=SPEC), 201)
+        created = self._ok(self.client.post("/api/v1/sandboxes", json=spec or SPEC), 201)
         self.sandbox_id = created["id"]
         self.headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
 

@@ -114,11 +114,15 @@ class OrderItem(Base):
 
     __table_args__ = (
         Index("ix_order_items_order", "sandbox_id", "order_id", "order_item_id"),
-        Index("ix_order_items_failed", "sandbox_id", "failed_delivery_at", "order_id"),
+        # With the product and the stock source, the resale overview's per-product failures
+        # (and, below, deliveries) over a range are read from the index alone.
+        Index("ix_order_items_failed", "sandbox_id", "failed_delivery_at", "order_id",
+              "item_id", "stock_source"),
         Index("ix_order_items_status", "sandbox_id", "status", "order_id"),
         # With order_item_id, a package's items come in order from the index itself; without
         # it SQLite walked every item of the sandbox in key order instead of sorting a few.
-        Index("ix_order_items_package", "sandbox_id", "package_id", "order_item_id"),
+        Index("ix_order_items_package", "sandbox_id", "package_id", "order_item_id", "item_id",
+              "stock_source"),
     )
 
 
@@ -198,4 +202,6 @@ class Package(Base):
         Index("ux_packages_tracking", "sandbox_id", "tracking_number", unique=True),
         Index("ix_packages_order", "sandbox_id", "order_id"),
         Index("ix_packages_rts", "sandbox_id", "ready_to_ship_at", "package_id"),
+        # Deliveries over a range (the resale overview's per-product rates).
+        Index("ix_packages_delivered", "sandbox_id", "delivered_at", "package_id"),
     )

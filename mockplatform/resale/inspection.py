@@ -23,6 +23,7 @@ from typing import Any
 
 from mockplatform.catalog.models import Product
 from mockplatform.engine.context import SandboxContext
+from mockplatform.logistics import packages as package_service
 from mockplatform.resale import service, states
 from mockplatform.resale.errors import UnknownCheck
 from mockplatform.resale.models import QC_CHECKS, ResaleItem
@@ -64,7 +65,7 @@ def magic_failure(unit: ResaleItem, product: Product | None) -> str | None:
 def results(ctx: SandboxContext, unit: ResaleItem) -> list[dict[str, Any]]:
     """Each check's result and what decided it (see the module's docstring)."""
     policy = ctx.policies.value(service.QC_CHECKS)
-    product = ctx.session.get(Product, (ctx.id, unit.item_id))
+    product = package_service.held(ctx, Product, (ctx.id, unit.item_id))
     scripted = unit.qc_scripted
     magic = magic_failure(unit, product)
     rate = (Decimal(ctx.policies.value(service.QC_FAILURE_RATE))

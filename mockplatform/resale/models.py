@@ -110,6 +110,13 @@ class ResaleItem(Base):
         Index("ix_resale_items_order_item", "sandbox_id", "order_item_id"),
         Index("ix_resale_items_resale_order_item", "sandbox_id", "resale_order_item_id"),
         Index("ix_resale_items_failed", "sandbox_id", "failed_at"),
+        # The overview's counts and lists over a range of each instant (resale/overview.py).
+        Index("ix_resale_items_relisted", "sandbox_id", "relisted_at"),
+        Index("ix_resale_items_resold", "sandbox_id", "resold_at"),
+        Index("ix_resale_items_sold", "sandbox_id", "sold_at", "resale_item_id"),
+        Index("ix_resale_items_exited", "sandbox_id", "exited_at", "state", "exit_reason",
+              "compensation"),
+        Index("ix_resale_items_outcome", "sandbox_id", "outcome", "outcome_at"),
     )
 
 

@@ -91,14 +91,23 @@ def choose(ctx: SandboxContext, option: str) -> dict[str, Any]:
                                              changed_at=ctx.now))
     else:
         row.option, row.changed_at = option, ctx.now
+    ctx.kept(KEPT_OPTION)["option"] = option
     ctx.record("return_service.option_changed", subject=f"sandbox:{ctx.id}", data={
         "option": option, "previous_option": previous, "policy_key": OPTION})
     return setting(ctx)
 
 
+# The option in force, kept for the unit of work once read (``choose`` keeps it too): every unit
+# leaving resale in an advance asks for it, and the sandbox has no row until the seller chose.
+KEPT_OPTION = "return_service.option"
+
+
 def current_option(ctx: SandboxContext) -> str:
-    row = ctx.session.get(ReturnServiceSetting, ctx.id)
-    return row.option if row is not None else ctx.policies.value(OPTION)
+    kept = ctx.kept(KEPT_OPTION)
+    if "option" not in kept:
+        row = ctx.session.get(ReturnServiceSetting, ctx.id)
+        kept["option"] = row.option if row is not None else ctx.policies.value(OPTION)
+    return kept["option"]
 
 
 def threshold_in_market(ctx: SandboxContext) -> Decimal:

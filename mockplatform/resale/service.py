@@ -26,10 +26,11 @@ test helper's verdict on the unit; a magic value in the seller SKU or the produc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from mockplatform.catalog.models import Product, Sku
 from mockplatform.engine.context import SandboxContext
@@ -100,14 +101,18 @@ def iso(moment: datetime | None) -> str | None:
 def move(ctx: SandboxContext, unit: ResaleItem, action: str,
          actor_actions: tuple[str, ...] | None = None) -> None:
     """Take the unit by ``action``; a 409 naming its state and what ``actor_actions`` (a test
-    helper's, say) may do instead when the state does not allow it."""
+    helper's, say) may do instead when the state does not allow it. Every change of a unit's
+    state goes through here, so the shelves kept for the unit of work follow it."""
     if actor_actions is not None and not states.UNIT.can(unit.state, action):
         raise InvalidStateTransition(
             f"resale item {unit.resale_item_id}", unit.state, action,
             [a for a in states.UNIT.allowed(unit.state) if a in actor_actions])
+    before = unit.state
     unit.state = states.UNIT.next_state(unit.state, action, label=f"resale item "
                                         f"{unit.resale_item_id}")
     unit.updated_at = ctx.now
+    if (before == states.LISTED) != (unit.state == states.LISTED):
+        _shelved(ctx, unit)
 
 
 # -- the holder: the order item that has the unit now -------------------------------------------
@@ -193,7 +198,9 @@ def receive(ctx: SandboxContext, order: Order, item: OrderItem) -> ResaleItem:
                    return_service="", outcome="", outcome_at=None, compensation=None,
                    timeline=[], updated_at=ctx.now)
     ctx.session.add(unit)
-    product = ctx.session.get(Product, (ctx.id, item.item_id))
+    # Kept as read: its timers find it without writing everything pending to look it up.
+    ctx.kept(package_service.HELD)[ResaleItem, (ctx.id, number)] = unit
+    product = package_service.held(ctx, Product, (ctx.id, item.item_id))
     reasons = ineligible_reasons(ctx, item, product)
     note(ctx, unit, "failed_delivery", order_id=order.order_id, package_id=unit.package_id,
          reason=item.reason)
@@ -249,30 +256,79 @@ def _shelf(ctx: SandboxContext, unit: ResaleItem) -> None:
     refresh_stock(ctx, unit.sku_id)
 
 
+# The listed units of each SKU read in this unit of work (``SHELVES``), and every unit that went
+# on or off a shelf in it (``MOVED``), by SKU: one advance relists and expires thousands of
+# units, and neither a flush nor a query per unit is needed to know a SKU's stock. Once every
+# SKU's shelf is read (``ALL_SHELVES``, as an advance does), a SKU without one has none.
+SHELVES, MOVED, ALL_SHELVES = "resale.shelves", "resale.moved", "resale.all_shelves"
+
+
+def _shelved(ctx: SandboxContext, unit: ResaleItem) -> None:
+    """The unit went on or off its SKU's shelf (``move``)."""
+    ctx.kept(MOVED).setdefault(unit.sku_id, {})[unit.resale_item_id] = unit
+    shelves = ctx.kept(SHELVES)
+    shelf = shelves.get(unit.sku_id)
+    if shelf is None:
+        if not ctx.kept(ALL_SHELVES):
+            return
+        shelf = shelves[unit.sku_id] = {}
+    if unit.state == states.LISTED:
+        shelf[unit.resale_item_id] = unit
+    else:
+        shelf.pop(unit.resale_item_id, None)
+
+
+def load_shelves(ctx: SandboxContext, sku_ids: Iterable[int] | None = None) -> None:
+    """Read the listed units of the SKUs not read yet in this unit of work (``None``: of every
+    SKU), in one query and without writing what is pending: a unit listed as stored but moved
+    since is the session's own instance (its state as moved), and every unit moved on or off a
+    shelf is in ``MOVED``, so the shelves are exact."""
+    shelves, moved, everything = ctx.kept(SHELVES), ctx.kept(MOVED), ctx.kept(ALL_SHELVES)
+    if everything:
+        return
+    query = select(ResaleItem).where(ResaleItem.sandbox_id == ctx.id,
+                                     ResaleItem.state == states.LISTED)
+    if sku_ids is None:
+        everything["read"] = True
+        wanted = set(moved) - set(shelves)
+    else:
+        wanted = {sku_id for sku_id in sku_ids if sku_id not in shelves}
+        if not wanted:
+            return
+        query = query.where(ResaleItem.sku_id.in_(wanted))
+    with ctx.session.no_autoflush:
+        stored = [unit for unit in ctx.session.scalars(query) if unit.sku_id not in shelves]
+    wanted |= {unit.sku_id for unit in stored}
+    for sku_id in wanted:
+        shelves[sku_id] = {}
+    for unit in [*stored, *(unit for sku_id in wanted
+                            for unit in moved.get(sku_id, {}).values())]:
+        if unit.state == states.LISTED:
+            shelves[unit.sku_id][unit.resale_item_id] = unit
+
+
+def shelf(ctx: SandboxContext, sku_id: int) -> list[ResaleItem]:
+    """The SKU's listed units, in no order."""
+    load_shelves(ctx, [sku_id])
+    return list(ctx.kept(SHELVES).get(sku_id, {}).values())
+
+
 def refresh_stock(ctx: SandboxContext, sku_id: int) -> None:
     """The SKU's resale stock and oldest listing instant, from its listed units."""
-    sku = ctx.session.get(Sku, (ctx.id, sku_id))
+    sku = package_service.held(ctx, Sku, (ctx.id, sku_id))
     if sku is None:
         return
-    # Units moved in this unit of work count: a journey step reads without autoflush.
-    ctx.session.flush()
-    count, oldest = ctx.session.execute(
-        select(func.count(), func.min(ResaleItem.relisted_at)).where(
-            ResaleItem.sandbox_id == ctx.id, ResaleItem.sku_id == sku_id,
-            ResaleItem.state == states.LISTED)).one()
-    sku.resale_stock, sku.resale_oldest_listed_at = count, oldest
+    units = shelf(ctx, sku_id)
+    sku.resale_stock = len(units)
+    sku.resale_oldest_listed_at = min((unit.relisted_at for unit in units), default=None)
     sku.updated_at = ctx.now
 
 
 def listed_units(ctx: SandboxContext, sku_id: int) -> list[ResaleItem]:
     """The SKU's units on the shelf, in the order ``resale.stock_priority`` picks them."""
     newest = ctx.policies.value(STOCK_PRIORITY)["pick_order"] == "newest_first"
-    order = (ResaleItem.relisted_at.desc(), ResaleItem.resale_item_id.desc()) if newest \
-        else (ResaleItem.relisted_at, ResaleItem.resale_item_id)
-    ctx.session.flush()
-    return list(ctx.session.scalars(select(ResaleItem).where(
-        ResaleItem.sandbox_id == ctx.id, ResaleItem.sku_id == sku_id,
-        ResaleItem.state == states.LISTED).order_by(*order)))
+    return sorted(shelf(ctx, sku_id), key=lambda unit: (unit.relisted_at, unit.resale_item_id),
+                  reverse=newest)
 
 
 RESERVED = "resale.reserved_units"

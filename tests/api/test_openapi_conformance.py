@@ -55,6 +55,9 @@ RULES_IN_WORDS: dict[str, list[tuple[str, str]]] = {
                              ("market", "the sandbox's own platform")],
     "GET /api/v1/calendar": [("to", "at most 3660 days after"), ("to", "must not be before")],
     "GET /api/v1/tracking/reports": [("to", "must be after from"), ("to", "at most")],
+    "GET /api/v1/resale/overview": [("to", "must be after from"), ("to", "at most"),
+                                    ("to", "required with from"), ("from", "required with to"),
+                                    ("period", "either period or from and to")],
     "POST /api/v1/test_helpers/timers": [("at", "is before the sandbox's now"),
                                          ("repeat_every", "would make repetition")],
     "POST /api/v1/test_helpers/ledger/entries": [

@@ -23,3 +23,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(openapi.bp)
     for area in (finance, catalog, orders, logistics):
         app.register_blueprint(area.bp)
+    from mockplatform.fronts.native.resale_overview import bp as resale_overview
+    app.register_blueprint(resale_overview)

@@ -44,6 +44,8 @@ TAGS = {
     "orders": "Orders, the seller's actions and packages",
     "tracking": "Tracking events and reports",
     "ledger": "Fees, fines and settlements",
+    "resale": "A failed delivery's second sale (Lazada), the return service and the Resale "
+              "Overview",
     "meta": "Liveness and this documentation",
 }
 
