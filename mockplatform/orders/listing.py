@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, exists, false, func, not_, or_, select
 
+from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
@@ -86,7 +87,8 @@ def _with_items(ctx: SandboxContext, condition):
 def _ever_failed_delivery(ctx: SandboxContext, wanted: bool):
     """Orders with (``wanted``) or without an item that ever failed delivery, whatever its
     status now (resale, the return service): ``OrderItem.failed_delivery_at`` is kept."""
-    failed = _with_items(ctx, OrderItem.failed_delivery_at.is_not(None))
+    # A range rather than IS NOT NULL, which SQLite does not serve from ix_order_items_failed.
+    failed = _with_items(ctx, OrderItem.failed_delivery_at >= clocks.EARLIEST)
     return failed if wanted else not_(failed)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select, union
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import ValidationFailed
@@ -57,34 +57,46 @@ RANGES = (("relisted", ResaleItem.relisted_at), ("exited", ResaleItem.exited_at)
 
 
 def list_items(ctx: SandboxContext, query: ResaleFilter) -> ResalePage:
-    stmt = select(ResaleItem).where(ResaleItem.sandbox_id == ctx.id)
+    conditions = _conditions(ctx.id, query)
+    stmt = select(ResaleItem).where(ResaleItem.sandbox_id == ctx.id, *conditions)
+    # Filtered, the few units an index finds are sorted: ordered by the key itself, SQLite
+    # (which plans without statistics) would rather walk every unit of the sandbox in key
+    # order than sort them, and ``+ 0`` keeps it from doing so.
+    order = ResaleItem.resale_item_id + 0 if conditions else ResaleItem.resale_item_id
+    if query.after is not None:
+        stmt = stmt.where(ResaleItem.resale_item_id > query.after)
+    rows = list(ctx.session.scalars(stmt.order_by(order).limit(query.limit + 1)))
+    rows, has_more = rows[:query.limit], len(rows) > query.limit
+    return ResalePage(items=rows, has_more=has_more,
+                      next_cursor=str(rows[-1].resale_item_id) if has_more else None)
+
+
+def _conditions(sandbox_id: str, query: ResaleFilter) -> list:
+    """What ``query``'s filters ask of a unit, each served by an index of ``resale_items``."""
+    conditions = []
     if query.state:
-        stmt = stmt.where(ResaleItem.state.in_(query.state))
+        conditions.append(ResaleItem.state.in_(query.state))
     if query.sku_id is not None:
-        stmt = stmt.where(ResaleItem.sku_id == query.sku_id)
+        conditions.append(ResaleItem.sku_id == query.sku_id)
     if query.seller_sku is not None:
-        stmt = stmt.where(ResaleItem.seller_sku == query.seller_sku)
-    if query.order_id is not None:
-        stmt = stmt.where(or_(ResaleItem.order_id == query.order_id,
-                              ResaleItem.resale_order_id == query.order_id))
+        conditions.append(ResaleItem.seller_sku == query.seller_sku)
+    if query.order_id is not None:  # each side from its index (SQLite would walk for an OR)
+        conditions.append(ResaleItem.resale_item_id.in_(union(*(
+            select(ResaleItem.resale_item_id).where(ResaleItem.sandbox_id == sandbox_id,
+                                                    column == query.order_id)
+            for column in (ResaleItem.order_id, ResaleItem.resale_order_id)))))
     if query.exit_reason:
-        stmt = stmt.where(ResaleItem.exit_reason.in_(query.exit_reason))
+        conditions.append(ResaleItem.exit_reason.in_(query.exit_reason))
     for name, column in RANGES:
         start, end = getattr(query, f"{name}_from"), getattr(query, f"{name}_to")
         if start is not None and end is not None and end < start:
             raise ValidationFailed.field(f"{name}_to", f"must not be before {name}_from",
                                          location="query")
         if start is not None:
-            stmt = stmt.where(column >= start)
+            conditions.append(column >= start)
         if end is not None:
-            stmt = stmt.where(column < end)
-    if query.after is not None:
-        stmt = stmt.where(ResaleItem.resale_item_id > query.after)
-    rows = list(ctx.session.scalars(stmt.order_by(ResaleItem.resale_item_id)
-                                    .limit(query.limit + 1)))
-    rows, has_more = rows[:query.limit], len(rows) > query.limit
-    return ResalePage(items=rows, has_more=has_more,
-                      next_cursor=str(rows[-1].resale_item_id) if has_more else None)
+            conditions.append(column < end)
+    return conditions
 
 
 def describe(ctx: SandboxContext, resale_item_id: int) -> ResaleItemDetail:
