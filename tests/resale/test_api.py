@@ -16,7 +16,7 @@ from tests.logistics.support import (
     order_of,
     package_of,
 )
-from tests.resale.support import failed, listed, page, resale_item
+from tests.resale.support import ALWAYS_ABSENT, failed, listed, page, resale_item
 
 
 def test_the_list_filters_and_pages_in_the_order_units_came(api):
@@ -159,3 +159,33 @@ def test_an_items_history_refuses_an_item_of_another_order(api):
     assert (history["status"], history["failed_delivery_at"]) == ("failed_delivery",
                                                                   first["failed_at"])
     assert history["data"][0]["event_type"] == "order.created"
+
+
+def test_the_helpers_sale_takes_exactly_that_unit_or_nothing(api):
+    sbx = new_sandbox(api)
+    product = ok(sbx.post("/api/v1/products", json={"name": "Lamp", "skus": [
+        {"seller_sku": "LAMP-1", "price": "80.00", "stock": 5}]}), 201)
+    sku_id = product["skus"][0]["sku_id"]
+    for _ in range(2):
+        order = ok(sbx.post("/api/v1/test_helpers/orders", json={
+            "items": [{"sku_id": sku_id}], "buyer": ALWAYS_ABSENT}), 201)
+        ok(sbx.post(f"/api/v1/orders/{order['order_id']}/pack", json={}), 201)
+        ok(sbx.post(f"/api/v1/orders/{order['order_id']}/ready_to_ship", json={}))
+        advance_by(sbx, "PT1H")
+    advance_by(sbx, "P20D")
+    older, newer = page(sbx, state="listed")["data"]
+    helper = f"/api/v1/test_helpers/resale/items/{newer['resale_item_id']}/sell"
+
+    refused = sbx.post(helper, json={"buyer_id": 1})
+    assert refused.get_json()["error"]["code"] == "unknown_buyer"
+    assert [i["state"] for i in (resale_item(sbx, older), resale_item(sbx, newer))] == [
+        "listed", "listed"]
+    assert ok(sbx.get(f"/api/v1/products/{product['item_id']}"))["skus"][0]["resale_stock"] == 2
+
+    sold = ok(sbx.post(helper, json={"payment_method": "cod"}), 201)
+    assert (sold["payment_method"], sold["items"][0]["stock_source"]) == ("cod", "resale")
+    assert resale_item(sbx, newer)["resale_order"]["order_id"] == sold["order_id"]
+    assert resale_item(sbx, older)["state"] == "listed"  # the other unit stays on the shelf
+    placed = ok(sbx.post("/api/v1/test_helpers/orders", json={"items": [{"sku_id": sku_id}]}),
+                201)
+    assert resale_item(sbx, older)["resale_order"]["order_id"] == placed["order_id"]
