@@ -16,7 +16,9 @@ import pytest
 from sqlalchemy import event
 
 from tests.conftest import DATABASE_URL
+from tests.logistics.support import new_sandbox
 from tests.orders.support import ok
+from tests.resale.support import failed
 
 pytestmark = pytest.mark.skipif(not DATABASE_URL.startswith("sqlite"),
                                 reason="EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by "
@@ -25,6 +27,9 @@ pytestmark = pytest.mark.skipif(not DATABASE_URL.startswith("sqlite"),
 # A plan line that reads every row of a table, or every row of the sandbox by its key.
 WALKS = re.compile(r"^SCAN \w+$|^SCAN \w+ USING|"
                    r"USING (COVERING )?INDEX sqlite_autoindex_\w+ \(sandbox_id=\?\)$")
+# Stricter, for the lookups of resale items and of one subject's events: not even a walk of
+# the sandbox along another index.
+WALKS_ANY_INDEX = re.compile(r"^SCAN \w+|USING (COVERING )?INDEX \w+ \(sandbox_id=\?\)$")
 
 
 def _recorded(store):
@@ -83,6 +88,14 @@ def test_lookups_within_a_sandbox_use_an_index(store, sbx):
     finally:
         stop()
 
+    assert len(statements) > 50, "the scenario recorded too little to judge"
+    _assert_no_walks(store, statements)
+
+
+def _assert_no_walks(store, statements: dict[str, tuple], strict_for: tuple[str, ...] = ()
+                     ) -> None:
+    """No statement narrower than a sandbox walks it; one whose conditions name any of
+    ``strict_for`` walks it along no index either."""
     walks = []
     with store.engine.connect() as connection:
         for statement, parameters in statements.items():
@@ -90,9 +103,38 @@ def test_lookups_within_a_sandbox_use_an_index(store, sbx):
                 continue
             plan = [row[3] for row in connection.exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, parameters).all()]
-            walked = [line for line in plan if WALKS.search(line)]
+            sql = " ".join(statement.split())
+            where = sql[sql.find(" FROM "):].split(" ORDER BY ")[0]
+            strict = any(marker in where for marker in strict_for)
+            walked = [line for line in plan
+                      if (WALKS_ANY_INDEX if strict else WALKS).search(line)]
             if walked:
-                sql = " ".join(statement.split())
                 walks.append((sql[sql.find(" FROM "):][:300], walked))
-    assert len(statements) > 50, "the scenario recorded too little to judge"
     assert not walks, "\n".join(f"{plan}: {sql}" for sql, plan in walks)
+
+
+def test_resale_lookups_use_an_index(store, api):
+    sbx = new_sandbox(api)
+    statements, stop = _recorded(store)
+    try:
+        first, second = failed(sbx, 2)
+        ok(sbx.post(f"{sbx.base}/clock/advance", json={"by": "P9D"}))
+        for query in ({"state": "listed"}, {"sku_id": first["sku_id"]},
+                      {"seller_sku": first["seller_sku"]}, {"order_id": first["order_id"]},
+                      {"exit_reason": "window_expired"},
+                      {"relisted_from": "2026-01-01T00:00:00Z", "limit": 1},
+                      {"exited_from": "2026-01-01T00:00:00Z"}):
+            ok(sbx.get("/api/v1/resale/items", query_string=query))
+        ok(sbx.get(f"/api/v1/resale/items/{first['resale_item_id']}"))
+        sold = ok(sbx.post(f"/api/v1/test_helpers/resale/items/{second['resale_item_id']}"
+                           "/sell", json={}), 201)
+        ok(sbx.get("/api/v1/resale/items", query_string={"order_id": sold["order_id"]}))
+        ok(sbx.get("/api/v1/orders", query_string={"ever_failed_delivery": "true"}))
+        ok(sbx.get(f"/api/v1/orders/{first['order_id']}/items/{first['order_item_id']}"
+                   "/history"))
+        ok(sbx.get(f"/api/v1/products/{first['item_id']}"))
+    finally:
+        stop()
+
+    _assert_no_walks(store, statements,
+                     strict_for=("resale_items.", "events.subject", "failed_delivery_at"))

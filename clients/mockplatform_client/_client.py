@@ -28,6 +28,8 @@ from .resources import (
     Packages,
     Policies,
     Products,
+    Resale,
+    ReturnService,
     Sandboxes,
     SemiHosted,
     TestHelpers,
@@ -111,6 +113,14 @@ class Client:
     @cached_property
     def semi_hosted(self) -> SemiHosted:
         return SemiHosted(self)
+
+    @cached_property
+    def resale(self) -> Resale:
+        return Resale(self)
+
+    @cached_property
+    def return_service(self) -> ReturnService:
+        return ReturnService(self)
 
     @cached_property
     def test_helpers(self) -> TestHelpers:

@@ -232,7 +232,8 @@ def create_product(ctx: SandboxContext, *, name: str, skus: Sequence[SkuSpec],
                       status=states.LISTED, restricted=restricted,
                       created_at=ctx.now, updated_at=ctx.now)
     rows = [Sku(sandbox_id=ctx.id, sku_id=sku_id, item_id=product.item_id,
-                seller_sku=spec.seller_sku, price=price, stock=spec.stock,
+                seller_sku=spec.seller_sku, price=price, stock=spec.stock, resale_stock=0,
+                resale_oldest_listed_at=None,
                 **{size: default if getattr(spec, size) is None else getattr(spec, size)
                    for size, default in PACKAGE_DEFAULTS.items()},
                 created_at=ctx.now, updated_at=ctx.now)

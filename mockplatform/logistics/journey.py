@@ -44,7 +44,7 @@ from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.orders import flows, service
+from mockplatform.orders import flows, models, service
 from mockplatform.orders import states as item_states
 from mockplatform.orders.models import (
     FORWARD_STEPS,
@@ -63,7 +63,7 @@ FIRST_MILE_DEADLINE = "logistics.first_mile_scan_deadline"
 STEP_TIMER = "logistics.journey_step"
 CROSS_BORDER_ONLY = ("uplift", "customs")
 # Where a parcel from the market's local resale warehouse (Package.ships_from) joins the journey.
-RESALE_WAREHOUSE = "resale_warehouse"
+RESALE_WAREHOUSE = models.RESALE_WAREHOUSE
 LOCAL_START = "destination_arrival"
 WEIGHT = Decimal("0.001")  # kg
 LENGTH = Decimal("0.1")  # cm

@@ -12,7 +12,7 @@ from typing import Any
 from mockplatform.engine.context import SandboxContext
 from mockplatform.logistics.milestones import MILESTONES
 from mockplatform.logistics.models import TrackingEvent
-from mockplatform.orders.models import Order, Package
+from mockplatform.orders.models import RESALE_WAREHOUSE, Order, Package
 
 # Cross-border parcels start at a consolidation hub in the seller's country (CN); local ones, and
 # those of the market's resale warehouse, at the market's own first-mile hub.
@@ -32,8 +32,13 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
         return f"{city}, {market}"
     if where == "transit":
         return TRANSIT
+<<<<<<< HEAD
     # A parcel of the market's local resale warehouse (``ships_from``) starts in the market too.
     if order.shipping_type != "cross_border" or package.ships_from != "seller":
+=======
+    # A local parcel, or one from the market's resale warehouse, starts at the local hub.
+    if order.shipping_type != "cross_border" or package.ships_from == RESALE_WAREHOUSE:
+>>>>>>> helper-api
         return LOCAL_HUBS[market]
     # The same draw at every origin milestone of the package: drawn once a unit of work.
     hubs = ctx.kept(ORIGIN_HUB)

@@ -41,3 +41,9 @@ class WrongOrderFlow(Conflict):
     """A step of another order flow than the order's."""
 
     code = "wrong_order_flow"
+
+
+class OrderItemNotFound(NotFound):
+    """The order has no item with that id."""
+
+    code = "order_item_not_found"

@@ -4,8 +4,8 @@ The cursor carries the sort key of the last order seen (its ``created_at`` or ``
 and its id) and the sort it was made for, so a page never repeats or skips an order that was
 already there, and a cursor used with another sort is a 400 rather than a wrong page. Every
 filter and sort is served by an index (``ix_orders_created``, ``ix_orders_updated``,
-``ix_order_items_status``, ``ix_orders_delayed_created``, ``ix_orders_delayed_updated``): no
-full scans at 100,000 orders.
+``ix_order_items_status``, ``ix_order_items_failed``, ``ix_orders_delayed_created``,
+``ix_orders_delayed_updated``): no full scans at 100,000 orders.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, not_, or_, select
 
+from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
@@ -25,7 +26,7 @@ from mockplatform.orders.models import Order, OrderItem
 from mockplatform.orders.service import OrderDetail, detail, items_of, packages_of
 
 SORT_FIELDS = ("created_at", "updated_at")
-# Up to this many orders with a status asked for are found by their ids (see ``_with_status``).
+# Up to this many orders with an item asked for are found by their ids (see ``_with_items``).
 FEW_ORDERS = 1000
 DIRECTIONS = ("asc", "desc")
 
@@ -62,31 +63,40 @@ def decode_cursor(cursor: str, sort_by: str, direction: str) -> tuple[datetime, 
     return instant, order_id
 
 
-def _with_status(ctx: SandboxContext, statuses: list[str]):
-    """Orders with an item in one of ``statuses``.
+def _with_items(ctx: SandboxContext, condition):
+    """Orders with an item that meets ``condition`` (a status, ever failed delivery).
 
-    Few such orders (a rare status: canceled, failed_delivery): their ids, read from
-    ``ix_order_items_status``, and the page sorted from them. Many (pending, in a backlog): each
-    order walked in the sort's index is checked for such an item, and a page is found within the
-    first few hundred. Checking every order for a rare status would read the whole sandbox, and
-    sorting every order of a common one would too.
+    Few such orders (a rare status: canceled, failed_delivery): their ids, read from an index
+    of the items (``ix_order_items_status``, ``ix_order_items_failed``), and the page sorted
+    from them. Many (pending, in a backlog): each order walked in the sort's index is checked
+    for such an item, and a page is found within the first few hundred. Checking every order for
+    a rare status would read the whole sandbox, and sorting every order of a common one would
+    too.
     """
     few = ctx.session.scalars(
-        select(OrderItem.order_id).where(OrderItem.sandbox_id == ctx.id,
-                                         OrderItem.status.in_(statuses))
+        select(OrderItem.order_id).where(OrderItem.sandbox_id == ctx.id, condition)
         .distinct().limit(FEW_ORDERS + 1)).all()
     if not few:
         return false()  # a constant: the database reads nothing (an empty IN would be a scan)
     if len(few) <= FEW_ORDERS:
         return Order.order_id.in_(few)
     return exists().where(OrderItem.sandbox_id == ctx.id, OrderItem.order_id == Order.order_id,
-                          OrderItem.status.in_(statuses))
+                          condition)
+
+
+def _ever_failed_delivery(ctx: SandboxContext, wanted: bool):
+    """Orders with (``wanted``) or without an item that ever failed delivery, whatever its
+    status now (resale, the return service): ``OrderItem.failed_delivery_at`` is kept."""
+    # A range rather than IS NOT NULL, which SQLite does not serve from ix_order_items_failed.
+    failed = _with_items(ctx, OrderItem.failed_delivery_at >= clocks.EARLIEST)
+    return failed if wanted else not_(failed)
 
 
 @dataclass(frozen=True)
 class OrderFilter:
     """What the seller's order list is asked for. Instants are aware and inclusive; ``status``
-    matches an order when any of its items has one of the statuses; ``after`` is the
+    matches an order when any of its items has one of the statuses; ``ever_failed_delivery``
+    when any of its items failed delivery at some point (or, False, none did); ``after`` is the
     ``next_cursor`` of the page before; ``offset`` skips that many orders instead (a front
     whose platform pages by offset; not with ``after``)."""
 
@@ -98,6 +108,7 @@ class OrderFilter:
     updated_after: datetime | None = None
     updated_before: datetime | None = None
     delayed: bool | None = None
+    ever_failed_delivery: bool | None = None
     sort_by: str = "created_at"
     sort_direction: str = "desc"
     after: str | None = None
@@ -127,9 +138,11 @@ def _filtered(ctx: SandboxContext, query: OrderFilter):
     if query.updated_before is not None:
         stmt = stmt.where(Order.updated_at <= query.updated_before)
     if query.status:
-        stmt = stmt.where(_with_status(ctx, query.status))
+        stmt = stmt.where(_with_items(ctx, OrderItem.status.in_(query.status)))
     if query.delayed is not None:
         stmt = stmt.where(Order.delayed == query.delayed)
+    if query.ever_failed_delivery is not None:
+        stmt = stmt.where(_ever_failed_delivery(ctx, query.ever_failed_delivery))
     return stmt
 
 

@@ -162,6 +162,10 @@ MEASURED = payloads.Object({name: _DECIMAL
                             for name in ("weight_kg", "length_cm", "width_cm", "height_cm")})
 
 
+# Package.ships_from: the seller, or the market's local resale warehouse.
+SHIPS_FROM_SELLER, RESALE_WAREHOUSE = "seller", "resale_warehouse"
+
+
 class Package(Base):
     __tablename__ = "packages"
 
@@ -174,7 +178,7 @@ class Package(Base):
     shipment_provider: Mapped[str] = mapped_column(String(60))
     # Where the parcel starts: the seller (``seller``), or the market's local resale warehouse
     # (``resale_warehouse``: no first mile, no border, no international freight).
-    ships_from: Mapped[str] = mapped_column(String(20), default="seller")
+    ships_from: Mapped[str] = mapped_column(String(20), default=SHIPS_FROM_SELLER)
     # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
     # lost, damaged, canceled (see logistics/states.py)
     status: Mapped[str] = mapped_column(String(30))

@@ -166,12 +166,20 @@ def place_order(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: in
     unlisted SKU, or stock short of a line, is refused before anything is written."""
     flow = flow_of(ctx)
     skus = _skus_for(ctx, lines)
-    from_resale = _take_stock(ctx, lines, skus)
+    from_resale = _take_stock(ctx, lines, skus, shipping)
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
     units = [unit for line, unit in zip(lines, skus, strict=True)
              for _ in range(line.quantity)]
+<<<<<<< HEAD
     return create(ctx, flow, buyer_row, units, payment_method=payment_method,
                   shipping=shipping, sources=_sources(units, from_resale))
+=======
+    order, items = create(ctx, flow, buyer_row, units, payment_method=payment_method,
+                          shipping=shipping, sources=_sources(units, from_resale))
+    # Units from resale stock were packed and readied at once (the resale domain hears of
+    # order.created): the answer shows their package.
+    return detail(ctx, order, items, packages_of(ctx, [order.order_id])[order.order_id])
+>>>>>>> helper-api
 
 
 def _sources(units: Sequence[tuple[Sku, Product]], from_resale: Counter[int]) -> list[str]:
@@ -257,10 +265,11 @@ def _skus_for(ctx: SandboxContext, lines: Sequence[OrderLine]) -> list[tuple[Sku
 
 
 def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
-                skus: list[tuple[Sku, Product]]) -> Counter[int]:
+                skus: list[tuple[Sku, Product]], shipping: str) -> Counter[int]:
     """Take the units of every line, or none: a SKU's resale stock first where the profile
     says so (``resale.stock_priority``), then the seller's. How many units of each SKU came
-    from resale stock."""
+    from resale stock. The platform carries resale stock from its warehouse: an order the
+    seller's own fleet carries takes the seller's stock only."""
     wanted: Counter[int] = Counter()
     by_id = {}
     for line, (sku, _) in zip(lines, skus, strict=True):
@@ -271,7 +280,7 @@ def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
                              code="validation_failed",
                              details=[{"field": "items", "location": "body", "message":
                                        f"at most {MAX_UNITS_PER_ORDER} units in all"}])
-    resale_first = RESALE_PRIORITY in ctx.policies
+    resale_first = RESALE_PRIORITY in ctx.policies and shipping != SELLER_OWN_FLEET
     from_resale: Counter[int] = Counter({
         sku_id: min(count, by_id[sku_id].resale_stock or 0) if resale_first else 0
         for sku_id, count in wanted.items()})

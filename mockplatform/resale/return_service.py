@@ -21,6 +21,7 @@ from typing import Any
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.engine.policies import Money
 from mockplatform.finance import service as ledger
 from mockplatform.orders import service as orders
 from mockplatform.resale import service, states
@@ -59,7 +60,8 @@ def setting(ctx: SandboxContext) -> dict[str, Any]:
                         for option in OPTIONS],
             "market": ctx.sandbox.market,
             "return_threshold": threshold["threshold"],
-            "return_threshold_in_market_currency": threshold_in_market(ctx),
+            "return_threshold_in_market_currency": Money(threshold_in_market(ctx),
+                                                         ledger.market_currency(ctx)),
             "return_transit": threshold["return_transit"],
             "worry_free_compensation": ctx.policies.value(WORRY_FREE)["compensation"],
             "worry_free_excluded_markets": excluded}

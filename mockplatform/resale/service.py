@@ -98,15 +98,26 @@ def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def move(ctx: SandboxContext, unit: ResaleItem, action: str,
-         actor_actions: tuple[str, ...] | None = None) -> None:
-    """Take the unit by ``action``; a 409 naming its state and what ``actor_actions`` (a test
-    helper's, say) may do instead when the state does not allow it. Every change of a unit's
-    state goes through here, so the shelves kept for the unit of work follow it."""
-    if actor_actions is not None and not states.UNIT.can(unit.state, action):
+def helper_actions(unit: ResaleItem) -> list[str]:
+    """What the warehouse test helpers may do with the unit now."""
+    return [a for a in states.UNIT.allowed(unit.state) if a in states.HELPER_ACTIONS]
+
+
+def require(unit: ResaleItem, action: str, actor_actions: tuple[str, ...]) -> None:
+    """A 409 naming the unit's state and what ``actor_actions`` (a test helper's, say) may do
+    instead, when the state does not allow ``action``."""
+    if not states.UNIT.can(unit.state, action):
         raise InvalidStateTransition(
             f"resale item {unit.resale_item_id}", unit.state, action,
             [a for a in states.UNIT.allowed(unit.state) if a in actor_actions])
+
+
+def move(ctx: SandboxContext, unit: ResaleItem, action: str,
+         actor_actions: tuple[str, ...] | None = None) -> None:
+    """Take the unit by ``action``; see ``require`` for ``actor_actions``. Every change of a
+    unit's state goes through here, so the shelves kept for the unit of work follow it."""
+    if actor_actions is not None:
+        require(unit, action, actor_actions)
     before = unit.state
     unit.state = states.UNIT.next_state(unit.state, action, label=f"resale item "
                                         f"{unit.resale_item_id}")
@@ -361,6 +372,23 @@ def on_order_created(ctx: SandboxContext, type_: str, data: dict[str, Any]) -> N
     fulfilment.ship_from_resale_warehouse(ctx, order, items)
 
 
+def sell(ctx: SandboxContext, resale_item_id: int, *, buyer_id: int | None = None,
+         buyer: dict[str, Any] | None = None,
+         payment_method: str = "prepaid") -> orders.OrderDetail:
+    """The warehouse test helper: a buyer order for the listed unit's SKU, served from resale
+    stock by exactly this unit (whatever ``resale.stock_priority`` would pick), placed as any
+    order is (``buyer_id``, a new ``buyer`` or a generated one). The answer is the new order."""
+    unit = get(ctx, resale_item_id)
+    require(unit, "sell", states.HELPER_ACTIONS)
+    reserved = ctx.kept(RESERVED)
+    reserved[unit.sku_id] = unit  # on_order_created takes it off the shelf
+    try:
+        return orders.place(ctx, lines=[orders.OrderLine(sku_id=unit.sku_id)],
+                            buyer_id=buyer_id, buyer=buyer, payment_method=payment_method)
+    finally:
+        reserved.pop(unit.sku_id, None)
+
+
 def resell(ctx: SandboxContext, unit: ResaleItem, order: Order, item: OrderItem) -> None:
     move(ctx, unit, "resell")
     unit.resale_order_id, unit.resale_order_item_id = order.order_id, item.order_item_id
@@ -419,6 +447,16 @@ def on_order_canceled(ctx: SandboxContext, type_: str, data: dict[str, Any]) -> 
             **summary(unit), "relisted_at": iso(unit.relisted_at),
             "window_ends_at": iso(unit.window_ends_at), "after_canceled_order": canceled_order,
             "policy_key": STOCK_PRIORITY})
+
+
+def end_window_now(ctx: SandboxContext, resale_item_id: int) -> ResaleItem:
+    """The warehouse test helper: the listed unit's window ends now (``expire``)."""
+    unit = get(ctx, resale_item_id)
+    require(unit, "expire_window", states.HELPER_ACTIONS)
+    unit.window_ends_at = ctx.now
+    note(ctx, unit, "window_ended_by_test_helper")
+    expire(ctx, unit)
+    return unit
 
 
 def expire(ctx: SandboxContext, unit: ResaleItem) -> None:

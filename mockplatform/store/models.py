@@ -223,7 +223,9 @@ class Event(Base):
     subject: Mapped[str] = mapped_column(String(120), default="")
     data: Mapped[dict] = mapped_column(json_type(), default=dict)
 
-    __table_args__ = (Index("ix_events_type", "sandbox_id", "type", "seq"),)
+    __table_args__ = (Index("ix_events_type", "sandbox_id", "type", "seq"),
+                      # One subject's events (an order item's history, orders/history.py).
+                      Index("ix_events_subject", "sandbox_id", "subject", "seq"))
 
 
 class IdempotencyRecord(Base):

@@ -44,6 +44,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 _RANGE = [("created_before", "must not be before"), ("updated_before", "must not be before")]
 RULES_IN_WORDS: dict[str, list[tuple[str, str]]] = {
     "GET /api/v1/orders": [*_RANGE, ("after", "not a cursor of this list")],
+    "GET /api/v1/resale/items": [("relisted_to", "must not be before"),
+                                 ("exited_to", "must not be before")],
     "POST /api/v1/sandboxes/{sandbox_id}/clock/advance": [("by", "would move the clock to")],
     "POST /api/v1/sandboxes": [(r"policy_overrides\..*", "")],  # by GET /policies of its profile
     "POST /api/v1/products": [("skus", "seller_sku repeated")],
@@ -89,7 +91,7 @@ OPERATIONS = {f"{op.method.upper()} {op.path}": op
               if op.path.startswith("/api/v1/") and op.path != "/api/v1/openapi.json"}
 
 
-def _sandbox(api) -> tuple[dict, dict]:
+def _sandbox(api, wanted: set[str]) -> tuple[dict, dict]:
     sandbox, sbx = api.create_sandbox(seed=11)
     seeded = sbx.post("/api/v1/test_helpers/seed", json={
         "products": 2, "orders": 4, "fulfilment": {"pending": 1, "packed": 1,
@@ -98,11 +100,30 @@ def _sandbox(api) -> tuple[dict, dict]:
     order = sbx.get("/api/v1/orders?limit=1&status=ready_to_ship").get_json()["data"][0]
     product = sbx.get("/api/v1/products?limit=1").get_json()["data"][0]
     item = order["items"][0]
-    return sandbox, {
-        "sandbox_id": sandbox["id"], "order_id": str(order["order_id"]),
-        "item_id": str(product["item_id"]), "sku_id": str(product["skus"][0]["sku_id"]),
-        "buyer_id": str(order["buyer_id"]), "package_id": item["package_id"],
-        "tracking_number": item["tracking_code"]}
+    ids = {"sandbox_id": sandbox["id"], "order_id": str(order["order_id"]),
+           "order_item_id": str(item["order_item_id"]),
+           "item_id": str(product["item_id"]), "sku_id": str(product["skus"][0]["sku_id"]),
+           "buyer_id": str(order["buyer_id"]), "package_id": item["package_id"],
+           "tracking_number": item["tracking_code"]}
+    if "resale_item_id" in wanted:
+        ids["resale_item_id"] = _listed_resale_item(sbx, sandbox, product["skus"][0]["sku_id"])
+    return sandbox, ids
+
+
+def _listed_resale_item(sbx, sandbox: dict, sku_id: int) -> str:
+    """A unit whose delivery failed, relisted: what the resale operations act on."""
+    placed = sbx.post("/api/v1/test_helpers/orders", json={
+        "items": [{"sku_id": sku_id}], "buyer": {"address1": "FAIL:recipient_absent"}})
+    assert placed.status_code == 201, placed.get_json()
+    order_id = placed.get_json()["order_id"]
+    for action in ("pack", "ready_to_ship"):
+        assert sbx.post(f"/api/v1/orders/{order_id}/{action}", json={}).status_code < 300
+    advanced = sbx.post(f"/api/v1/sandboxes/{sandbox['id']}/clock/advance",
+                        json={"by": "P20D"})
+    assert advanced.status_code == 200, advanced.get_json()
+    [unit] = sbx.get(f"/api/v1/resale/items?order_id={order_id}").get_json()["data"]
+    assert unit["state"] == "listed", unit
+    return str(unit["resale_item_id"])
 
 
 def _bounded(case) -> None:
@@ -161,9 +182,9 @@ def _run(app, label: str, mode: GenerationMode, path: dict, key: str, examples: 
 
 @pytest.mark.parametrize("label", sorted(OPERATIONS))
 def test_the_document_is_as_strict_as_the_server(label, app, api):
-    sandbox, ids = _sandbox(api)
-    key = sandbox["credentials"]["api_key"]
     wanted = set(re.findall(r"{([a-z_]+)}", OPERATIONS[label].path))
+    sandbox, ids = _sandbox(api, wanted)
+    key = sandbox["credentials"]["api_key"]
     positive = _run(app, label, GenerationMode.POSITIVE,
                     {name: ids[name] for name in wanted}, key, EXAMPLES)
     negative = _run(app, label, GenerationMode.NEGATIVE,

@@ -18,6 +18,7 @@ from mockplatform.fronts.native.dumping import dumper
 from mockplatform.fronts.native.orders.schemas import OrderItemSchema, OrderSchema
 from mockplatform.fronts.native.schemas import JSONObject, Timestamp
 from tests.logistics.support import advance_by, new_sandbox, ok, place, ship
+from tests.resale.support import failed
 
 
 def _text(payload) -> str:
@@ -86,6 +87,27 @@ def test_answers_of_a_varied_walk_are_the_same_bytes(api, compared):
     assert {"OrderItemListSchema", "OrderListSchema", "PackageSchema", "OrderTrackingSchema",
             "PackageTrackingSchema", "AdvanceResultSchema", "EventListSchema",
             "LedgerListSchema", "ProductListSchema", "SandboxSchema"} <= set(compared), compared
+
+
+def test_resale_answers_are_the_same_bytes(api, compared):
+    sbx = new_sandbox(api)
+    rejected, kept = failed(sbx, 2)
+    ok(sbx.post(f"/api/v1/test_helpers/resale/items/{rejected['resale_item_id']}/inspection",
+                json={"result": "fail", "check": "complete"}))
+    ok(sbx.request("PUT", "/api/v1/return_service", json={"option": "worry_free"}))
+    advance_by(sbx, "P9D")  # one compensated, one listed
+    ok(sbx.post(f"/api/v1/test_helpers/resale/items/{kept['resale_item_id']}/sell", json={}),
+       201)
+    for item in (rejected, kept):
+        ok(sbx.get(f"/api/v1/resale/items/{item['resale_item_id']}"))
+        ok(sbx.get(f"/api/v1/orders/{item['order_id']}/items/{item['order_item_id']}/history"))
+        ok(sbx.get(f"/api/v1/orders/{item['order_id']}"))
+    ok(sbx.get("/api/v1/resale/items", query_string={"limit": 1}))
+    ok(sbx.get("/api/v1/return_service"))
+    ok(sbx.get("/api/v1/products"))
+
+    assert {"ResaleItemSchema", "ResaleItemListSchema", "ReturnServiceSchema",
+            "OrderItemHistorySchema", "OrderSchema", "ProductListSchema"} <= set(compared)
 
 
 class _Hooked(Schema):

@@ -7,6 +7,7 @@ from .orders import Orders
 from .packages import Packages, label_document
 from .policies import Policies
 from .products import Products
+from .resale import Resale, ReturnService
 from .sandboxes import Sandboxes
 from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
@@ -14,5 +15,5 @@ from .timers import Timers
 from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
-           "LedgerPage", "Orders", "Packages", "Policies", "Products", "Sandboxes", "SemiHosted",
-           "TestHelpers", "Timers", "Tracking", "label_document"]
+           "LedgerPage", "Orders", "Packages", "Policies", "Products", "Resale", "ReturnService",
+           "Sandboxes", "SemiHosted", "TestHelpers", "Timers", "Tracking", "label_document"]

@@ -14,9 +14,11 @@ from .._object import MockplatformObject
 from .._pagination import Page
 from ._base import Resource, quote_id
 
-OrderStatus = Literal["unpaid", "pending", "packed", "ready_to_ship", "shipped", "delivered",
-                      "failed_delivery", "canceled", "returned", "shipped_back",
-                      "shipped_back_success", "lost_by_3pl", "damaged_by_3pl"]
+OrderStatus = Literal["unpaid", "pending", "accepted", "packed", "ready_to_ship", "shipped",
+                      "delivered", "failed_delivery", "resale_pending", "resale_listed",
+                      "resold", "canceled", "returned", "shipped_back", "shipped_back_success",
+                      "package_scrapped", "worry_free_compensated", "lost_by_3pl",
+                      "damaged_by_3pl"]
 SortField = Literal["created_at", "updated_at"]
 SortDirection = Literal["asc", "desc"]
 CancelReason = Literal["out_of_stock", "sourcing_delay", "wrong_price"]
@@ -59,12 +61,15 @@ class Orders(Resource):
         sort_by: SortField | None = None,
         sort_direction: SortDirection | None = None,
         delayed: bool | None = None,
+        ever_failed_delivery: bool | None = None,
         limit: int | None = None,
         after: str | None = None,
     ) -> Page:
         """Newest first unless told otherwise. ``status``: one status or several (an order
         matches when any of its items has one of them); the time ranges are inclusive;
-        ``delayed``: only orders in (``True``) or out of (``False``) the delayed view.
+        ``delayed``: only orders in (``True``) or out of (``False``) the delayed view;
+        ``ever_failed_delivery``: only orders with (``True``) or without (``False``) an item
+        that failed delivery at some point, whatever its status now.
         ``auto_paging_iter()`` walks every page; the cursor is bound to the sort it was made
         for."""
         if status is not None and not isinstance(status, str):
@@ -73,7 +78,7 @@ class Orders(Resource):
             "status": status, "created_after": created_after, "created_before": created_before,
             "updated_after": updated_after, "updated_before": updated_before,
             "sort_by": sort_by, "sort_direction": sort_direction, "delayed": delayed,
-            "limit": limit, "after": after})
+            "ever_failed_delivery": ever_failed_delivery, "limit": limit, "after": after})
 
     def get(self, order: OrderRef) -> MockplatformObject:
         """The order with its ``items``, ``statuses``, ``deadlines``, ``delayed`` flag and
@@ -83,6 +88,15 @@ class Orders(Resource):
     def items(self, order: OrderRef) -> list[MockplatformObject]:
         """The order's items, one per unit, in ``order_item_id`` order."""
         return list(self._request("GET", f"{_PATH}/{order_id_of(order)}/items")["data"])
+
+    def item_history(self, order: OrderRef, item: int | str | Mapping[str, Any]
+                     ) -> MockplatformObject:
+        """Every status the item (an id or an item object) took, oldest first, in ``data``:
+        ``status``, ``previous_statuses``, ``at``, ``event_id``, ``reason``,
+        ``resale_item_id``."""
+        item_id = item["order_item_id"] if isinstance(item, Mapping) else item
+        return self._request("GET", f"{_PATH}/{order_id_of(order)}/items/"
+                                    f"{quote_id(item_id)}/history")
 
     def pack(self, order: OrderRef, *, order_item_ids: Sequence[Any] | None = None,
              shipment_provider: str | None = None,

@@ -14,6 +14,7 @@ def init_app(app: Flask) -> None:
     from mockplatform.fronts.native.finance import routes as finance
     from mockplatform.fronts.native.logistics import routes as logistics
     from mockplatform.fronts.native.orders import routes as orders
+    from mockplatform.fronts.native.resale import routes as resale
     from mockplatform.fronts.native.system import routes as system
 
     errors.init_app(app)
@@ -21,7 +22,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(system.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(openapi.bp)
-    for area in (finance, catalog, orders, logistics):
+    for area in (finance, catalog, orders, logistics, resale):
         app.register_blueprint(area.bp)
     from mockplatform.fronts.native.resale_overview import bp as resale_overview
     app.register_blueprint(resale_overview)

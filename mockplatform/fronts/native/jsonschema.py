@@ -32,6 +32,7 @@ NUMERIC_ID = {"type": "string", "pattern": f"^[0-9]{{1,{MAX_DIGITS}}}$",
               "description": f"a numeric id of 1 to {MAX_DIGITS} digits"}
 PATH_PARAMETERS = {
     "order_id": NUMERIC_ID, "item_id": NUMERIC_ID, "sku_id": NUMERIC_ID, "buyer_id": NUMERIC_ID,
+    "order_item_id": NUMERIC_ID, "resale_item_id": NUMERIC_ID,
     "sandbox_id": {"type": "string", "pattern": "^sbx_[0-9a-f]{20}$"},
 }
 TEXT = {"type": "string"}
@@ -184,6 +185,12 @@ def at_least_one_above_zero(*names: str) -> dict:
 def only_with_count(count: str, *names: str) -> dict:
     """``JSON_SCHEMA`` of "these fields only with ``count`` above 0"."""
     return {"anyOf": [{"required": [count], "properties": {count: {"minimum": 1}}},
+                      {"not": {"anyOf": [{"required": [name]} for name in names]}}]}
+
+
+def only_when(field: str, value: str, *names: str) -> dict:
+    """``JSON_SCHEMA`` of "these fields only when ``field`` is ``value``"."""
+    return {"anyOf": [{"required": [field], "properties": {field: {"enum": [value]}}},
                       {"not": {"anyOf": [{"required": [name]} for name in names]}}]}
 
 

@@ -43,6 +43,7 @@ TAGS = {
     "buyers": "The sandbox's buyers",
     "orders": "Orders, the seller's actions and packages",
     "tracking": "Tracking events and reports",
+    "resale": "A failed delivery's second sale, and the seller's return service",
     "ledger": "Fees, fines and settlements",
     "resale": "A failed delivery's second sale (Lazada), the return service and the Resale "
               "Overview",
@@ -103,8 +104,8 @@ def build_spec() -> dict:
             operation["requestBody"] = _upload_body(e.upload, marshmallow)
         responses = {str(e.status): _success(e)}
         codes = {400} | ({401, 404} if e.auth != ep.PUBLIC else set()) | set(e.errors)
-        if e.body:
-            codes |= {409, 413, 415} if e.method == "POST" else set()
+        if e.body:  # a POST's Idempotency-Key reused with another body is a 409
+            codes |= {413, 415} | ({409} if e.method == "POST" else set())
         if e.upload:
             codes |= {413, 415} | ({409} if e.method == "POST" else set())
         status_text = {**_STATUS_TEXT, **(_UPLOAD_STATUS_TEXT if e.upload else {})}

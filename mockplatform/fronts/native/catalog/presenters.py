@@ -16,7 +16,9 @@ GRAM, MILLIMETRE = Decimal("0.001"), Decimal("0.1")
 def sku_json(sku: Sku, currency: str) -> dict[str, Any]:
     return {"sku_id": sku.sku_id, "item_id": sku.item_id, "seller_sku": sku.seller_sku,
             "price": money.format_amount(sku.price, currency), "currency": currency,
-            "stock": sku.stock, "package_weight": str(sku.package_weight.quantize(GRAM)),
+            "stock": sku.stock, "resale_stock": sku.resale_stock,
+            "resale_oldest_listed_at": sku.resale_oldest_listed_at,
+            "package_weight": str(sku.package_weight.quantize(GRAM)),
             **{name: str(getattr(sku, name).quantize(MILLIMETRE))
                for name in ("package_length", "package_width", "package_height")},
             "created_at": sku.created_at, "updated_at": sku.updated_at}

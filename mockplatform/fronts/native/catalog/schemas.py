@@ -117,7 +117,12 @@ class SkuSchema(Schema):
     seller_sku = fields.String()
     price = fields.String()
     currency = fields.String()
-    stock = fields.Integer()
+    stock = fields.Integer(metadata={"description": "the seller's stock"})
+    resale_stock = fields.Integer(metadata={
+        "description": "units relisted in the market's local resale warehouse: a new order "
+                       "takes them first (resale.stock_priority)"})
+    resale_oldest_listed_at = Timestamp(allow_none=True, metadata={
+        "description": "when the oldest of them was listed"})
     package_weight = fields.String(metadata={"description": "kg"})
     package_length = fields.String(metadata={"description": "cm"})
     package_width = fields.String(metadata={"description": "cm"})

@@ -6,11 +6,13 @@ for the schemas' ``Timestamp`` fields."""
 from __future__ import annotations
 
 import base64
+from dataclasses import asdict
 from typing import Any
 
 from mockplatform.catalog import money
 from mockplatform.logistics.packages import Label, PackageDetail
 from mockplatform.orders import flows
+from mockplatform.orders.history import HistoryEntry
 from mockplatform.orders.listing import OrderPage
 from mockplatform.orders.models import OrderItem
 from mockplatform.orders.service import OrderDetail
@@ -28,6 +30,7 @@ def item_json(detail: OrderDetail, item: OrderItem) -> dict[str, Any]:
             "shipment_provider": package.shipment_provider if package else None,
             "reason": item.reason, "reason_detail": item.reason_detail,
             "cancel_return_initiator": item.cancel_return_initiator,
+            "stock_source": item.stock_source, "failed_delivery_at": item.failed_delivery_at,
             "allowed_actions": detail.allowed_actions(item),
             "created_at": item.created_at, "updated_at": item.updated_at}
 
@@ -59,7 +62,8 @@ def package_json(detail: PackageDetail) -> dict[str, Any]:
     package = detail.package
     return {"object": "package", "package_id": package.package_id,
             "order_id": package.order_id, "tracking_number": package.tracking_number,
-            "shipment_provider": package.shipment_provider, "status": package.status,
+            "shipment_provider": package.shipment_provider,
+            "ships_from": package.ships_from, "status": package.status,
             "order_item_ids": [item.order_item_id for item in detail.items],
             "item_statuses": detail.item_statuses,
             "packed_at": package.packed_at, "ready_to_ship_at": package.ready_to_ship_at,
@@ -73,6 +77,15 @@ def package_json(detail: PackageDetail) -> dict[str, Any]:
             "seller_marked_failed": package.seller_marked_failed_at is not None,
             "seller_marked_failed_at": package.seller_marked_failed_at,
             "delivered_at": package.delivered_at, "updated_at": package.updated_at}
+
+
+def item_history_json(detail: OrderDetail, order_item_id: int,
+                      entries: list[HistoryEntry]) -> dict[str, Any]:
+    [item] = [item for item in detail.items if item.order_item_id == order_item_id]
+    return {"object": "order_item_history", "order_id": item.order_id,
+            "order_item_id": item.order_item_id, "status": item.status,
+            "failed_delivery_at": item.failed_delivery_at,
+            "data": [asdict(entry) for entry in entries]}
 
 
 def label_json(label: Label) -> dict[str, Any]:

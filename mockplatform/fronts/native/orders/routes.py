@@ -12,7 +12,7 @@ from mockplatform.fronts.native.endpoint import Call, endpoint
 from mockplatform.fronts.native.orders import presenters as present
 from mockplatform.fronts.native.orders import schemas as s
 from mockplatform.logistics import service as logistics
-from mockplatform.orders import listing, service
+from mockplatform.orders import history, listing, service
 
 bp = Blueprint("orders", __name__, url_prefix="/api/v1")
 
@@ -29,7 +29,8 @@ def list_orders(call: Call):
     """Newest first by default. Filter by item ``status`` (an order matches when any of its
     items has one of the statuses; repeat the parameter or separate with commas), by
     ``created_after``/``created_before`` and ``updated_after``/``updated_before`` (inclusive),
-    and ``delayed``; sort by ``created_at`` or ``updated_at``, ``asc`` or ``desc``; page with
+    ``delayed``, and ``ever_failed_delivery`` (an item failed delivery at some point, whatever
+    its status now); sort by ``created_at`` or ``updated_at``, ``asc`` or ``desc``; page with
     ``after`` (the ``next_cursor``) and ``limit`` (at most 100)."""
     return present.order_page_json(listing.list_orders(call.ctx, listing.OrderFilter(**call.query)))
 
@@ -46,6 +47,22 @@ def get_order(call: Call):
           summary="Get an order's items", tags=["orders"], errors=[400, 404])
 def get_order_items(call: Call):
     return {"data": present.order_json(service.describe(call.ctx, _order_id(call)))["items"]}
+
+
+@endpoint(bp, "/orders/<order_id>/items/<order_item_id>/history",
+          response=s.OrderItemHistorySchema, summary="An order item's statuses, in order",
+          tags=["orders"], errors=[400, 404])
+def get_order_item_history(call: Call):
+    """Every status the item took since the order was placed, oldest first, from the event
+    feed: ``status``, ``previous_statuses``, ``at``, the ``event_id`` and ``event_type`` that
+    record it, its ``reason`` and, where resale or the return service moved it, the
+    ``resale_item_id``. An item that failed delivery stays findable as such after it moved on
+    (``failed_delivery_at``, and the orders list's ``ever_failed_delivery``)."""
+    order_id = _order_id(call)
+    order_item_id = numeric_id(call.path["order_item_id"], "order_item_id", "path")
+    entries = history.item_history(call.ctx, order_id, order_item_id)
+    return present.item_history_json(service.describe(call.ctx, order_id), order_item_id,
+                                      entries)
 
 
 @endpoint(bp, "/orders/<order_id>/accept", method="POST", response=s.OrderSchema,

@@ -41,24 +41,30 @@ class OrderLineSchema(Schema):
             raise ValidationError("give exactly one of sku_id or seller_sku", "sku_id")
 
 
-class OrderPlaceSchema(Schema):
+class OrderBuyerSchema(Schema):
+    """Who places an order and how it is paid: what placing an order and a test helper's sale
+    from resale stock share."""
+
     JSON_SCHEMA = jsonschema.not_both("buyer_id", "buyer")
-    items = fields.List(fields.Nested(OrderLineSchema), required=True,
-                        validate=validate.Length(min=1, max=50,
-                                                 error="between 1 and 50 lines"))
     buyer_id = fields.Integer(strict=True, validate=ID)
     buyer = fields.Nested(BuyerCreateSchema, metadata={
         "description": "a new buyer with these fields (the rest generated); magic values in "
                        "phone or address lines script delivery outcomes (see the README)"})
     payment_method = fields.String(load_default="prepaid",
                                    validate=validate.OneOf(service.PAYMENT_METHODS))
-    shipping = fields.String(load_default="cross_border",
-                             validate=validate.OneOf(service.SHIPPING_TYPES))
 
     @validates_schema
     def _one_buyer(self, data, **kwargs):
         if "buyer_id" in data and "buyer" in data:
             raise ValidationError("give buyer_id or buyer, not both", "buyer")
+
+
+class OrderPlaceSchema(OrderBuyerSchema):
+    items = fields.List(fields.Nested(OrderLineSchema), required=True,
+                        validate=validate.Length(min=1, max=50,
+                                                 error="between 1 and 50 lines"))
+    shipping = fields.String(load_default="cross_border",
+                             validate=validate.OneOf(service.SHIPPING_TYPES))
 
 
 class CommaList(fields.List):
@@ -85,6 +91,10 @@ class OrderListQuery(PageQuery):
                                                       "warning point of a deadline they can "
                                                       "still miss (semi-hosted: past the ship "
                                                       "deadline, not shipped)"})
+    ever_failed_delivery = fields.Boolean(metadata={
+        "description": "only orders with (true) or without (false) an item that failed "
+                       "delivery at some point, whatever its status now (resale_pending, "
+                       "shipped_back, package_scrapped ...)"})
     after = fields.String(metadata={"description": "the next_cursor of the previous page"})
 
 
@@ -142,9 +152,33 @@ class OrderItemSchema(Schema):
     reason = fields.String()
     reason_detail = fields.String()
     cancel_return_initiator = fields.String()
+    stock_source = fields.String(metadata={
+        "description": "whose stock the unit came from: seller, or resale (a unit relisted "
+                       "in the market's local resale warehouse)"})
+    failed_delivery_at = Timestamp(allow_none=True, metadata={
+        "description": "when the unit failed delivery, kept whatever its status becomes"})
     allowed_actions = fields.List(fields.String())
     created_at = Timestamp()
     updated_at = Timestamp()
+
+
+class OrderItemHistoryEntrySchema(Schema):
+    status = fields.String()
+    previous_statuses = fields.List(fields.String())
+    at = Timestamp()
+    event_id = fields.String()
+    event_type = fields.String()
+    reason = fields.String()
+    resale_item_id = fields.Integer(allow_none=True)
+
+
+class OrderItemHistorySchema(Schema):
+    object = fields.Constant("order_item_history")
+    order_id = fields.Integer()
+    order_item_id = fields.Integer()
+    status = fields.String()
+    failed_delivery_at = Timestamp(allow_none=True)
+    data = fields.List(fields.Nested(OrderItemHistoryEntrySchema))
 
 
 class OrderSchema(Schema):
@@ -194,6 +228,9 @@ class PackageSchema(Schema):
     order_id = fields.Integer()
     tracking_number = fields.String()
     shipment_provider = fields.String()
+    ships_from = fields.String(metadata={
+        "description": "seller, or resale_warehouse: the market's local resale warehouse (no "
+                       "first mile, no border, no shipping fee to the seller)"})
     status = fields.String()
     order_item_ids = fields.List(fields.Integer())
     item_statuses = fields.List(fields.String())
