@@ -32,13 +32,8 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
         return f"{city}, {market}"
     if where == "transit":
         return TRANSIT
-<<<<<<< HEAD
-    # A parcel of the market's local resale warehouse (``ships_from``) starts in the market too.
-    if order.shipping_type != "cross_border" or package.ships_from != "seller":
-=======
     # A local parcel, or one from the market's resale warehouse, starts at the local hub.
     if order.shipping_type != "cross_border" or package.ships_from == RESALE_WAREHOUSE:
->>>>>>> helper-api
         return LOCAL_HUBS[market]
     # The same draw at every origin milestone of the package: drawn once a unit of work.
     hubs = ctx.kept(ORIGIN_HUB)

@@ -170,16 +170,8 @@ def place_order(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: in
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
     units = [unit for line, unit in zip(lines, skus, strict=True)
              for _ in range(line.quantity)]
-<<<<<<< HEAD
     return create(ctx, flow, buyer_row, units, payment_method=payment_method,
                   shipping=shipping, sources=_sources(units, from_resale))
-=======
-    order, items = create(ctx, flow, buyer_row, units, payment_method=payment_method,
-                          shipping=shipping, sources=_sources(units, from_resale))
-    # Units from resale stock were packed and readied at once (the resale domain hears of
-    # order.created): the answer shows their package.
-    return detail(ctx, order, items, packages_of(ctx, [order.order_id])[order.order_id])
->>>>>>> helper-api
 
 
 def _sources(units: Sequence[tuple[Sku, Product]], from_resale: Counter[int]) -> list[str]:

@@ -110,15 +110,13 @@ class ResaleItem(Base):
         Index("ix_resale_items_order_item", "sandbox_id", "order_item_id"),
         Index("ix_resale_items_resale_order_item", "sandbox_id", "resale_order_item_id"),
         # The list's filters (resale/queries.py): an order's units either way, a seller SKU,
-        # why and when they left, when they were relisted.
+        # why they left; and the overview's counts and lists over a range of each instant
+        # (resale/overview.py), which serve the list's ranges too.
         Index("ix_resale_items_order", "sandbox_id", "order_id"),
         Index("ix_resale_items_resale_order", "sandbox_id", "resale_order_id"),
         Index("ix_resale_items_seller_sku", "sandbox_id", "seller_sku"),
         Index("ix_resale_items_exit_reason", "sandbox_id", "exit_reason"),
-        Index("ix_resale_items_exited", "sandbox_id", "exited_at"),
-        Index("ix_resale_items_relisted", "sandbox_id", "relisted_at"),
         Index("ix_resale_items_failed", "sandbox_id", "failed_at"),
-        # The overview's counts and lists over a range of each instant (resale/overview.py).
         Index("ix_resale_items_relisted", "sandbox_id", "relisted_at"),
         Index("ix_resale_items_resold", "sandbox_id", "resold_at"),
         Index("ix_resale_items_sold", "sandbox_id", "sold_at", "resale_item_id"),

@@ -43,7 +43,6 @@ TAGS = {
     "buyers": "The sandbox's buyers",
     "orders": "Orders, the seller's actions and packages",
     "tracking": "Tracking events and reports",
-    "resale": "A failed delivery's second sale, and the seller's return service",
     "ledger": "Fees, fines and settlements",
     "resale": "A failed delivery's second sale (Lazada), the return service and the Resale "
               "Overview",
