@@ -7,6 +7,7 @@ logistics."""
 from mockplatform.engine.registry import Domain, Subscription
 
 _SERVICE = "mockplatform.resale.service"
+_RESALE_ORDERS = "mockplatform.resale.resale_orders"
 
 DOMAIN = Domain(
     name="resale",
@@ -16,8 +17,10 @@ DOMAIN = Domain(
     subscriptions=(
         Subscription("order.failed_delivery", f"{_SERVICE}:on_failed_delivery"),
         Subscription("order.created", f"{_SERVICE}:on_order_created"),
-        Subscription("order.delivered", f"{_SERVICE}:on_order_delivered"),
-        Subscription("order.canceled", f"{_SERVICE}:on_order_canceled"),
+        Subscription("order.delivered", f"{_RESALE_ORDERS}:on_order_delivered"),
+        Subscription("order.canceled", f"{_RESALE_ORDERS}:on_order_canceled"),
+        Subscription("order.lost_by_3pl", f"{_RESALE_ORDERS}:on_order_lost"),
+        Subscription("order.damaged_by_3pl", f"{_RESALE_ORDERS}:on_order_lost"),
     ),
     errors=("mockplatform.resale.errors",),
 )

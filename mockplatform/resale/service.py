@@ -252,7 +252,7 @@ def relist(ctx: SandboxContext, unit: ResaleItem) -> None:
     move(ctx, unit, "relist")
     unit.relisted_at = ctx.now
     unit.window_ends_at = policy_deadline(ctx, WINDOW, ctx.now)
-    _shelf(ctx, unit)
+    shelve(ctx, unit)
     note(ctx, unit, "relisted", window_ends_at=iso(unit.window_ends_at))
     move_holder(ctx, unit, "relist")
     ctx.record("resale.relisted", subject=subject(unit), data={
@@ -260,7 +260,7 @@ def relist(ctx: SandboxContext, unit: ResaleItem) -> None:
         "window_ends_at": iso(unit.window_ends_at), "policy_key": RELIST_DELAY})
 
 
-def _shelf(ctx: SandboxContext, unit: ResaleItem) -> None:
+def shelve(ctx: SandboxContext, unit: ResaleItem) -> None:
     """Put the unit on the shelf: resale stock of its SKU, and its window on the clock."""
     ctx.timers.schedule(WINDOW_TIMER, unit.window_ends_at, subject=subject(unit),
                         payload={"resale_item_id": unit.resale_item_id})
@@ -401,52 +401,6 @@ def resell(ctx: SandboxContext, unit: ResaleItem, order: Order, item: OrderItem)
         **summary(unit), "resale_order_id": order.order_id,
         "resale_order_item_id": item.order_item_id, "price": str(item.paid_price),
         "currency": order.currency, "policy_key": STOCK_PRIORITY})
-
-
-def _resale_units_of(ctx: SandboxContext, data: dict[str, Any]) -> list[ResaleItem]:
-    """The resold units among an order event's items (none, for nearly every order)."""
-    order_id = data.get("order_id")
-    if not enabled(ctx) or order_id is None:
-        return []
-    named = set(data.get("order_item_ids", ()))
-    resold = [item.order_item_id for item in orders.items_of(ctx, [order_id])[order_id]
-              if item.order_item_id in named and item.stock_source == orders.RESALE_STOCK]
-    if not resold:
-        return []
-    return list(ctx.session.scalars(select(ResaleItem).where(
-        ResaleItem.sandbox_id == ctx.id, ResaleItem.resale_order_item_id.in_(resold),
-        ResaleItem.state == states.RESOLD).order_by(ResaleItem.resale_item_id)))
-
-
-def on_order_delivered(ctx: SandboxContext, type_: str, data: dict[str, Any]) -> None:
-    """A resale order arrived: its units are sold (and paid through settlement as usual)."""
-    for unit in _resale_units_of(ctx, data):
-        move(ctx, unit, "deliver")
-        unit.sold_at = ctx.now
-        note(ctx, unit, "sold", resale_order_id=unit.resale_order_id)
-        ctx.record("resale.sold", subject=subject(unit), data={
-            **summary(unit), "resale_order_id": unit.resale_order_id,
-            "sold_at": iso(unit.sold_at)})
-
-
-def on_order_canceled(ctx: SandboxContext, type_: str, data: dict[str, Any]) -> None:
-    """A resale order was canceled before it shipped: its units go back on the shelf with the
-    window they had, or to the return service if it is over."""
-    for unit in _resale_units_of(ctx, data):
-        canceled_order = unit.resale_order_id
-        move(ctx, unit, "relist")
-        unit.resale_order_id = unit.resale_order_item_id = None
-        unit.resold_at = unit.resale_price = None
-        note(ctx, unit, "resale_order_canceled", resale_order_id=canceled_order)
-        move_holder(ctx, unit, "relist", resale_order_id=canceled_order)
-        if unit.window_ends_at <= ctx.now:
-            expire(ctx, unit)
-            continue
-        _shelf(ctx, unit)
-        ctx.record("resale.relisted", subject=subject(unit), data={
-            **summary(unit), "relisted_at": iso(unit.relisted_at),
-            "window_ends_at": iso(unit.window_ends_at), "after_canceled_order": canceled_order,
-            "policy_key": STOCK_PRIORITY})
 
 
 def end_window_now(ctx: SandboxContext, resale_item_id: int) -> ResaleItem:

@@ -14,6 +14,7 @@ and ``return_service.*``, reference/platform-policies.md section 3.3).
        ├── second_failure (resale.second_failure) ── resold, its resale order failed delivery
        │                                 resold ──(the resale order is delivered)──> sold
        │                                 resold ──(the resale order is canceled)──> listed
+       │                                 resold ──(its parcel is lost / damaged)──> lost_by_3pl / damaged_by_3pl
     return service (return_service.option):
        return_to_seller, price above the threshold ─> returning_to_seller ──(30 d)──> returned_to_seller
        return_to_seller, price at or below it ─> destroyed_locally
@@ -38,10 +39,15 @@ RETURNING_TO_SELLER = "returning_to_seller"
 RETURNED_TO_SELLER = "returned_to_seller"
 DESTROYED_LOCALLY = "destroyed_locally"
 WORRY_FREE_COMPENSATED = "worry_free_compensated"
+# The resale order's parcel was lost or damaged by the carrier.
+LOST_BY_3PL = "lost_by_3pl"
+DAMAGED_BY_3PL = "damaged_by_3pl"
 
 STATES = (INSPECTION_PENDING, RESALE_PENDING, LISTED, RESOLD, SOLD, RETURNING_TO_SELLER,
-          RETURNED_TO_SELLER, DESTROYED_LOCALLY, WORRY_FREE_COMPENSATED)
-FINAL = (SOLD, RETURNED_TO_SELLER, DESTROYED_LOCALLY, WORRY_FREE_COMPENSATED)
+          RETURNED_TO_SELLER, DESTROYED_LOCALLY, WORRY_FREE_COMPENSATED, LOST_BY_3PL,
+          DAMAGED_BY_3PL)
+FINAL = (SOLD, RETURNED_TO_SELLER, DESTROYED_LOCALLY, WORRY_FREE_COMPENSATED, LOST_BY_3PL,
+         DAMAGED_BY_3PL)
 # Where the return service may take a unit from, and the outcomes it gives.
 EXITS_FROM = (INSPECTION_PENDING, LISTED, RESOLD)
 OUTCOMES = (RETURNED_TO_SELLER, DESTROYED_LOCALLY, WORRY_FREE_COMPENSATED)
@@ -62,6 +68,8 @@ UNIT = StateMachine("resale item", STATES, [
     (LISTED, "resell", RESOLD),
     (RESOLD, "relist", LISTED),
     (RESOLD, "deliver", SOLD),
+    (RESOLD, "lose", LOST_BY_3PL),
+    (RESOLD, "damage", DAMAGED_BY_3PL),
     (LISTED, "expire_window", LISTED),
     *[(state, action, target) for state in EXITS_FROM for action, target in (
         ("return_to_seller", RETURNING_TO_SELLER), ("destroy_locally", DESTROYED_LOCALLY),
