@@ -15,7 +15,7 @@ from sqlalchemy import select, union
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import ValidationFailed
-from mockplatform.resale import service
+from mockplatform.resale import service, states
 from mockplatform.resale.models import ResaleItem
 
 
@@ -23,7 +23,9 @@ from mockplatform.resale.models import ResaleItem
 class ResaleFilter:
     """What the resale item list is asked for. ``order_id`` matches the unit's first order or
     the order that bought it from resale stock; ``exited_*`` is when it left resale for the
-    return service, and ``exit_reason`` why; ``after`` is the last id of the page before."""
+    return service, and ``exit_reason`` why; ``expired_*`` is when an unsold unit's window ended
+    (an exit for ``window_expired``); ``market`` is the market's resale warehouse (a sandbox has
+    one market: another lists nothing); ``after`` is the last id of the page before."""
 
     limit: int = 100
     state: tuple[str, ...] = ()
@@ -35,6 +37,9 @@ class ResaleFilter:
     relisted_to: datetime | None = None
     exited_from: datetime | None = None
     exited_to: datetime | None = None
+    expired_from: datetime | None = None
+    expired_to: datetime | None = None
+    market: str | None = None
     after: int | None = None
 
 
@@ -53,7 +58,8 @@ class ResaleItemDetail:
     allowed_actions: list[str]
 
 
-RANGES = (("relisted", ResaleItem.relisted_at), ("exited", ResaleItem.exited_at))
+RANGES = (("relisted", ResaleItem.relisted_at), ("exited", ResaleItem.exited_at),
+          ("expired", ResaleItem.exited_at))
 
 
 def list_items(ctx: SandboxContext, query: ResaleFilter) -> ResalePage:
@@ -87,6 +93,10 @@ def _conditions(sandbox_id: str, query: ResaleFilter) -> list:
             for column in (ResaleItem.order_id, ResaleItem.resale_order_id)))))
     if query.exit_reason:
         conditions.append(ResaleItem.exit_reason.in_(query.exit_reason))
+    if query.market is not None:
+        conditions.append(ResaleItem.market == query.market)
+    if query.expired_from is not None or query.expired_to is not None:
+        conditions.append(ResaleItem.exit_reason == states.WINDOW_EXPIRED)
     for name, column in RANGES:
         start, end = getattr(query, f"{name}_from"), getattr(query, f"{name}_to")
         if start is not None and end is not None and end < start:

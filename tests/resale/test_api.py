@@ -52,6 +52,12 @@ def test_the_list_filters_and_pages_in_the_order_units_came(api):
     exited_at = resale_item(sbx, third)["exited_at"]
     assert found(exited_from=exited_at) == ids[2:]
     assert found(exited_to=exited_at) == []
+    assert found(market="MY") == ids and found(market="VN") == []
+    assert found(expired_from=exited_at) == []  # it left for failing inspection
+    ok(sbx.post(f"/api/v1/test_helpers/resale/items/{ids[0]}/expire_window"))
+    expired_at = resale_item(sbx, first)["exited_at"]
+    assert found(expired_from=expired_at) == ids[:1]
+    assert found(expired_from=exited_at, expired_to=expired_at) == []
 
 
 @pytest.mark.parametrize(("query", "field"), [
@@ -63,7 +69,9 @@ def test_the_list_filters_and_pages_in_the_order_units_came(api):
      "relisted_to"),
     ({"exited_from": "2026-02-01T00:00:00Z", "exited_to": "2026-01-01T00:00:00Z"},
      "exited_to"),
-    ({"market": "MY"}, "market"),
+    ({"market": "XX"}, "market"),
+    ({"expired_from": "2026-02-01T00:00:00Z", "expired_to": "2026-01-01T00:00:00Z"},
+     "expired_to"),
 ])
 def test_the_list_refuses_bad_queries_naming_the_field(sbx, query, field):
     response = sbx.get("/api/v1/resale/items", query_string=query)

@@ -52,18 +52,22 @@ class Resale(Resource):
         relisted_to: Timestamp | None = None,
         exited_from: Timestamp | None = None,
         exited_to: Timestamp | None = None,
+        expired_from: Timestamp | None = None,
+        expired_to: Timestamp | None = None,
+        market: str | None = None,
         limit: int | None = None,
         after: int | str | None = None,
     ) -> Page:
         """Resale items in the order they came into resale. ``state`` and ``exit_reason``: one
-        value or several; ``order_id``: the unit's first order or its resale order; the
-        ranges are from inclusive, to exclusive. ``auto_paging_iter()`` walks every page."""
+        value or several; ``order_id``: the unit's first order or its resale order;
+        ``expired_*``: when an unsold unit's window ended; ``market``: the sandbox's (another
+        lists nothing); the ranges are from inclusive, to exclusive. ``auto_paging_iter()`` walks every page."""
         return self._get_page(_ITEMS, {
             "state": _joined(state), "sku_id": sku_id, "seller_sku": seller_sku,
             "order_id": order_id, "exit_reason": _joined(exit_reason),
             "relisted_from": relisted_from, "relisted_to": relisted_to,
-            "exited_from": exited_from, "exited_to": exited_to, "limit": limit,
-            "after": after})
+            "exited_from": exited_from, "exited_to": exited_to, "expired_from": expired_from,
+            "expired_to": expired_to, "market": market, "limit": limit, "after": after})
 
     def get(self, item: ResaleItemRef) -> MockplatformObject:
         """The unit with its deadlines, inspection results check by check, resale order,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from mockplatform.engine.policies import MARKETS
 from mockplatform.fronts.native import jsonschema
 from mockplatform.fronts.native.orders.schemas import ID, CommaList, OrderBuyerSchema
 from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp, list_schema
@@ -29,6 +30,12 @@ class ResaleItemListQuery(PageQuery):
     exited_from = Timestamp(metadata={"description": "left resale for the return service in a "
                                                      f"range ({HALF_OPEN})"})
     exited_to = Timestamp(metadata={"description": "must not be before exited_from"})
+    expired_from = Timestamp(metadata={"description": "unsold when its window ended "
+                                                      f"(window_expired), in a range ({HALF_OPEN})"})
+    expired_to = Timestamp(metadata={"description": "must not be before expired_from"})
+    market = fields.String(validate=validate.OneOf(MARKETS), metadata={
+        "description": "the market's resale warehouse: a sandbox has one market, so another "
+                       "lists nothing"})
     after = fields.String(metadata={"description": "a resale_item_id (the next_cursor): the "
                                                    "items after it",
                                     "pattern": jsonschema.NUMERIC_ID["pattern"]})
