@@ -100,6 +100,18 @@ def test_serve_asks_glibc_for_two_malloc_arenas_unless_told(monkeypatch, environ
     assert libc.calls == expected
 
 
+@pytest.mark.parametrize(("cpus", "url", "expected"), [
+    (4, "sqlite:////data/mockplatform.db", 2), (2, "postgresql+psycopg://db/x", 2),
+    (1, "sqlite:////data/mockplatform.db", 1), (None, "sqlite:////data/mockplatform.db", 1),
+    (4, "sqlite://", 1), (4, "sqlite:///:memory:", 1)])
+def test_serve_starts_a_worker_per_cpu_up_to_two_and_one_for_a_memory_database(
+        monkeypatch, cpus, url, expected):
+    from mockplatform import cli  # noqa: PLC0415
+
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: cpus)
+    assert cli.default_workers(url) == expected
+
+
 @pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")),
                     reason="one live run is enough: it exercises the SQLite file default")
 def test_the_lazada_sdk_contract_suite_passes_against_a_live_server(tmp_path):
