@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -24,8 +25,13 @@ from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.statemachine import StateMachine
-from mockplatform.errors import InvalidRequest, InvalidStateTransition, NotFound
-from mockplatform.orders import flows, rows, states
+from mockplatform.errors import (
+    InvalidRequest,
+    InvalidStateTransition,
+    NotFound,
+    ValidationFailed,
+)
+from mockplatform.orders import flows, rows, states, tiktok
 from mockplatform.orders.errors import (
     OrderNotFound,
     OrdersNotAvailable,
@@ -44,7 +50,8 @@ from mockplatform.orders.models import (
 )
 from mockplatform.store.bulk import new_row
 
-LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
+LAZADA, SEMI_HOSTED, TIKTOK = flows.LAZADA, flows.SEMI_HOSTED, flows.TIKTOK
+PLATFORM_LOGISTICS = flows.PLATFORM_LOGISTICS
 PAYMENT_METHODS = ("prepaid", "cod")
 SELLER_OWN_FLEET = flows.SELLER_OWN_FLEET
 SHIPPING_TYPES = ("cross_border", "local", SELLER_OWN_FLEET)
@@ -65,7 +72,7 @@ def flow_of(ctx: SandboxContext) -> str:
     flow = FLOW_OF_PLATFORM.get(ctx.sandbox.platform)
     if flow is None:
         raise OrdersNotAvailable(f"the {ctx.sandbox.platform} profile has no order flow yet: orders can "
-                                 f"be placed in lazada and aliexpress sandboxes",
+                                 f"be placed in {', '.join(sorted(FLOW_OF_PLATFORM))} sandboxes",
                                  details=[{"field": "platform", "location": "sandbox",
                                            "message": f"no order flow for {ctx.sandbox.platform}",
                                            "current_state": ctx.sandbox.platform,
@@ -73,20 +80,38 @@ def flow_of(ctx: SandboxContext) -> str:
     return flow
 
 
+# The shipping kinds each flow's orders may take [choice]: a TikTok Shop parcel is always the
+# platform carrier's (no seller's own fleet in this sandbox).
+SHIPPING_OF_FLOW = {TIKTOK: ("cross_border", "local")}
+
+
+def check_shipping(flow: str, shippings: Iterable[str], field: str) -> None:
+    """Refuse a shipping kind the flow's orders do not take: a 400 naming ``field``."""
+    allowed = SHIPPING_OF_FLOW.get(flow, SHIPPING_TYPES)
+    for shipping in shippings:
+        if shipping not in allowed:
+            raise ValidationFailed.field(field, f"a {flow} order ships {' or '.join(allowed)}, "
+                                                f"got {shipping!r}")
+
+
 def machine_of(order: Order) -> StateMachine:
     return flows.FLOWS[order.flow].machine
 
 
-def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> None:
-    """Refuse ``action``, a step of ``flow`` only, on an order of another flow: a 409 naming
-    the order's flow and what its seller can do instead (pack and cancel exist in every flow;
-    accept and ship only in the semi-hosted one, ready to ship only in Lazada's)."""
-    if order.flow == flow:
+def require_flow(ctx: SandboxContext, order: Order, flow: str | frozenset[str],
+                 action: str) -> None:
+    """Refuse ``action``, a step of ``flow`` only (or of the flows named), on an order of
+    another flow: a 409 naming the order's flow and what its seller can do instead (pack and
+    cancel exist in every flow; accept and ship only in the semi-hosted one, ready to ship only
+    in the platform-logistics ones)."""
+    if order.flow == flow or (not isinstance(flow, str) and order.flow in flow):
         return
     items = items_of(ctx, [order.order_id])[order.order_id]
     allowed = seller_actions(order, items)
+    steps_of = (f"the {flow} flow" if isinstance(flow, str)
+                else f"the {' and '.join(sorted(flow))} flows")
     raise WrongOrderFlow(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
-                         f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
+                         f"of {steps_of}; allowed actions: {', '.join(allowed) or 'none'}",
                          details=[{"field": "order_id", "location": "path",
                                    "message": f"a {order.flow} order cannot {action}",
                                    "flow": order.flow, "current_state": statuses_of(items),
@@ -165,6 +190,7 @@ def place_order(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: in
     """``place`` without reading the order back: the order and its items. An unknown or
     unlisted SKU, or stock short of a line, is refused before anything is written."""
     flow = flow_of(ctx)
+    check_shipping(flow, [shipping], "shipping")
     skus = _skus_for(ctx, lines)
     from_resale = _take_stock(ctx, lines, skus, shipping)
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
@@ -194,6 +220,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     The caller has checked the SKUs and taken their stock; ``sources`` says, per unit, whose
     (default: the seller's)."""
     code = money.currency_of(ctx.sandbox.market)
+    first = flows.FLOWS[flow].first_status
+    status = first(ctx) if first is not None else states.PENDING
     order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
@@ -206,7 +234,7 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     items = [new_row(OrderItem, sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
                      item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
                      name=product.name, item_price=sku.price, paid_price=sku.price,
-                     status=states.PENDING, reason="", reason_detail="",
+                     status=status, reason="", reason_detail="",
                      cancel_return_initiator="", stock_source=source, failed_delivery_at=None,
                      created_at=now, updated_at=now)
              for item_id, (sku, product), source in zip(
@@ -224,6 +252,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
             "price": money.format_amount(order.price, code), "currency": code,
             "order_item_ids": [item.order_item_id for item in items],
             "statuses": statuses_of(items), "deadlines": deadlines_json(ctx, order, [])}
+    if flow == TIKTOK:
+        data["platform_status"] = tiktok.order_status(items, [])
     from_resale = [item.order_item_id for item in items if item.stock_source == RESALE_STOCK]
     if from_resale:  # the resale domain ships these (its subscription to order.created)
         data["resale_stock_order_item_ids"] = from_resale
@@ -336,7 +366,7 @@ def delayed_point(ctx: SandboxContext, order: Order, items: Sequence[OrderItem],
     first-mile scan deadline while a ready package waits for its scan. A semi-hosted order
     [choice]: its ship deadline itself while it is not shipped (that profile has no warning
     lead: from that instant on the order is late)."""
-    if order.flow != LAZADA:
+    if order.flow == SEMI_HOSTED:
         if order.rts_deadline is not None and any(
                 item.status in states.SEMI_HOSTED_AWAITING_SHIPMENT for item in items):
             return order.rts_deadline, "ship_deadline"
@@ -435,11 +465,13 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
         ctx.timers.cancel(subject=order_subject(order.order_id), kind_name=RTS_DEADLINE)
     packages = packages_of(ctx, [order.order_id])[order.order_id]
     refresh_delayed(ctx, order, all_items, packages)
+    hook = flows.FLOWS[order.flow].on_transition
+    more = hook(ctx, order, all_items, packages, previous) if hook is not None else None
     ctx.record(f"order.{target}", subject=order_subject(order.order_id), data={
         "order_id": order.order_id, "order_item_ids": [item.order_item_id for item in items],
         "previous_statuses": previous, "status": target, "reason": reason,
         "reason_detail": reason_detail, "initiator": initiator,
-        "statuses": statuses_of(all_items), **(data or {})})
+        "statuses": statuses_of(all_items), **(more or {}), **(data or {})})
     return target
 
 
@@ -471,6 +503,20 @@ class OrderDetail:
     @property
     def statuses(self) -> list[str]:
         return statuses_of(self.items)
+
+    @cached_property
+    def platform_status(self) -> str | None:
+        """The order's status in its platform's own vocabulary, where it has one (TikTok)."""
+        if self.order.flow != TIKTOK:
+            return None
+        return tiktok.order_status(self.items, self.packages)
+
+    @cached_property
+    def platform_statuses(self) -> dict[int, str] | None:
+        """Each unit's status in the platform's own vocabulary, by order item id (TikTok)."""
+        if self.order.flow != TIKTOK:
+            return None
+        return tiktok.unit_statuses(self.items, self.packages)
 
     def allowed_actions(self, item: OrderItem) -> list[str]:
         """What the seller may do with ``item`` now."""
