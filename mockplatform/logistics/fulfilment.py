@@ -33,11 +33,19 @@ OWN_FLEET_PROVIDER = "Seller Own Fleet"
 TRACKING_PREFIXES = {"cross_border": "LGS", "local": "LEX", service.SELLER_OWN_FLEET: "SOF"}
 
 
+# TikTok Shop's carriers [choice]: its cross-border shipping services, and the couriers TikTok
+# Shipping hands local parcels to in the market.
+TIKTOK_PROVIDERS = {"cross_border": ("TikTok Shipping Standard", "TikTok Shipping Economy"),
+                    "local": ("J&T Express", "Flash Express", "Ninja Van")}
+
+
 def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     """The carriers a package may be given: Lazada Global Shipping's first-mile services for
     cross-border orders, Lazada Express and the market's couriers for local ones, the seller's
-    own fleet for a seller-own-fleet order."""
+    own fleet for a seller-own-fleet order; on TikTok Shop, ``TIKTOK_PROVIDERS``."""
     market = ctx.sandbox.market
+    if ctx.sandbox.platform == "tiktok_shop" and shipping in TIKTOK_PROVIDERS:
+        return TIKTOK_PROVIDERS[shipping]
     if shipping == "cross_border":
         return ("LGS-FM40", "LGS-FM41", "LGS-FM50")
     if shipping == service.SELLER_OWN_FLEET:
