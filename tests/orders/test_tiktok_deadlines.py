@@ -58,7 +58,7 @@ def test_units_not_ready_at_the_shipping_due_time_are_canceled_across_a_weekend_
     assert events(sbx, "order.canceled") == []
 
     advance_to(sbx, due_at)
-    for order, before in ((pending, "pending"), (packed, "packed")):
+    for order in (pending, packed):
         after = order_of(sbx, order["order_id"])
         assert (after["platform_status"], after["statuses"]) == ("CANCELLED", ["canceled"])
         assert {(i["reason"], i["cancel_return_initiator"]) for i in after["items"]} == {
