@@ -47,6 +47,10 @@ class StateMachine:
             self._table[key] = transition
         self.actions = tuple(dict.fromkeys(t.action for t in self._table.values()))
 
+    def transitions(self) -> list[Transition]:
+        """Every transition of the table, in table order (to build a machine from another's)."""
+        return list(self._table.values())
+
     def allowed(self, state: str, subject: Any = None) -> list[str]:
         """The actions ``state`` allows, in table order, guards applied when a subject is given."""
         return [t.action for (source, _), t in self._table.items()

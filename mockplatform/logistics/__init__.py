@@ -9,6 +9,8 @@ DOMAIN = Domain(
     modules=("mockplatform.logistics.models", "mockplatform.logistics.timers"),
     timer_kinds=("order.rts_deadline", "logistics.first_mile_scan_deadline",
                  "logistics.journey_step", "semi_hosted.ship_deadline",
-                 "semi_hosted.cancel_after", "seed.place_order"),
+                 "semi_hosted.cancel_after", "seed.place_order", "order.remorse_window",
+                 "order.awaiting_collection_deadline", "order.collection_deadline",
+                 "order.delivery_deadline", "order.complete"),
     errors=("mockplatform.logistics.errors",),
 )

@@ -242,10 +242,11 @@ LOSSES = {LOST: ("lose", "lost", "lost_by_3pl", "Lost by the logistics partner")
 
 
 def lose_or_damage(ctx: SandboxContext, order: Order, package: Package, kind: str, *,
-                   decided_by: str, from_journey: bool = False) -> None:
+                   decided_by: str, from_journey: bool = False, text: str = "") -> None:
     """The carrier lost or damaged the parcel: its items are the carrier's loss, and the
-    seller is compensated for them."""
-    action, milestone, reason, text = LOSSES[kind]
+    seller is compensated for them. ``text`` says why, if not the loss itself."""
+    action, milestone, reason, loss = LOSSES[kind]
+    text = text or loss
     package.status = states.check(package.package_id, package.status, action, (), order=order)
     tracking.record(ctx, order, package, milestone, details={"decided_by": decided_by})
     items = _items(ctx, package, item_states.READY_TO_SHIP, item_states.SHIPPED)
@@ -266,11 +267,13 @@ def lose_or_damage(ctx: SandboxContext, order: Order, package: Package, kind: st
 # -- the seller -----------------------------------------------------------------------------------
 
 def platform_shipped(ctx: SandboxContext, package: Package, what: str) -> Order:
-    """The package's order, if the platform's logistics carry it (the Lazada flow); a package
+    """The package's order, if the platform's logistics carry it (the Lazada and TikTok
+    flows); a package
     the seller ships with its own carrier (AliExpress semi-hosted) is a 409."""
     order = service.get_order(ctx, package.order_id)
-    if order.flow != service.LAZADA or order.shipping_type == service.SELLER_OWN_FLEET:
-        kind = "seller_own_fleet shipping" if order.flow == service.LAZADA \
+    if order.flow not in service.PLATFORM_LOGISTICS \
+            or order.shipping_type == service.SELLER_OWN_FLEET:
+        kind = "seller_own_fleet shipping" if order.flow in service.PLATFORM_LOGISTICS \
             else f"{order.flow} flow"
         raise NotPlatformShipped(f"package {package.package_id} is carried by the seller's own carrier "
                                  f"({kind}): only a platform-shipped package can {what}",

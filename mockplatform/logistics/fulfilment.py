@@ -33,11 +33,19 @@ OWN_FLEET_PROVIDER = "Seller Own Fleet"
 TRACKING_PREFIXES = {"cross_border": "LGS", "local": "LEX", service.SELLER_OWN_FLEET: "SOF"}
 
 
+# TikTok Shop's carriers [choice]: its cross-border shipping services, and the couriers TikTok
+# Shipping hands local parcels to in the market.
+TIKTOK_PROVIDERS = {"cross_border": ("TikTok Shipping Standard", "TikTok Shipping Economy"),
+                    "local": ("J&T Express", "Flash Express", "Ninja Van")}
+
+
 def shipment_providers(ctx: SandboxContext, shipping: str) -> tuple[str, ...]:
     """The carriers a package may be given: Lazada Global Shipping's first-mile services for
     cross-border orders, Lazada Express and the market's couriers for local ones, the seller's
-    own fleet for a seller-own-fleet order."""
+    own fleet for a seller-own-fleet order; on TikTok Shop, ``TIKTOK_PROVIDERS``."""
     market = ctx.sandbox.market
+    if ctx.sandbox.platform == "tiktok_shop" and shipping in TIKTOK_PROVIDERS:
+        return TIKTOK_PROVIDERS[shipping]
     if shipping == "cross_border":
         return ("LGS-FM40", "LGS-FM41", "LGS-FM50")
     if shipping == service.SELLER_OWN_FLEET:
@@ -94,7 +102,8 @@ def pack(ctx: SandboxContext, order_id: int, *, order_item_ids: list[int] | None
 
 def pack_items(ctx: SandboxContext, order: Order, *, order_item_ids: list[int] | None = None,
                shipment_provider: str | None = None) -> Package:
-    """``pack`` of a Lazada order, without reading the package back: the package made."""
+    """``pack`` of a platform-logistics order, without reading the package back: the package
+    made."""
     items = _chosen_items(ctx, order, order_item_ids, "pack")
     service.check_allowed(order, items, "pack", service.SELLER_ACTIONS)
     providers = shipment_providers(ctx, order.shipping_type)
@@ -138,14 +147,14 @@ def ready_to_ship(ctx: SandboxContext, order_id: int, *,
     """Ready packed packages (by default every packed one): their items become
     ``ready_to_ship``, the first-mile scan deadline starts and the carrier's journey begins."""
     order = service.get_order(ctx, order_id)
-    service.require_flow(ctx, order, service.LAZADA, "ready_to_ship")
+    service.require_flow(ctx, order, service.PLATFORM_LOGISTICS, "ready_to_ship")
     ready_packages(ctx, order, package_ids=package_ids)
     return service.describe(ctx, order_id)
 
 
 def ready_packages(ctx: SandboxContext, order: Order, *,
                    package_ids: list[str] | None = None) -> None:
-    """``ready_to_ship`` of a Lazada order, without reading the order back."""
+    """``ready_to_ship`` of a platform-logistics order, without reading the order back."""
     order_id = order.order_id
     packages = service.packages_of(ctx, [order_id])[order_id]
     if package_ids is None:
@@ -179,10 +188,13 @@ def ready_packages(ctx: SandboxContext, order: Order, *,
         package_states.check(package.package_id, package.status, "ready_to_ship",
                              package_states.SELLER_ACTIONS, order=order)
     own_fleet = order.shipping_type == service.SELLER_OWN_FLEET
+    # The seller's own fleet has no first-mile scan and no journey; a profile without the
+    # first-mile rule (TikTok Shop's collection deadline is the order's) starts none.
+    first_mile = not own_fleet and FIRST_MILE_DEADLINE in ctx.policies
     for package in chosen:
         package.status = "ready_to_ship"
         package.ready_to_ship_at = package.updated_at = ctx.now
-        if not own_fleet:  # the seller's own fleet has no first-mile scan and no journey
+        if first_mile:
             package.first_mile_scan_deadline = policy_deadline(ctx, FIRST_MILE_DEADLINE,
                                                                ctx.now)
             ctx.timers.schedule(FIRST_MILE_DEADLINE, package.first_mile_scan_deadline,

@@ -44,7 +44,7 @@ from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import delivery, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.orders import flows, models, service
+from mockplatform.orders import flows, models, service, tiktok
 from mockplatform.orders import states as item_states
 from mockplatform.orders.models import (
     FORWARD_STEPS,
@@ -294,8 +294,24 @@ def arrive(ctx: SandboxContext, order: Order, package: Package) -> None:
                            data=package_service.summary(package))
 
 
+def _pickup(ctx: SandboxContext, order: Order, package: Package, attempt: int) -> None:
+    """The carrier collects the parcel from the seller. A TikTok order records it
+    (``order.collected``): its status in TikTok's vocabulary moves from AWAITING_COLLECTION
+    once every parcel is collected, and the collection deadline goes then."""
+    tracking.record(ctx, order, package, "pickup")
+    if order.flow == flows.TIKTOK:
+        items = service.items_of(ctx, [order.order_id])[order.order_id]
+        packages = service.packages_of(ctx, [order.order_id])[order.order_id]
+        ctx.record("order.collected", subject=service.order_subject(order.order_id), data={
+            "order_id": order.order_id, **package_service.summary(package),
+            "order_item_ids": [item.order_item_id for item in items
+                               if item.package_id == package.package_id],
+            **tiktok.collected_now(ctx, order, items, packages),
+            "statuses": service.statuses_of(items)})
+
+
 STEP_EFFECTS: dict[str, Callable[[SandboxContext, Order, Package, int], None]] = {
-    "pickup": _scan_only("pickup"),
+    "pickup": _pickup,
     "origin_sorting_scan": _origin_sorting_scan,
     "uplift": _scan_only("uplift"),
     "destination_arrival": _destination_arrival,

@@ -172,10 +172,12 @@ def label(ctx: SandboxContext, package_id: str) -> Label:
     if package.status not in LABELLED:
         raise InvalidStateTransition(f"package {package_id}", package.status, "print_label", [])
     order = ctx.session.get(Order, (ctx.id, package.order_id))
-    if order.flow != "lazada" or order.shipping_type == orders.SELLER_OWN_FLEET:
+    if order.flow not in orders.PLATFORM_LOGISTICS \
+            or order.shipping_type == orders.SELLER_OWN_FLEET:
         # A semi-hosted seller ships with its own carrier, which prints its own label; a
         # seller-own-fleet order is delivered by the seller, with no platform label either.
-        kind = order.flow if order.flow != "lazada" else orders.SELLER_OWN_FLEET
+        kind = (order.flow if order.flow not in orders.PLATFORM_LOGISTICS
+                else orders.SELLER_OWN_FLEET)
         raise NoLabel(f"package {package_id} belongs to a {kind} order: the seller's own "
                       f"carrier prints its label; the platform has none",
                       details=[{"field": "package_id", "location": "path",

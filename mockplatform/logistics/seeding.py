@@ -54,14 +54,14 @@ from mockplatform.engine import collector, ids, payloads
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.durations import format_duration
 from mockplatform.engine.scheduler import DueTimer
-from mockplatform.logistics import fulfilment, semi_hosted
+from mockplatform.logistics import fulfilment, semi_hosted, tiktok
 from mockplatform.logistics import packages as package_service
 from mockplatform.logistics.errors import UnknownStage
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
 from mockplatform.orders.errors import ProductNotListed, UnknownSku
 from mockplatform.orders.models import Order
-from mockplatform.orders.service import LAZADA, SEMI_HOSTED
+from mockplatform.orders.service import LAZADA, SEMI_HOSTED, TIKTOK
 
 MAX_ORDERS = 10_000
 LINE_COUNTS = ((1, 0.75), (2, 0.20), (3, 0.05))
@@ -76,6 +76,8 @@ DEFAULT_WEIGHTS = {"payment_methods": {"prepaid": 1}, "shipping": {"cross_border
 # so that a population sees units relisted, resold and expired.
 MAX_PLACED_OVER = timedelta(days=90)
 PLACE_TIMER = "seed.place_order"
+# The statuses a new order's units take (a TikTok order's are on hold): the seller walks it on.
+WALKABLE = (item_states.PENDING, item_states.ON_HOLD)
 
 
 # Each walk takes the order just placed. Lazada's takes the seller's own steps on it without
@@ -88,6 +90,16 @@ def _pack_lazada(ctx: SandboxContext, order: Order) -> None:
 def _ready(ctx: SandboxContext, order: Order) -> None:
     fulfilment.pack_items(ctx, order)
     fulfilment.ready_packages(ctx, order)
+
+
+def _pack_tiktok(ctx: SandboxContext, order: Order) -> None:
+    tiktok.end_remorse_for_seeding(ctx, order)
+    _pack_lazada(ctx, order)
+
+
+def _ready_tiktok(ctx: SandboxContext, order: Order) -> None:
+    tiktok.end_remorse_for_seeding(ctx, order)
+    _ready(ctx, order)
 
 
 def _accept(ctx: SandboxContext, order: Order) -> None:
@@ -116,6 +128,10 @@ STAGES: dict[str, dict[str, Callable[[SandboxContext, Order], None] | None]] = {
     LAZADA: {"pending": None, "packed": _pack_lazada, "ready_to_ship": _ready},
     SEMI_HOSTED: {"pending": None, "accepted": _accept, "packed": _accept_and_pack,
                   "shipped": _ship_own_carrier},
+    # A TikTok order's ``pending`` is where it is placed: ON_HOLD for its remorse hour, then
+    # AWAITING_SHIPMENT; walked further, it leaves the hold at once (the seed stands for an
+    # order whose hour has passed).
+    TIKTOK: {"pending": None, "packed": _pack_tiktok, "ready_to_ship": _ready_tiktok},
 }
 ALL_STAGES = tuple(dict.fromkeys(stage for stages in STAGES.values() for stage in stages))
 
@@ -147,6 +163,8 @@ def seed(ctx: SandboxContext, count: int, weights: Mapping[str, Mapping[str, flo
     flow = service.flow_of(ctx)
     weights = {**DEFAULT_WEIGHTS, **weights}
     _check_stages(flow, weights["fulfilment"])
+    service.check_shipping(flow, [name for name, weight in weights["shipping"].items() if weight],
+                           "shipping")
     # A fill keeps every row it makes until the unit of work ends, as an advance does: the
     # collector would walk them all, over and over, and find nothing to free.
     with collector.paused_for(ctx.session):
@@ -267,7 +285,7 @@ def place_seeded(ctx: SandboxContext, timer: DueTimer) -> None:
             "reason": str(refused), "lines": payload["lines"]})
         return
     walk = STAGES[flow].get(payload["stage"])
-    if walk is not None and any(item.status == item_states.PENDING for item in items):
+    if walk is not None and any(item.status in WALKABLE for item in items):
         walk(ctx, order)
     # Written now: the timers that follow in this advance read with autoflush off
     # (journey.fire_step), and must find the order in the store (settlement reads it by key

@@ -27,9 +27,10 @@ from mockplatform.logistics.packages import label
 from mockplatform.logistics.reports import by_csv, by_numbers, by_range
 from mockplatform.logistics.seeding import seed as seed_orders
 from mockplatform.logistics.semi_hosted import accept, confirm_receipt, ship
+from mockplatform.logistics.tiktok import buyer_cancel
 from mockplatform.logistics.trace import by_order, by_tracking_number
 
-__all__ = ["accept", "by_csv", "by_numbers", "by_order", "by_range", "by_tracking_number",
+__all__ = ["accept", "buyer_cancel", "by_csv", "by_numbers", "by_order", "by_range", "by_tracking_number",
            "cancel", "confirm_receipt", "damage", "deliver", "deliver_own_fleet",
            "describe_package", "fail_next_attempt", "fail_own_fleet_delivery", "label", "lose",
            "pack", "ready_to_ship", "repack", "seed_orders", "shipment_providers", "cancel_preview",

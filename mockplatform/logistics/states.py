@@ -21,7 +21,7 @@ from typing import Any
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import InvalidStateTransition
 from mockplatform.orders import states as item_states
-from mockplatform.orders.flows import LAZADA
+from mockplatform.orders.flows import PLATFORM_LOGISTICS
 from mockplatform.orders.states import OWN_FLEET, PLATFORM
 
 PACKED = "packed"
@@ -49,13 +49,13 @@ SELLER_ACTIONS = ("ready_to_ship", "cancel", "repack", "mark_failed_delivery", "
 
 def own_fleet(order: Any) -> bool:
     """The seller's own fleet carries the order's packages (Lazada's ``delivery_option_sof``):
-    the items' guard, for a Lazada package."""
-    return order.flow == LAZADA and item_states.own_fleet(order)
+    the items' guard, for a package of a platform-logistics flow."""
+    return order.flow in PLATFORM_LOGISTICS and item_states.own_fleet(order)
 
 
 def platform_shipped(order: Any) -> bool:
     """The platform's carrier carries the order's packages."""
-    return order.flow == LAZADA and item_states.platform_shipped(order)
+    return order.flow in PLATFORM_LOGISTICS and item_states.platform_shipped(order)
 
 
 PACKAGE = StateMachine("package", STATUSES, [

@@ -5,6 +5,9 @@
 - ``logistics.first_mile_scan_deadline``: a ready package that never reached the origin sorting
   centre is canceled and its items are never paid.
 
+TikTok Shop's (remorse window, shipping, collection and delivery deadlines, completion) live
+beside their rules in ``logistics/tiktok.py``.
+
 And the test helper's: ``seed.place_order`` places a seeded order at the instant its fill drew
 for it (``test_helpers/seed`` with ``placed_over``; logistics/seeding.py).
 
@@ -18,7 +21,7 @@ from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
-from mockplatform.logistics import fulfilment, journey, seeding, semi_hosted
+from mockplatform.logistics import fulfilment, journey, seeding, semi_hosted, tiktok
 from mockplatform.logistics import packages as package_service
 from mockplatform.orders import service, states
 from mockplatform.orders.models import ORDER_ID, PACKAGE_ID, Order, Package
@@ -102,5 +105,16 @@ timer_kind(seeding.PLACE_TIMER, payload=seeding.PLACEMENT_PAYLOAD,
            describe=seeding.DESCRIBE_PLACEMENT,
            prefetch=seeding.prefetch_placements)(seeding.place_seeded)
 
+_TIKTOK_HANDLERS = {
+    tiktok.tiktok.REMORSE_WINDOW: tiktok.end_remorse_window,
+    tiktok.tiktok.SHIPPING_DEADLINE: tiktok.shipping_deadline_passed,
+    tiktok.tiktok.COLLECTION_DEADLINE: tiktok.collection_deadline_passed,
+    tiktok.tiktok.DELIVERY_DEADLINE: tiktok.delivery_deadline_passed,
+    tiktok.tiktok.COMPLETE: tiktok.complete,
+}
+for _kind, _handler in _TIKTOK_HANDLERS.items():
+    timer_kind(_kind, payload=tiktok.ORDER_PAYLOAD, describe=tiktok.DESCRIBE[_kind])(_handler)
+
 TIMER_KINDS = (service.RTS_DEADLINE, fulfilment.FIRST_MILE_DEADLINE, journey.STEP_TIMER,
-               semi_hosted.SHIP_DEADLINE, semi_hosted.CANCEL_AFTER, seeding.PLACE_TIMER)
+               semi_hosted.SHIP_DEADLINE, semi_hosted.CANCEL_AFTER, seeding.PLACE_TIMER,
+               *tiktok.TIMER_KINDS)

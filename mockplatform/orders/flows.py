@@ -1,7 +1,8 @@
 """The order flows of the platform profiles, declared in one table.
 
-A flow is Lazada's walk (pack, ready to ship, the carrier's journey) or AliExpress's semi-hosted
-one (accept, pack, ship with the seller's own carrier). Each has its item state machine, the
+A flow is Lazada's walk (pack, ready to ship, the carrier's journey), TikTok Shop's (the same
+walk after a remorse hour on hold, with TikTok's collection deadlines) or AliExpress's
+semi-hosted one (accept, pack, ship with the seller's own carrier). Each has its item state machine, the
 deadline timers a new order starts, and the deadlines an order shows. Everything here reads
 only the order and its packages; the seller's steps that move packages are the logistics
 domain's (``logistics/fulfilment.py``, ``logistics/semi_hosted.py``).
@@ -17,13 +18,16 @@ from typing import TYPE_CHECKING, Any
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.durations import format_duration
 from mockplatform.engine.statemachine import StateMachine
-from mockplatform.orders import states
-from mockplatform.orders.models import Order, Package
+from mockplatform.orders import states, tiktok
+from mockplatform.orders.models import Order, OrderItem, Package
 
 if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
-LAZADA, SEMI_HOSTED = "lazada", "semi_hosted"
+LAZADA, SEMI_HOSTED, TIKTOK = "lazada", "semi_hosted", tiktok.FLOW
+# The flows whose parcels the platform's carrier collects and carries (packages, tracking,
+# delivery attempts, the return leg): the seller packs and readies, the journey does the rest.
+PLATFORM_LOGISTICS = frozenset({LAZADA, TIKTOK})
 # A local order the seller delivers with its own fleet (Lazada's ``delivery_option_sof``): packed
 # and readied as any other, then no platform carrier: the seller reports it delivered or failed.
 SELLER_OWN_FLEET = states.SELLER_OWN_FLEET
@@ -105,15 +109,24 @@ class Flow:
     # The deadlines the seller can still miss or has met: names to aware instants (or, for a
     # lateness, a timedelta; a flag as a bool), None where not known yet.
     deadlines: Callable[[SandboxContext, Order, Sequence[Package]], dict[str, Any]]
+    # The status a new order's units take (None: ``pending``).
+    first_status: Callable[[SandboxContext], str] | None = None
+    # Called after every status change of the order's units with the order, all its units and
+    # packages and the statuses the moved units left: it keeps the flow's timers in step and
+    # returns what the change's event adds (None: nothing to do).
+    on_transition: Callable[[SandboxContext, Order, Sequence[OrderItem], Sequence[Package],
+                             Sequence[str]], dict[str, Any]] | None = None
 
 
 FLOWS: dict[str, Flow] = {
     LAZADA: Flow(LAZADA, states.ITEM, _start_lazada_deadlines, _lazada_deadlines),
     SEMI_HOSTED: Flow(SEMI_HOSTED, states.SEMI_HOSTED_ITEM, _start_semi_hosted_deadlines,
                       _semi_hosted_deadlines),
+    TIKTOK: Flow(TIKTOK, states.TIKTOK_ITEM, tiktok.start_deadlines, tiktok.deadlines,
+                 tiktok.first_status, tiktok.on_transition),
 }
 # The flow of each platform profile's orders.
-FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED}
+FLOW_OF_PLATFORM = {"lazada": LAZADA, "aliexpress": SEMI_HOSTED, "tiktok_shop": TIKTOK}
 
 
 def deadlines_of(ctx: SandboxContext, order: Order,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -24,8 +24,13 @@ from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.statemachine import StateMachine
-from mockplatform.errors import InvalidRequest, InvalidStateTransition, NotFound
-from mockplatform.orders import flows, rows, states
+from mockplatform.errors import (
+    InvalidRequest,
+    InvalidStateTransition,
+    NotFound,
+    ValidationFailed,
+)
+from mockplatform.orders import delayed, flows, rows, states, tiktok
 from mockplatform.orders.errors import (
     OrderNotFound,
     OrdersNotAvailable,
@@ -44,7 +49,8 @@ from mockplatform.orders.models import (
 )
 from mockplatform.store.bulk import new_row
 
-LAZADA, SEMI_HOSTED = flows.LAZADA, flows.SEMI_HOSTED
+LAZADA, SEMI_HOSTED, TIKTOK = flows.LAZADA, flows.SEMI_HOSTED, flows.TIKTOK
+PLATFORM_LOGISTICS = flows.PLATFORM_LOGISTICS
 PAYMENT_METHODS = ("prepaid", "cod")
 SELLER_OWN_FLEET = flows.SELLER_OWN_FLEET
 SHIPPING_TYPES = ("cross_border", "local", SELLER_OWN_FLEET)
@@ -55,7 +61,8 @@ SELLER_STOCK, RESALE_STOCK = "seller", "resale"
 RESALE_PRIORITY = "resale.stock_priority"
 RTS_DEADLINE = flows.RTS_DEADLINE
 order_subject = flows.order_subject
-DELAYED_WARNING = "order.delayed_warning"
+DELAYED_WARNING = delayed.DELAYED_WARNING
+refresh_delayed = delayed.refresh_delayed
 
 FLOW_OF_PLATFORM = flows.FLOW_OF_PLATFORM
 
@@ -65,7 +72,7 @@ def flow_of(ctx: SandboxContext) -> str:
     flow = FLOW_OF_PLATFORM.get(ctx.sandbox.platform)
     if flow is None:
         raise OrdersNotAvailable(f"the {ctx.sandbox.platform} profile has no order flow yet: orders can "
-                                 f"be placed in lazada and aliexpress sandboxes",
+                                 f"be placed in {', '.join(sorted(FLOW_OF_PLATFORM))} sandboxes",
                                  details=[{"field": "platform", "location": "sandbox",
                                            "message": f"no order flow for {ctx.sandbox.platform}",
                                            "current_state": ctx.sandbox.platform,
@@ -73,20 +80,38 @@ def flow_of(ctx: SandboxContext) -> str:
     return flow
 
 
+# The shipping kinds each flow's orders may take [choice]: a TikTok Shop parcel is always the
+# platform carrier's (no seller's own fleet in this sandbox).
+SHIPPING_OF_FLOW = {TIKTOK: ("cross_border", "local")}
+
+
+def check_shipping(flow: str, shippings: Iterable[str], field: str) -> None:
+    """Refuse a shipping kind the flow's orders do not take: a 400 naming ``field``."""
+    allowed = SHIPPING_OF_FLOW.get(flow, SHIPPING_TYPES)
+    for shipping in shippings:
+        if shipping not in allowed:
+            raise ValidationFailed.field(field, f"a {flow} order ships {' or '.join(allowed)}, "
+                                                f"got {shipping!r}")
+
+
 def machine_of(order: Order) -> StateMachine:
     return flows.FLOWS[order.flow].machine
 
 
-def require_flow(ctx: SandboxContext, order: Order, flow: str, action: str) -> None:
-    """Refuse ``action``, a step of ``flow`` only, on an order of another flow: a 409 naming
-    the order's flow and what its seller can do instead (pack and cancel exist in every flow;
-    accept and ship only in the semi-hosted one, ready to ship only in Lazada's)."""
-    if order.flow == flow:
+def require_flow(ctx: SandboxContext, order: Order, flow: str | frozenset[str],
+                 action: str) -> None:
+    """Refuse ``action``, a step of ``flow`` only (or of the flows named), on an order of
+    another flow: a 409 naming the order's flow and what its seller can do instead (pack and
+    cancel exist in every flow; accept and ship only in the semi-hosted one, ready to ship only
+    in the platform-logistics ones)."""
+    if order.flow == flow or (not isinstance(flow, str) and order.flow in flow):
         return
     items = items_of(ctx, [order.order_id])[order.order_id]
     allowed = seller_actions(order, items)
+    steps_of = (f"the {flow} flow" if isinstance(flow, str)
+                else f"the {' and '.join(sorted(flow))} flows")
     raise WrongOrderFlow(f"order {order.order_id} follows the {order.flow} flow: {action} is a step "
-                         f"of the {flow} flow; allowed actions: {', '.join(allowed) or 'none'}",
+                         f"of {steps_of}; allowed actions: {', '.join(allowed) or 'none'}",
                          details=[{"field": "order_id", "location": "path",
                                    "message": f"a {order.flow} order cannot {action}",
                                    "flow": order.flow, "current_state": statuses_of(items),
@@ -165,6 +190,7 @@ def place_order(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: in
     """``place`` without reading the order back: the order and its items. An unknown or
     unlisted SKU, or stock short of a line, is refused before anything is written."""
     flow = flow_of(ctx)
+    check_shipping(flow, [shipping], "shipping")
     skus = _skus_for(ctx, lines)
     from_resale = _take_stock(ctx, lines, skus, shipping)
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
@@ -194,6 +220,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     The caller has checked the SKUs and taken their stock; ``sources`` says, per unit, whose
     (default: the seller's)."""
     code = money.currency_of(ctx.sandbox.market)
+    first = flows.FLOWS[flow].first_status
+    status = first(ctx) if first is not None else states.PENDING
     order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
@@ -206,7 +234,7 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
     items = [new_row(OrderItem, sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
                      item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
                      name=product.name, item_price=sku.price, paid_price=sku.price,
-                     status=states.PENDING, reason="", reason_detail="",
+                     status=status, reason="", reason_detail="",
                      cancel_return_initiator="", stock_source=source, failed_delivery_at=None,
                      created_at=now, updated_at=now)
              for item_id, (sku, product), source in zip(
@@ -224,6 +252,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
             "price": money.format_amount(order.price, code), "currency": code,
             "order_item_ids": [item.order_item_id for item in items],
             "statuses": statuses_of(items), "deadlines": deadlines_json(ctx, order, [])}
+    if flow == TIKTOK:
+        data["platform_status"] = tiktok.order_status(items, [])
     from_resale = [item.order_item_id for item in items if item.stock_source == RESALE_STOCK]
     if from_resale:  # the resale domain ships these (its subscription to order.created)
         data["resale_stock_order_item_ids"] = from_resale
@@ -325,61 +355,6 @@ def start_deadlines(ctx: SandboxContext, order: Order) -> None:
     flows.FLOWS[order.flow].start_deadlines(ctx, order)
 
 
-def warning_leads(ctx: SandboxContext) -> dict[str, Any]:
-    return ctx.policies.value(DELAYED_WARNING) if DELAYED_WARNING in ctx.policies else {}
-
-
-def delayed_point(ctx: SandboxContext, order: Order, items: Sequence[OrderItem],
-                  packages: Sequence[Package]) -> tuple[datetime, str] | None:
-    """When the order enters the "delayed" view and why, or None while nothing is due: the
-    warning point before the ready-to-ship deadline while items await it, and before the
-    first-mile scan deadline while a ready package waits for its scan. A semi-hosted order
-    [choice]: its ship deadline itself while it is not shipped (that profile has no warning
-    lead: from that instant on the order is late)."""
-    if order.flow != LAZADA:
-        if order.rts_deadline is not None and any(
-                item.status in states.SEMI_HOSTED_AWAITING_SHIPMENT for item in items):
-            return order.rts_deadline, "ship_deadline"
-        return None
-    leads = warning_leads(ctx)
-    if not leads:
-        return None
-    points = []
-    if any(item.status in states.AWAITING_RTS for item in items):
-        points.append((order.rts_deadline - leads["before_rts_deadline"], "rts_deadline"))
-    waiting_scan = {item.package_id for item in items if item.status == states.READY_TO_SHIP}
-    for package in packages:
-        if package.package_id in waiting_scan and package.first_mile_scanned_at is None \
-                and package.first_mile_scan_deadline is not None:
-            points.append((package.first_mile_scan_deadline
-                           - leads["before_first_mile_scan_deadline"],
-                           "first_mile_scan_deadline"))
-    return min(points) if points else None
-
-
-def refresh_delayed(ctx: SandboxContext, order: Order, items: Sequence[OrderItem],
-                    packages: Sequence[Package]) -> None:
-    """Keep ``delayed_from`` right after a change; a new future warning point gets a timer that
-    records ``order.delayed`` when it is reached."""
-    point = delayed_point(ctx, order, items, packages)
-    instant = point[0] if point else None
-    if instant == order.delayed_from:
-        return
-    was_delayed = order.delayed_from is not None and order.delayed_from <= ctx.now
-    if order.delayed_from is not None and order.delayed_from > ctx.now:
-        ctx.timers.cancel(subject=order_subject(order.order_id), kind_name=DELAYED_WARNING)
-    order.delayed_from = instant
-    order.delayed = instant is not None and instant <= ctx.now
-    # A warning point already behind the clock (a lead longer than the time left, as a policy
-    # override allows) puts the order in the view at once: the event is due now, unless the
-    # order was in the view already.
-    if point is not None and (instant >= ctx.now or not was_delayed):
-        ctx.timers.schedule(DELAYED_WARNING, max(instant, ctx.now),
-                            subject=order_subject(order.order_id),
-                            payload={"order_id": order.order_id, "at": instant.isoformat(),
-                                     "deadline": point[1]})
-
-
 def deadlines_json(ctx: SandboxContext, order: Order,
                    packages: Sequence[Package]) -> dict[str, Any]:
     """The deadlines the seller can still miss or has met, as an event records them."""
@@ -435,11 +410,13 @@ def transition(ctx: SandboxContext, order: Order, items: Sequence[OrderItem], ac
         ctx.timers.cancel(subject=order_subject(order.order_id), kind_name=RTS_DEADLINE)
     packages = packages_of(ctx, [order.order_id])[order.order_id]
     refresh_delayed(ctx, order, all_items, packages)
+    hook = flows.FLOWS[order.flow].on_transition
+    more = hook(ctx, order, all_items, packages, previous) if hook is not None else None
     ctx.record(f"order.{target}", subject=order_subject(order.order_id), data={
         "order_id": order.order_id, "order_item_ids": [item.order_item_id for item in items],
         "previous_statuses": previous, "status": target, "reason": reason,
         "reason_detail": reason_detail, "initiator": initiator,
-        "statuses": statuses_of(all_items), **(data or {})})
+        "statuses": statuses_of(all_items), **(more or {}), **(data or {})})
     return target
 
 
@@ -471,6 +448,20 @@ class OrderDetail:
     @property
     def statuses(self) -> list[str]:
         return statuses_of(self.items)
+
+    @cached_property
+    def platform_status(self) -> str | None:
+        """The order's status in its platform's own vocabulary, where it has one (TikTok)."""
+        if self.order.flow != TIKTOK:
+            return None
+        return tiktok.order_status(self.items, self.packages)
+
+    @cached_property
+    def platform_statuses(self) -> dict[int, str] | None:
+        """Each unit's status in the platform's own vocabulary, by order item id (TikTok)."""
+        if self.order.flow != TIKTOK:
+            return None
+        return tiktok.unit_statuses(self.items, self.packages)
 
     def allowed_actions(self, item: OrderItem) -> list[str]:
         """What the seller may do with ``item`` now."""

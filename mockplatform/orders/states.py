@@ -1,4 +1,5 @@
-"""The order item's life: Lazada's walk (reference/lazada-api.md section 5) and AliExpress's
+"""The order item's life: Lazada's walk (reference/lazada-api.md section 5), TikTok Shop's
+(Lazada's with a remorse hour on hold before it and a completion after it) and AliExpress's
 semi-hosted walk, in one vocabulary.
 
 Who acts is in the action's name: the buyer pays; the seller packs, readies and cancels; the
@@ -144,7 +145,54 @@ SEMI_HOSTED_ITEM = StateMachine("semi-hosted order item", SEMI_HOSTED_STATUSES, 
     (PACKED, "cancel_not_shipped", CANCELED),
 ])
 
-# Every item status any flow uses, in the order ``statuses`` lists them (``accepted`` comes
-# right after ``pending``, as it does in the semi-hosted walk).
-_AFTER_PENDING = STATUSES.index(PENDING) + 1
-ALL_STATUSES = (*STATUSES[:_AFTER_PENDING], ACCEPTED, *STATUSES[_AFTER_PENDING:])
+# -- the TikTok Shop walk (POLICIES.md "TikTok Shop profile", platform-policies.md 2.3) --
+#
+# Lazada's walk with the platform's carrier, framed by two statuses of TikTok's own:
+# ``on_hold``, the remorse window after payment (``order.remorse_window``: the buyer may cancel
+# without the seller's approval, the seller may cancel out of stock but not fulfil, T1), and
+# ``completed``, a delivered unit once the buyer's after-sales window has closed
+# (``return.request_window``). The seller cannot cancel a unit readied to ship (only the US
+# market allows it, T1), nor repack; the platform cancels what is not ready by the shipping
+# deadline, what is not collected by the collection deadline, and counts what is still
+# travelling at the delivery deadline as lost by the carrier. No resale: a parcel that fails
+# delivery rides back to the seller.
+ON_HOLD = "on_hold"
+COMPLETED = "completed"
+TIKTOK_STATUSES = (UNPAID, ON_HOLD, PENDING, PACKED, READY_TO_SHIP, SHIPPED, DELIVERED, COMPLETED,
+                   FAILED_DELIVERY, CANCELED, SHIPPED_BACK, SHIPPED_BACK_SUCCESS, LOST_BY_3PL,
+                   DAMAGED_BY_3PL)
+# Statuses of a TikTok unit not yet readied: the shipping deadline still watches it.
+TIKTOK_AWAITING_SHIPMENT = (ON_HOLD, PENDING, PACKED)
+_LAZADA_CARRIER = ("arrive_in_destination", "deliver", "fail_last_attempt", "ship_back",
+                   "arrive_back_at_seller", "lose", "damage")
+
+TIKTOK_ITEM = StateMachine("TikTok order item", TIKTOK_STATUSES, [
+    # the buyer
+    (UNPAID, "pay", ON_HOLD),
+    (UNPAID, "expire_unpaid", CANCELED),
+    (ON_HOLD, "buyer_cancel", CANCELED),
+    # the platform: the remorse window ends
+    (ON_HOLD, "end_remorse_window", PENDING),
+    # the seller
+    (ON_HOLD, "cancel", CANCELED),
+    (PENDING, "pack", PACKED),
+    (PACKED, "ready_to_ship", READY_TO_SHIP),
+    (PENDING, "cancel", CANCELED),
+    (PACKED, "cancel", CANCELED),
+    # the platform's deadlines
+    *[(status, "miss_shipping_deadline", CANCELED) for status in TIKTOK_AWAITING_SHIPMENT],
+    *[(status, "miss_collection_deadline", CANCELED)
+      for status in (*TIKTOK_AWAITING_SHIPMENT, READY_TO_SHIP)],
+    # the carrier, as on Lazada's walk
+    *[(t.source, t.action, t.target, t.guard) for t in ITEM.transitions()
+      if t.action in _LAZADA_CARRIER],
+    # the platform: the after-sales window closes
+    (DELIVERED, "complete", COMPLETED),
+], guards={PLATFORM: platform_shipped})
+
+# Every item status any flow uses, in the order ``statuses`` lists them (``on_hold`` and
+# ``accepted`` come right before and after ``pending``, ``completed`` right after
+# ``delivered``, as in their walks).
+_PENDING, _DELIVERED = STATUSES.index(PENDING), STATUSES.index(DELIVERED) + 1
+ALL_STATUSES = (*STATUSES[:_PENDING], ON_HOLD, PENDING, ACCEPTED,
+                *STATUSES[_PENDING + 1:_DELIVERED], COMPLETED, *STATUSES[_DELIVERED:])

@@ -10,7 +10,7 @@ from mockplatform.engine.scheduler import DueTimer, timer_kind
 from mockplatform.orders import service
 from mockplatform.orders.models import ORDER_ID, Order
 
-# The deadlines whose warning point puts an order in the delayed view (``service.delayed_point``).
+# The deadlines whose warning point puts an order in the delayed view (``delayed.delayed_point``).
 WARNED_DEADLINES = ("rts_deadline", "first_mile_scan_deadline", "ship_deadline")
 
 

@@ -194,6 +194,18 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
         _check_snapshot(aliexpress, seen)
         advance_by(aliexpress, "P3D")
 
+    # A TikTok Shop order: on hold, readied, collected, delivered, completed.
+    body, tiktok = api.create_sandbox(platform="tiktok_shop", market="TH")
+    tiktok.base = f"/api/v1/sandboxes/{body['id']}"
+    order = place(tiktok)
+    _check_snapshot(tiktok, seen)
+    advance_by(tiktok, "PT1H")
+    ok(tiktok.post(f"/api/v1/orders/{order['order_id']}/pack", json={}), 201)
+    ok(tiktok.post(f"/api/v1/orders/{order['order_id']}/ready_to_ship", json={}))
+    for _ in range(6):
+        advance_by(tiktok, "P2D")
+        _check_snapshot(tiktok, seen)
+
     real_kinds = {name for name in kinds() if name != "noop" and not name.startswith("tests.")}
     assert seen == real_kinds
 
@@ -201,6 +213,7 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
 @pytest.mark.parametrize(("platform", "fulfilment"), [
     ("lazada", {"pending": 1, "packed": 1, "ready_to_ship": 2}),
     ("aliexpress", {"pending": 1, "accepted": 1, "packed": 1, "shipped": 1}),
+    ("tiktok_shop", {"pending": 1, "packed": 1, "ready_to_ship": 2}),
 ])
 def test_seeded_fills_snapshot_into_documents_restore_accepts(api, platform, fulfilment):
     body, sbx = api.create_sandbox(platform=platform, market="MY")

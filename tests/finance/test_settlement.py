@@ -178,7 +178,7 @@ def test_a_paid_subject_cannot_be_made_unsettleable(sbx):
 
 
 def test_profiles_without_settlement_cycle_refuse_settleable_amounts(api):
-    _, sbx = api.create_sandbox(platform="tiktok_shop")
+    _, sbx = api.create_sandbox(platform="aliexpress")
 
     response = sbx.post("/api/v1/test_helpers/ledger/settleable",
                         json={"subject": "item_1", "amount": "1.00"})

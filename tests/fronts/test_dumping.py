@@ -83,6 +83,17 @@ def test_answers_of_a_varied_walk_are_the_same_bytes(api, compared):
     ok(semi_api.post(f"/api/v1/sandboxes/{semi['id']}/clock/advance", json={"by": "P9D"}))
     ok(semi_api.get(f"/api/v1/orders/{order['order_id']}"))
 
+    # A TikTok Shop order: its platform_status and SLA instants, on hold then readied.
+    tiktok = new_sandbox(api, platform="tiktok_shop", market="TH")
+    held = place(tiktok, quantity=2)
+    ok(tiktok.get(f"/api/v1/orders/{held['order_id']}"))
+    advance_by(tiktok, "PT1H")
+    ok(tiktok.post(f"/api/v1/orders/{held['order_id']}/pack", json={}), 201)
+    ok(tiktok.post(f"/api/v1/orders/{held['order_id']}/ready_to_ship", json={}))
+    advance_by(tiktok, "P8D")
+    ok(tiktok.get(f"/api/v1/orders/{held['order_id']}"))
+    ok(tiktok.get("/api/v1/orders"))
+
     assert compared["OrderSchema"] >= 12
     assert {"OrderItemListSchema", "OrderListSchema", "PackageSchema", "OrderTrackingSchema",
             "PackageTrackingSchema", "AdvanceResultSchema", "EventListSchema",

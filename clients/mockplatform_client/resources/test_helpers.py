@@ -9,7 +9,7 @@ from .._encoding import Duration, Timestamp, without_none
 from .._object import MockplatformObject
 from ._base import Resource, quote_id
 from .ledger import Amount, amount_to_wire
-from .orders import PackageRef, package_id_of
+from .orders import OrderRef, PackageRef, order_id_of, package_id_of
 
 PaymentMethod = Literal["prepaid", "cod"]
 Shipping = Literal["cross_border", "local"]
@@ -132,6 +132,17 @@ class TestHelpers(Resource):
                             buyer=dict(buyer) if buyer is not None else None,
                             payment_method=payment_method, shipping=shipping)
         return self._request("POST", "/api/v1/test_helpers/orders", json=body,
+                             idempotency_key=idempotency_key)
+
+    def buyer_cancel(self, order: OrderRef, *, reason: str | None = None,
+                     idempotency_key: str | None = None) -> MockplatformObject:
+        """TikTok Shop: the buyer cancels the order while it is ``ON_HOLD`` (within
+        ``order.remorse_window`` of its placement), without the seller's approval; every unit
+        on hold is canceled and its stock restored. Afterwards ``ConflictError``
+        ``invalid_state_transition`` names the order's status. ``reason``: the buyer's words
+        (kept as the units' ``reason_detail``)."""
+        path = f"/api/v1/test_helpers/orders/{order_id_of(order)}/buyer_cancel"
+        return self._request("POST", path, json=without_none(reason=reason),
                              idempotency_key=idempotency_key)
 
     # The carrier: a travelling package's fate.

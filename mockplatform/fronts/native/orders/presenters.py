@@ -20,7 +20,7 @@ from mockplatform.orders.service import OrderDetail
 
 def item_json(detail: OrderDetail, item: OrderItem) -> dict[str, Any]:
     order, package = detail.order, detail.package_of(item)
-    return {"object": "order_item", "order_item_id": item.order_item_id,
+    shown = {"object": "order_item", "order_item_id": item.order_item_id,
             "order_id": item.order_id, "status": item.status, "name": item.name,
             "item_id": item.item_id, "sku_id": item.sku_id, "seller_sku": item.seller_sku,
             "item_price": money.format_amount(item.item_price, order.currency),
@@ -33,11 +33,13 @@ def item_json(detail: OrderDetail, item: OrderItem) -> dict[str, Any]:
             "stock_source": item.stock_source, "failed_delivery_at": item.failed_delivery_at,
             "allowed_actions": detail.allowed_actions(item),
             "created_at": item.created_at, "updated_at": item.updated_at}
+    units = detail.platform_statuses
+    return shown if units is None else {**shown, "platform_status": units[item.order_item_id]}
 
 
 def order_json(detail: OrderDetail) -> dict[str, Any]:
     order = detail.order
-    return {"object": "order", "order_id": order.order_id, "order_number": order.order_id,
+    shown = {"object": "order", "order_id": order.order_id, "order_number": order.order_id,
             "flow": order.flow, "buyer_id": order.buyer_id,
             "payment_method": order.payment_method, "shipping_type": order.shipping_type,
             "currency": order.currency,
@@ -51,6 +53,8 @@ def order_json(detail: OrderDetail) -> dict[str, Any]:
             "allowed_actions": detail.order_allowed_actions,
             "items": [item_json(detail, item) for item in detail.items],
             "created_at": order.created_at, "updated_at": order.updated_at}
+    status = detail.platform_status
+    return shown if status is None else {**shown, "platform_status": status}
 
 
 def order_page_json(page: OrderPage) -> dict[str, Any]:

@@ -249,6 +249,21 @@ def confirm_receipt(call: Call):
     return present.present(logistics.confirm_receipt(call.ctx, _order_id(call)))
 
 
+@endpoint(bp, "/test_helpers/orders/<order_id>/buyer_cancel", method="POST",
+          body=s.BuyerCancelSchema, response=s.OrderSchema,
+          summary="Cancel a TikTok Shop order as the buyer within the remorse window",
+          tags=["test_helpers"], errors=ACTION_ERRORS)
+def buyer_cancel(call: Call):
+    """While the order is ``ON_HOLD`` (``order.remorse_window``, 1 h after it was placed) the
+    buyer cancels it without the seller's approval: every unit on hold becomes ``canceled``
+    (``cancel_return_initiator: cancellation-customer``, reason ``buyer_remorse``) and its stock
+    is restored. Afterwards a 409 ``invalid_state_transition`` names the order's status: a
+    cancellation then is a request the seller answers. An order of another flow: 409
+    ``wrong_order_flow``."""
+    return present.present(logistics.buyer_cancel(call.ctx, _order_id(call),
+                                                  reason=call.body.get("reason")))
+
+
 @endpoint(bp, "/test_helpers/seed", method="POST", body=s.OrderSeedSchema,
           response=s.OrderSeedResultSchema, status=201,
           summary="Fill the sandbox with seeded products, buyers and orders",

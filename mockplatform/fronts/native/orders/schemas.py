@@ -129,6 +129,12 @@ class CancelSchema(Schema):
                                  validate=validate.Length(min=1, max=100))
 
 
+class BuyerCancelSchema(Schema):
+    reason = fields.String(validate=validate.Length(min=1, max=255), metadata={
+        "description": "the buyer's words, kept as the units' reason_detail (default: "
+                       "canceled by the buyer within the remorse window)"})
+
+
 class FailNextAttemptSchema(Schema):
     reason = fields.String(validate=validate.Length(min=1, max=60), metadata={
         "description": "one of the sandbox's delivery.failure_reasons (default: its first)"})
@@ -158,6 +164,10 @@ class OrderItemSchema(Schema):
     failed_delivery_at = Timestamp(allow_none=True, metadata={
         "description": "when the unit failed delivery, kept whatever its status becomes"})
     allowed_actions = fields.List(fields.String())
+    platform_status = fields.String(metadata={
+        "description": "tiktok flow only: the unit's status in TikTok's vocabulary (ON_HOLD, "
+                       "AWAITING_SHIPMENT, AWAITING_COLLECTION, IN_TRANSIT, DELIVERED, "
+                       "COMPLETED, CANCELLED)"})
     created_at = Timestamp()
     updated_at = Timestamp()
 
@@ -198,7 +208,15 @@ class OrderSchema(Schema):
                                                     "first_mile_scan_deadline (lazada flow); "
                                                     "ship_deadline, cancel_at, shipped_at, "
                                                     "shipped_late, shipped_late_by "
-                                                    "(semi_hosted flow)"})
+                                                    "(semi_hosted flow); rts_sla_time, "
+                                                    "on_hold_until, shipping_due_time, "
+                                                    "collection_due_time, delivery_due_time, "
+                                                    "after_sales_until (tiktok flow)"})
+    platform_status = fields.String(metadata={
+        "description": "tiktok flow only: the order's status in TikTok's vocabulary, the "
+                       "aggregate of its units' (UNPAID, ON_HOLD, AWAITING_SHIPMENT, "
+                       "PARTIALLY_SHIPPING, AWAITING_COLLECTION, IN_TRANSIT, DELIVERED, "
+                       "COMPLETED, CANCELLED)"})
     delayed = fields.Boolean()
     address_shipping = JSONObject()
     package_ids = fields.List(fields.String())
