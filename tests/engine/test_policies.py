@@ -99,7 +99,8 @@ EXTENSIONS = {
                "logistics.shipping_fee", "logistics.loss_compensation", "delivery.failure_rate",
                "logistics.return_leg", "gateway.token_lifetimes", "gateway.http_methods",
                "resale.service", "resale.qc_failure_rate"},
-    "tiktok_shop": set(),
+    "tiktok_shop": {"cancellation.seller_response", "return.partial_refund_response",
+                    "return.parcel_journey", "aftersales.reasons", "failed_return.notice"},
     "aliexpress": set(),
 }
 
