@@ -15,6 +15,7 @@ from sqlalchemy import select
 from mockplatform.aftersales import service, states
 from mockplatform.aftersales.models import AfterSalesRequest
 from mockplatform.engine.context import SandboxContext
+from mockplatform.orders.models import Package
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,12 @@ def detail(request: AfterSalesRequest) -> RequestDetail:
         buyer_actions=service.allowed_actions(request, states.BUYER_ACTIONS),
         carrier_actions=[a for a in service.allowed_actions(request, states.CARRIER_ACTIONS)
                          if a != "fail_return"])
+
+
+def parcels(ctx: SandboxContext, requests: list[AfterSalesRequest]) -> dict[str, Package]:
+    """The return parcels of ``requests``, by package id, in one query."""
+    ids = {request.return_package_id for request in requests if request.return_package_id}
+    if not ids:
+        return {}
+    return {package.package_id: package for package in ctx.session.scalars(
+        select(Package).where(Package.sandbox_id == ctx.id, Package.package_id.in_(ids)))}
