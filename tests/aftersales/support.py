@@ -68,11 +68,13 @@ def get(sbx, request: dict) -> dict:
 
 
 def act(sbx, request: dict, action: str, status: int = 200, **body) -> dict:
-    return ok(sbx.post(f"{REQUESTS}/{request['request_id']}/{action}", json=body), status)
+    return ok(sbx.post(f"{REQUESTS}/{request['request_id']}/{action}", json=body or None),
+              status)
 
 
 def helper(sbx, request: dict, action: str, status: int = 200, **body) -> dict:
-    return ok(sbx.post(f"{HELPERS}/{request['request_id']}/{action}", json=body), status)
+    return ok(sbx.post(f"{HELPERS}/{request['request_id']}/{action}", json=body or None),
+              status)
 
 
 def deadline(request: dict) -> datetime:

@@ -39,7 +39,7 @@ def test_the_reason_lists_are_the_profiles():
 def test_a_lazada_sandbox_has_no_aftersales_requests_yet(api):
     sbx = new_sandbox(api)
     for response in (sbx.get(REQUESTS), sbx.get(f"{REQUESTS}/600000000000001"),
-                     sbx.post(f"{REQUESTS}/600000000000001/approve", json={}),
+                     sbx.post(f"{REQUESTS}/600000000000001/approve"),
                      sbx.post(HELPERS, json={"type": "refund_only", "order_id": 1,
                                              "reason": "damaged_item"})):
         assert response.status_code == 409, response.get_json()
