@@ -12,7 +12,8 @@ from mockplatform.engine import registry
 
 DOMAINS: tuple[str, ...] = ("mockplatform.catalog", "mockplatform.orders",
                             "mockplatform.finance", "mockplatform.logistics",
-                            "mockplatform.resale", "mockplatform.control")
+                            "mockplatform.resale", "mockplatform.aftersales",
+                            "mockplatform.control")
 
 
 def load() -> registry.Registry:

@@ -20,6 +20,7 @@ from ._transport import (
 )
 from .errors import MockplatformError, make_status_error
 from .resources import (
+    AfterSales,
     Buyers,
     Clock,
     Events,
@@ -113,6 +114,10 @@ class Client:
     @cached_property
     def semi_hosted(self) -> SemiHosted:
         return SemiHosted(self)
+
+    @cached_property
+    def aftersales(self) -> AfterSales:
+        return AfterSales(self)
 
     @cached_property
     def resale(self) -> Resale:

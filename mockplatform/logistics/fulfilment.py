@@ -276,16 +276,20 @@ def cancel(ctx: SandboxContext, order_id: int, *, reason: str,
 
 
 def cancel_items(ctx: SandboxContext, order: Order, items: list[OrderItem], reason: str, *,
-                 data: dict[str, Any] | None = None) -> None:
+                 data: dict[str, Any] | None = None, initiator: str = SELLER_INITIATED,
+                 reason_detail: str | None = None) -> None:
     """Cancel ``items`` as the seller, with the rest of their packages; ``data`` goes into the
-    ``order.canceled`` event."""
+    ``order.canceled`` event. ``initiator`` and ``reason_detail``: for a cancellation the
+    seller approves at the buyer's request (aftersales/), the buyer's."""
     # Only what the seller named is out of stock: a package mate canceled along with it is not.
     out_of_stock = {item.sku_id for item in items} if reason == "out_of_stock" else set()
     package_ids = {item.package_id for item in items if item.package_id}
     items = _with_package_mates(ctx, order, items)
     service.transition(ctx, order, items, "cancel", actor_actions=service.SELLER_ACTIONS,
-                       reason=reason, reason_detail=CANCEL_REASON_TEXT[reason],
-                       initiator=SELLER_INITIATED, data=data)
+                       reason=reason,
+                       reason_detail=(CANCEL_REASON_TEXT[reason] if reason_detail is None
+                                      else reason_detail),
+                       initiator=initiator, data=data)
     if out_of_stock:
         for sku in ctx.session.scalars(select(Sku).where(
                 Sku.sandbox_id == ctx.id, Sku.sku_id.in_(out_of_stock)).order_by(Sku.sku_id)):

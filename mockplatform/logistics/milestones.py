@@ -19,8 +19,9 @@ class Milestone:
     detail_type: str
     package_status: str
     title: str
-    # Where it happens: the seller's origin (cross-border: the origin country), in transit, or
-    # the buyer's market; a tracking event's ``location`` is drawn from this.
+    # Where it happens: the seller's origin (cross-border: the origin country), in transit, the
+    # buyer's market, or the seller's return address in the market (a return parcel's end); a
+    # tracking event's ``location`` is drawn from this.
     where: str
 
 
@@ -54,4 +55,18 @@ MILESTONES: dict[str, Milestone] = {m.name: m for m in (
     Milestone("damaged", "2500", "damaged", "DAMAGE_BY_3PL", "Damaged by logistics partner",
               "transit"),
     Milestone("canceled", "2600", "canceled", "CANCELLED", "Package canceled", "origin"),
+    # A buyer's return parcel (aftersales/return_parcel.py), from the buyer to the seller.
+    Milestone("return_shipped", "3000", "return_picked_up", "RETURN_PICKED_UP",
+              "Return parcel handed over by the buyer", "destination"),
+    Milestone("return_delivery_attempt_failed", "3100", "return_delivery_failed",
+              "RETURN_DELIVERY_ATTEMPT_FAILED", "Return delivery attempt to the seller failed",
+              "seller"),
+    Milestone("return_delivered", "3200", "return_delivered", "RETURN_DELIVERED",
+              "Return parcel delivered to the seller", "seller"),
+    Milestone("return_failed", "3300", "return_failed", "RETURN_FAILED",
+              "Return parcel could not be delivered to the seller", "seller"),
+    Milestone("return_claimed", "3400", "return_claimed", "RETURN_REDELIVERY",
+              "Return parcel claimed by the seller, out for redelivery", "seller"),
+    Milestone("return_destroyed", "3500", "return_destroyed", "PACKAGE_SCRAP",
+              "Return parcel destroyed on the platform's instruction", "seller"),
 )}

@@ -32,6 +32,8 @@ def location_of(ctx: SandboxContext, order: Order, package: Package, where: str)
         return f"{city}, {market}"
     if where == "transit":
         return TRANSIT
+    if where == "seller":  # a return parcel ends at the seller's return address in the market
+        return LOCAL_HUBS[market]
     # A local parcel, or one from the market's resale warehouse, starts at the local hub.
     if order.shipping_type != "cross_border" or package.ships_from == RESALE_WAREHOUSE:
         return LOCAL_HUBS[market]

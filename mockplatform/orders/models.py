@@ -162,8 +162,10 @@ MEASURED = payloads.Object({name: _DECIMAL
                             for name in ("weight_kg", "length_cm", "width_cm", "height_cm")})
 
 
-# Package.ships_from: the seller, or the market's local resale warehouse.
-SHIPS_FROM_SELLER, RESALE_WAREHOUSE = "seller", "resale_warehouse"
+# Package.ships_from: the seller, the market's local resale warehouse, or the buyer (a return
+# parcel travelling to the seller, aftersales/return_parcel.py: not one of the order's
+# packages, ``orders.service.packages_of``).
+SHIPS_FROM_SELLER, RESALE_WAREHOUSE, FROM_BUYER = "seller", "resale_warehouse", "buyer"
 
 
 class Package(Base):
@@ -176,8 +178,9 @@ class Package(Base):
     tracking_number: Mapped[str] = mapped_column(String(60),
                                                  info={"drawn_from": TRACKING_NUMBERS})
     shipment_provider: Mapped[str] = mapped_column(String(60))
-    # Where the parcel starts: the seller (``seller``), or the market's local resale warehouse
-    # (``resale_warehouse``: no first mile, no border, no international freight).
+    # Where the parcel starts: the seller (``seller``), the market's local resale warehouse
+    # (``resale_warehouse``: no first mile, no border, no international freight), or the buyer
+    # (``buyer``: a return parcel on its way to the seller).
     ships_from: Mapped[str] = mapped_column(String(20), default=SHIPS_FROM_SELLER)
     # packed, ready_to_ship, in_transit, delivered, failed_delivery, returning, returned,
     # lost, damaged, canceled (see logistics/states.py)

@@ -41,6 +41,7 @@ from mockplatform.orders.errors import (
 )
 from mockplatform.orders.models import (
     ADDRESS_FIELDS,
+    FROM_BUYER,
     ORDER_IDS,
     ORDER_ITEM_IDS,
     Order,
@@ -143,12 +144,18 @@ def items_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Or
 
 
 def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Package]]:
-    return rows.by_order(ctx, Package, order_ids, "packed_at", "package_id")
+    """The packages the order was shipped in; a buyer's return parcel (``ships_from`` buyer)
+    is the after-sales request's, not one of them."""
+    return {order_id: [package for package in packages if package.ships_from != FROM_BUYER]
+            for order_id, packages in rows.by_order(ctx, Package, order_ids, "packed_at",
+                                                    "package_id").items()}
 
 
 def add_package(ctx: SandboxContext, package: Package) -> None:
     """A new package of its order: it joins the order's list, if kept, where the query would
     put it (it is written with the next flush, before any query could read it)."""
+    if package.ships_from == FROM_BUYER:
+        return
     packages = ctx.kept(rows.KEPT_ROWS).get((Package, package.order_id))
     if packages is not None:
         packages.append(package)

@@ -104,7 +104,9 @@ EXTENSIONS = {
                     "logistics.measurement_noise", "logistics.shipping_fee",
                     "logistics.loss_compensation", "delivery.max_attempts",
                     "delivery.failure_reasons", "delivery.failure_rate", "logistics.return_leg",
-                    "settlement.cycle"},
+                    "settlement.cycle", "cancellation.seller_response",
+                    "return.partial_refund_response", "return.parcel_journey",
+                    "aftersales.reasons", "failed_return.notice"},
     "aliexpress": set(),
 }
 

@@ -1,4 +1,5 @@
 from ._base import Resource, quote_id
+from .aftersales import AfterSales
 from .buyers import Buyers
 from .clock import NEXT_TIMER, Clock
 from .events import Events
@@ -14,6 +15,6 @@ from .test_helpers import TestHelpers
 from .timers import Timers
 from .tracking import Tracking
 
-__all__ = ["Resource", "quote_id", "NEXT_TIMER", "Buyers", "Clock", "Events", "Ledger",
+__all__ = ["Resource", "quote_id", "NEXT_TIMER", "AfterSales", "Buyers", "Clock", "Events", "Ledger",
            "LedgerPage", "Orders", "Packages", "Policies", "Products", "Resale", "ReturnService",
            "Sandboxes", "SemiHosted", "TestHelpers", "Timers", "Tracking", "label_document"]

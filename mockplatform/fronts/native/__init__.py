@@ -9,6 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from mockplatform.fronts.native import errors, openapi  # noqa: PLC0415 - built per app
+    from mockplatform.fronts.native.aftersales import routes as aftersales
     from mockplatform.fronts.native.catalog import routes as catalog
     from mockplatform.fronts.native.control import routes as control
     from mockplatform.fronts.native.finance import routes as finance
@@ -22,7 +23,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(system.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(openapi.bp)
-    for area in (finance, catalog, orders, logistics, resale):
+    for area in (finance, catalog, orders, logistics, resale, aftersales):
         app.register_blueprint(area.bp)
     from mockplatform.fronts.native.resale_overview import bp as resale_overview
     app.register_blueprint(resale_overview)

@@ -46,6 +46,8 @@ TAGS = {
     "ledger": "Fees, fines and settlements",
     "resale": "A failed delivery's second sale (Lazada), the return service and the Resale "
               "Overview",
+    "aftersales": "Buyers' cancellation requests, refunds only and returns (TikTok Shop), the "
+                  "return parcel and failed returns",
     "meta": "Liveness and this documentation",
 }
 

@@ -1,0 +1,15 @@
+"""After-sales (TikTok Shop): a buyer's cancellation request, refund only, and return and
+refund with its return parcel and, when that parcel cannot be delivered, the failed return.
+One table of requests whatever their type; each type's states, deadlines and words are data
+(aftersales/states.py), and each deadline is a policy of the sandbox's profile. Reshipment and
+Lazada's reverse orders are further types over the same table and service."""
+
+from mockplatform.engine.registry import Domain
+
+DOMAIN = Domain(
+    name="aftersales",
+    modules=("mockplatform.aftersales.models", "mockplatform.aftersales.timers"),
+    timer_kinds=("aftersales.deadline", "aftersales.return_attempt"),
+    subscriptions=(),
+    errors=("mockplatform.aftersales.errors",),
+)

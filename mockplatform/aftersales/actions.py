@@ -1,0 +1,153 @@
+"""What each party does to a request, by id: the seller's answers, the buyer's and the carrier's
+test helpers. Every input is checked before anything is written; an action the state does not
+allow is a 409 naming the state and what that party may do (``service.move``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from mockplatform.aftersales import return_parcel, service, states
+from mockplatform.aftersales.errors import InvalidRefundOffer
+from mockplatform.aftersales.models import AfterSalesRequest
+from mockplatform.engine.context import SandboxContext
+from mockplatform.finance import service as finance
+
+SELLER, BUYER, CARRIER = states.SELLER_ACTIONS, states.BUYER_ACTIONS, states.CARRIER_ACTIONS
+RETURN_DEFAULT_FAILURE = "seller_unreachable"
+
+
+def _checked(ctx: SandboxContext, request_id: int, action: str,
+             actor_actions: tuple[str, ...]) -> AfterSalesRequest:
+    """The request, once its state allows ``action`` (a 409 first, before any input check
+    that depends on the state)."""
+    request = service.get(ctx, request_id)
+    service.move_check(request, action, actor_actions)
+    return request
+
+
+# -- the seller ---------------------------------------------------------------------------------
+
+def approve(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "approve", SELLER)
+    service.move(ctx, request, "approve", SELLER)
+    return request
+
+
+def reject(ctx: SandboxContext, request_id: int, *, reason: str,
+           comment: str = "") -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "reject", SELLER)
+    service.check_reason(ctx, "reason", reason, states.REJECT_REASON_LIST[request.type])
+    request.reject_reason, request.reject_comment = reason, comment
+    service.move(ctx, request, "reject", SELLER, reason=reason, comment=comment)
+    return request
+
+
+def offer_partial_refund(ctx: SandboxContext, request_id: int, *, amount: str,
+                         currency: str) -> AfterSalesRequest:
+    """The seller offers part of what the buyer paid; the buyer keeps the item if it
+    accepts."""
+    request = _checked(ctx, request_id, "offer_partial_refund", SELLER)
+    offer = _offer(request, amount, currency)
+    request.offered_refund = offer
+    service.move(ctx, request, "offer_partial_refund", SELLER,
+                 offered_refund=finance.format_money(offer, request.currency),
+                 currency=request.currency, policy_key="return.partial_refund_response")
+    return request
+
+
+def _offer(request: AfterSalesRequest, amount: str, currency: str) -> Decimal:
+    def bad(field: str, message: str) -> InvalidRefundOffer:
+        return InvalidRefundOffer(f"{field}: {message}", details=[
+            {"field": field, "location": "body", "message": message}])
+
+    if currency != request.currency:
+        raise bad("currency", f"the request's refund is in {request.currency}, the market "
+                              f"currency; an offer in {currency} is refused")
+    try:
+        offer = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError):
+        raise bad("amount", f"expected a decimal amount such as \"10.00\", got {amount!r}") \
+            from None
+    if not offer.is_finite() or offer <= 0:
+        raise bad("amount", "a partial refund is more than zero")
+    if finance.round_money(offer, request.currency) != offer:
+        places = finance.minor_units(request.currency)
+        raise bad("amount", f"{request.currency} amounts have "
+                            f"{f'at most {places}' if places else 'no'} decimal places")
+    if offer >= request.requested_refund:
+        paid = finance.format_money(request.requested_refund, request.currency)
+        raise bad("amount", f"a partial refund is less than what the buyer paid for the items "
+                            f"({paid} {request.currency}); approve the request to refund it all")
+    return offer
+
+
+def approve_package(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "approve_package", SELLER)
+    service.move(ctx, request, "approve_package", SELLER)
+    return request
+
+
+def reject_package(ctx: SandboxContext, request_id: int, *, reason: str,
+                   comment: str = "") -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "reject_package", SELLER)
+    service.check_reason(ctx, "reason", reason, states.PACKAGE_REJECT_REASONS)
+    request.reject_reason, request.reject_comment = reason, comment
+    service.move(ctx, request, "reject_package", SELLER, reason=reason, comment=comment,
+                 policy_key="failed_return.seller_rejected")
+    return request
+
+
+def claim_return(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "claim_return", SELLER)
+    return_parcel.claim(ctx, request)
+    return request
+
+
+def return_not_needed(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "return_not_needed", SELLER)
+    service.move(ctx, request, "return_not_needed", SELLER,
+                 policy_key="failed_return.claim_window")
+    return request
+
+
+# -- the buyer (test helpers) -------------------------------------------------------------------
+
+def accept_partial_refund(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "accept_partial_refund", BUYER)
+    service.move(ctx, request, "accept_partial_refund", BUYER)
+    return request
+
+
+def reject_partial_refund(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "reject_partial_refund", BUYER)
+    service.move(ctx, request, "reject_partial_refund", BUYER)
+    return request
+
+
+def ship_back(ctx: SandboxContext, request_id: int, *, tracking_number: str | None = None,
+              shipment_provider: str | None = None) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "ship_back", BUYER)
+    return_parcel.ship_back(ctx, request, tracking_number=tracking_number,
+                            shipment_provider=shipment_provider)
+    return request
+
+
+def withdraw(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "withdraw", BUYER)
+    service.move(ctx, request, "withdraw", BUYER)
+    return request
+
+
+# -- the carrier (test helpers on the return parcel) -------------------------------------------
+
+def fail_return_attempt(ctx: SandboxContext, request_id: int, *,
+                        reason: str = RETURN_DEFAULT_FAILURE) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "fail_return_attempt", CARRIER)
+    return_parcel.fail_attempt(ctx, request, reason=reason)
+    return request
+
+
+def deliver_return(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, request_id, "deliver_return", CARRIER)
+    return_parcel.deliver(ctx, request, by="test_helper")
+    return request

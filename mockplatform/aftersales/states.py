@@ -1,0 +1,197 @@
+"""The after-sales request's life, as data: one state machine per request type, the deadline
+each state waits on (its policy, what happens when it passes, and what the seller must do
+meanwhile), and the platform's vocabulary for each state (TikTok Shop's ``cancel_status`` and
+``return_status``, reference/tiktok-api.md section 7.2; platform-policies.md section 2.3).
+
+A new type (reshipment, Lazada's reverse orders) is a new machine in ``MACHINES``, its
+deadlines in ``DEADLINES`` and its words in ``PLATFORM_STATUS``; the service and the timer read
+only these tables.
+
+::
+
+    cancellation (before the order ships)
+      requested ──approve / auto_approve (cancellation.seller_response)──> refunded
+      requested ──reject──> rejected          requested ──withdraw──> withdrawn
+
+    refund_only (after delivery, inside return.request_window)
+      requested ──approve / auto_approve (return.seller_response)──> refunded
+      requested ──reject──> rejected
+      requested ──offer_partial_refund──> partial_refund_offered
+      partial_refund_offered ──accept_partial_refund──> refunded (the offered amount)
+      partial_refund_offered ──reject_partial_refund / partial_refund_lapsed
+                               (return.partial_refund_response)──> requested (a fresh window)
+
+    return_and_refund: as refund_only, but approval waits for the item
+      requested ──approve / auto_approve──> awaiting_buyer_ship
+      awaiting_buyer_ship ──ship_back──> buyer_shipped (a return parcel with tracking)
+      awaiting_buyer_ship ──close_unshipped (return.buyer_ship_back)──> closed
+      buyer_shipped ──deliver_return──> awaiting_package_review
+      buyer_shipped ──fail_return_attempt──> buyer_shipped (attempts left)
+      buyer_shipped ──fail_return (failed_return.max_attempts)──> awaiting_seller_claim
+      awaiting_package_review ──approve_package / auto_refund
+                                (return.seller_receive_review)──> refunded
+      awaiting_package_review ──reject_package──> package_rejected (parcel destroyed,
+                                failed_return.seller_rejected)
+      awaiting_seller_claim ──claim_return──> return_redelivering ──deliver_return──>
+                                awaiting_package_review
+      awaiting_seller_claim ──return_not_needed / destroy_unclaimed
+                                (failed_return.claim_window)──> return_destroyed (refunded)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockplatform.engine.statemachine import StateMachine
+
+CANCELLATION, REFUND_ONLY, RETURN_AND_REFUND = "cancellation", "refund_only", "return_and_refund"
+TYPES = (CANCELLATION, REFUND_ONLY, RETURN_AND_REFUND)
+
+REQUESTED = "requested"
+PARTIAL_REFUND_OFFERED = "partial_refund_offered"
+AWAITING_BUYER_SHIP = "awaiting_buyer_ship"
+BUYER_SHIPPED = "buyer_shipped"
+AWAITING_PACKAGE_REVIEW = "awaiting_package_review"
+AWAITING_SELLER_CLAIM = "awaiting_seller_claim"
+RETURN_REDELIVERING = "return_redelivering"
+REFUNDED = "refunded"
+REJECTED = "rejected"
+PACKAGE_REJECTED = "package_rejected"
+RETURN_DESTROYED = "return_destroyed"
+CLOSED = "closed"
+WITHDRAWN = "withdrawn"
+
+STATES = (REQUESTED, PARTIAL_REFUND_OFFERED, AWAITING_BUYER_SHIP, BUYER_SHIPPED,
+          AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM, RETURN_REDELIVERING, REFUNDED,
+          REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN)
+FINAL = (REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN)
+# States in which the return parcel exists and travels or waits.
+PARCEL_STATES = (BUYER_SHIPPED, AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM,
+                 RETURN_REDELIVERING)
+
+# Who may take each action: a 409 tells each party what it could do instead.
+SELLER_ACTIONS = ("approve", "reject", "offer_partial_refund", "approve_package",
+                  "reject_package", "claim_return", "return_not_needed")
+BUYER_ACTIONS = ("accept_partial_refund", "reject_partial_refund", "ship_back", "withdraw")
+CARRIER_ACTIONS = ("fail_return_attempt", "fail_return", "deliver_return")
+SYSTEM_ACTIONS = ("auto_approve", "partial_refund_lapsed", "close_unshipped", "auto_refund",
+                  "destroy_unclaimed")
+ROLES = {**dict.fromkeys(SELLER_ACTIONS, "SELLER"), **dict.fromkeys(BUYER_ACTIONS, "BUYER"),
+         **dict.fromkeys(CARRIER_ACTIONS, "CARRIER"), **dict.fromkeys(SYSTEM_ACTIONS, "SYSTEM")}
+
+_NEGOTIATION = [
+    (REQUESTED, "reject", REJECTED),
+    (REQUESTED, "offer_partial_refund", PARTIAL_REFUND_OFFERED),
+    (PARTIAL_REFUND_OFFERED, "accept_partial_refund", REFUNDED),
+    (PARTIAL_REFUND_OFFERED, "reject_partial_refund", REQUESTED),
+    (PARTIAL_REFUND_OFFERED, "partial_refund_lapsed", REQUESTED),
+    (REQUESTED, "withdraw", WITHDRAWN),
+    (PARTIAL_REFUND_OFFERED, "withdraw", WITHDRAWN),
+]
+
+MACHINES = {
+    CANCELLATION: StateMachine("cancellation request", STATES, [
+        (REQUESTED, "approve", REFUNDED),
+        (REQUESTED, "auto_approve", REFUNDED),
+        (REQUESTED, "reject", REJECTED),
+        (REQUESTED, "withdraw", WITHDRAWN),
+    ]),
+    REFUND_ONLY: StateMachine("refund-only request", STATES, [
+        (REQUESTED, "approve", REFUNDED),
+        (REQUESTED, "auto_approve", REFUNDED),
+        *_NEGOTIATION,
+    ]),
+    RETURN_AND_REFUND: StateMachine("return and refund request", STATES, [
+        (REQUESTED, "approve", AWAITING_BUYER_SHIP),
+        (REQUESTED, "auto_approve", AWAITING_BUYER_SHIP),
+        *_NEGOTIATION,
+        (AWAITING_BUYER_SHIP, "ship_back", BUYER_SHIPPED),
+        (AWAITING_BUYER_SHIP, "close_unshipped", CLOSED),
+        (AWAITING_BUYER_SHIP, "withdraw", WITHDRAWN),
+        (BUYER_SHIPPED, "deliver_return", AWAITING_PACKAGE_REVIEW),
+        (BUYER_SHIPPED, "fail_return_attempt", BUYER_SHIPPED),
+        (BUYER_SHIPPED, "fail_return", AWAITING_SELLER_CLAIM),
+        (AWAITING_PACKAGE_REVIEW, "approve_package", REFUNDED),
+        (AWAITING_PACKAGE_REVIEW, "auto_refund", REFUNDED),
+        (AWAITING_PACKAGE_REVIEW, "reject_package", PACKAGE_REJECTED),
+        (AWAITING_SELLER_CLAIM, "claim_return", RETURN_REDELIVERING),
+        (AWAITING_SELLER_CLAIM, "return_not_needed", RETURN_DESTROYED),
+        (AWAITING_SELLER_CLAIM, "destroy_unclaimed", RETURN_DESTROYED),
+        (RETURN_REDELIVERING, "deliver_return", AWAITING_PACKAGE_REVIEW),
+    ]),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a state waits on: ``policy`` (a duration) counted from entering the state, then
+    the system takes ``action``. ``seller_action`` is what the seller must do meanwhile
+    (TikTok's ``seller_next_action_response.action``); None when the buyer is the one to act."""
+
+    policy: str
+    action: str
+    seller_action: str | None
+    words: str  # how the timers list says it
+
+
+DEADLINES: dict[tuple[str, str], Deadline] = {
+    (CANCELLATION, REQUESTED): Deadline(
+        "cancellation.seller_response", "auto_approve", "SELLER_RESPOND_CANCEL",
+        "approve the buyer's cancellation request, unanswered by the seller"),
+    (REFUND_ONLY, REQUESTED): Deadline(
+        "return.seller_response", "auto_approve", "SELLER_RESPOND_REFUND",
+        "approve the refund-only request, unanswered by the seller"),
+    (RETURN_AND_REFUND, REQUESTED): Deadline(
+        "return.seller_response", "auto_approve", "SELLER_RESPOND_RETURN",
+        "approve the return request, unanswered by the seller"),
+    (REFUND_ONLY, PARTIAL_REFUND_OFFERED): Deadline(
+        "return.partial_refund_response", "partial_refund_lapsed", None,
+        "the buyer did not answer the partial refund offer: back to the seller"),
+    (RETURN_AND_REFUND, PARTIAL_REFUND_OFFERED): Deadline(
+        "return.partial_refund_response", "partial_refund_lapsed", None,
+        "the buyer did not answer the partial refund offer: back to the seller"),
+    (RETURN_AND_REFUND, AWAITING_BUYER_SHIP): Deadline(
+        "return.buyer_ship_back", "close_unshipped", None,
+        "close the return request, the buyer not having shipped the item back"),
+    (RETURN_AND_REFUND, AWAITING_PACKAGE_REVIEW): Deadline(
+        "return.seller_receive_review", "auto_refund", "SELLER_RESPOND_RECEIVE_PACKAGE",
+        "refund the buyer, the seller not having reviewed the received return parcel"),
+    (RETURN_AND_REFUND, AWAITING_SELLER_CLAIM): Deadline(
+        "failed_return.claim_window", "destroy_unclaimed", "SELLER_CLAIM_FAILED_RETURN",
+        "destroy the undelivered return parcel, unclaimed by the seller"),
+}
+
+# TikTok Shop's words for each state: cancellations' cancel_status, the others' return_status.
+_RETURN_STATUS = {
+    REQUESTED: "RETURN_OR_REFUND_REQUEST_PENDING",
+    PARTIAL_REFUND_OFFERED: "AWAITING_BUYER_RESPONSE",
+    AWAITING_BUYER_SHIP: "AWAITING_BUYER_SHIP",
+    BUYER_SHIPPED: "BUYER_SHIPPED_ITEM",
+    AWAITING_PACKAGE_REVIEW: "BUYER_SHIPPED_ITEM",
+    AWAITING_SELLER_CLAIM: "BUYER_SHIPPED_ITEM",
+    RETURN_REDELIVERING: "BUYER_SHIPPED_ITEM",
+    REFUNDED: "RETURN_OR_REFUND_REQUEST_COMPLETE",
+    REJECTED: "REFUND_OR_RETURN_REQUEST_REJECT",
+    PACKAGE_REJECTED: "REJECT_RECEIVE_PACKAGE",
+    RETURN_DESTROYED: "RETURN_OR_REFUND_REQUEST_COMPLETE",
+    CLOSED: "RETURN_OR_REFUND_REQUEST_CANCEL",
+    WITHDRAWN: "RETURN_OR_REFUND_REQUEST_CANCEL",
+}
+PLATFORM_STATUS = {
+    CANCELLATION: {REQUESTED: "CANCELLATION_REQUEST_PENDING",
+                   REFUNDED: "CANCELLATION_REQUEST_COMPLETE",
+                   REJECTED: "CANCELLATION_REQUEST_CANCEL",
+                   WITHDRAWN: "CANCELLATION_REQUEST_CANCEL"},
+    REFUND_ONLY: _RETURN_STATUS,
+    RETURN_AND_REFUND: _RETURN_STATUS,
+}
+# TikTok's return_type for each type (cancellations have their own endpoints).
+PLATFORM_TYPE = {CANCELLATION: "BUYER_CANCEL", REFUND_ONLY: "REFUND",
+                 RETURN_AND_REFUND: "RETURN_AND_REFUND"}
+# Which of the profile's aftersales.reasons lists the buyer picks from, per type, and the
+# seller's when rejecting.
+REASON_LIST = {CANCELLATION: "cancellation", REFUND_ONLY: "refund_only",
+               RETURN_AND_REFUND: "return_and_refund"}
+REJECT_REASON_LIST = {CANCELLATION: "reject_cancellation", REFUND_ONLY: "reject_request",
+                      RETURN_AND_REFUND: "reject_request"}
+PACKAGE_REJECT_REASONS = "reject_package"

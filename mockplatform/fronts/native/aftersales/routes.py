@@ -1,0 +1,195 @@
+"""Native API of after-sales requests (TikTok Shop): the seller's list, one request with its
+timeline, one endpoint per seller action; the buyer's and the carrier's test helpers. A sandbox
+whose profile has no after-sales requests yet (Lazada, AliExpress) answers 409
+``aftersales_not_available``."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from mockplatform.aftersales import actions, queries, service
+from mockplatform.fronts.native.aftersales import presenters as present
+from mockplatform.fronts.native.aftersales import schemas as s
+from mockplatform.fronts.native.catalog.schemas import numeric_id
+from mockplatform.fronts.native.endpoint import Call, endpoint
+
+bp = Blueprint("aftersales", __name__, url_prefix="/api/v1")
+
+_REQUESTS = "/aftersales/requests"
+_HELPERS = "/test_helpers/aftersales/requests"
+ACTION_ERRORS = [400, 404, 409]
+TAGS = ["aftersales"]
+HELPER_TAGS = ["test_helpers"]
+
+
+def _id(call: Call) -> int:
+    service.require_available(call.ctx)
+    return numeric_id(call.path["request_id"], "request_id", "path")
+
+
+def _answer(call: Call, request) -> dict:
+    found = queries.detail(request)
+    return present.request_json(found, queries.parcels(call.ctx, [request]).get(
+        request.return_package_id))
+
+
+@endpoint(bp, _REQUESTS, query=s.RequestListQuery, response=s.RequestListSchema,
+          summary="List after-sales requests", tags=TAGS, errors=[400, 409])
+def list_requests(call: Call):
+    """Cancellation requests, refunds only and returns, in the order they were opened. Filter
+    by ``type``, ``state``, ``order_id``, ``awaiting_seller`` (the seller's next action is due)
+    and ``deadline_before`` (the next deadline is before that instant); page with ``after``
+    (the ``next_cursor``) and ``limit`` (at most 100)."""
+    query = dict(call.query)
+    service.require_available(call.ctx)
+    if "after" in query:
+        query["after"] = numeric_id(query["after"], "after", "query")
+    for name in ("type", "state"):
+        query[name] = tuple(query.get(name, ()))
+    page = queries.list_requests(call.ctx, queries.RequestFilter(**query))
+    return present.page_json(page, queries.parcels(call.ctx, page.requests))
+
+
+@endpoint(bp, f"{_REQUESTS}/<request_id>", response=s.RequestSchema,
+          summary="Get an after-sales request", tags=TAGS, errors=[400, 404, 409])
+def get_request(call: Call):
+    """Its state in our words and TikTok's (``platform_status``), the seller's next action and
+    its deadline (``deadline_at``, ``deadline_policy``) before it passes, what each party may
+    do now, its money, the return parcel and the failed return's notice, and its timeline."""
+    return _answer(call, service.get(call.ctx, _id(call)))
+
+
+def _seller(rule: str, summary: str, doc: str, body=None):
+    def register(view):
+        view.__doc__ = doc
+        return endpoint(bp, f"{_REQUESTS}/<request_id>/{rule}", method="POST", body=body,
+                        response=s.RequestSchema, summary=summary, tags=TAGS,
+                        errors=ACTION_ERRORS)(view)
+    return register
+
+
+@_seller("approve", "Approve a request",
+         "A cancellation: its items are canceled and refunded. A refund only: refunded. A "
+         "return: the buyer has return.buyer_ship_back to ship the item back. Only a "
+         "``requested`` request (else 409 naming the state and the seller's allowed actions).")
+def approve_request(call: Call):
+    return _answer(call, actions.approve(call.ctx, _id(call)))
+
+
+@_seller("reject", "Reject a request with a reason",
+         "``reason``: one of the profile's aftersales.reasons (reject_cancellation for a "
+         "cancellation, reject_request otherwise); ``comment`` up to 500 characters.",
+         body=s.RejectSchema)
+def reject_request(call: Call):
+    return _answer(call, actions.reject(call.ctx, _id(call), reason=call.body["reason"],
+                                        comment=call.body["comment"]))
+
+
+@_seller("offer_partial_refund", "Offer a partial refund",
+         "A refund only or a return: the buyer keeps the item for ``amount`` back (less than "
+         "what it paid, in the request's currency). The buyer has return.partial_refund_response "
+         "to answer; a rejection or silence gives the request back to the seller with a fresh "
+         "return.seller_response window.", body=s.PartialRefundSchema)
+def offer_partial_refund(call: Call):
+    return _answer(call, actions.offer_partial_refund(
+        call.ctx, _id(call), amount=call.body["amount"], currency=call.body["currency"]))
+
+
+@_seller("approve_package", "Approve the received return parcel",
+         "The returned item is fine: the buyer is refunded. Only while "
+         "``awaiting_package_review`` (return.seller_receive_review, else auto-refund).")
+def approve_package(call: Call):
+    return _answer(call, actions.approve_package(call.ctx, _id(call)))
+
+
+@_seller("reject_package", "Reject the received return parcel",
+         "``reason`` from the profile's aftersales.reasons reject_package: no refund, and the "
+         "parcel is destroyed on the platform's instruction (failed_return.seller_rejected).",
+         body=s.RejectSchema)
+def reject_package(call: Call):
+    return _answer(call, actions.reject_package(call.ctx, _id(call), reason=call.body["reason"],
+                                                comment=call.body["comment"]))
+
+
+@_seller("claim_return", "Claim a failed return parcel",
+         "Within failed_return.claim_window of the last failed attempt: the carrier delivers it "
+         "again (return.parcel_journey next_attempt).")
+def claim_return(call: Call):
+    return _answer(call, actions.claim_return(call.ctx, _id(call)))
+
+
+@_seller("return_not_needed", "Say a failed return parcel is not needed",
+         "The parcel is destroyed now and the buyer refunded, as when the claim window ends.")
+def return_not_needed(call: Call):
+    return _answer(call, actions.return_not_needed(call.ctx, _id(call)))
+
+
+@endpoint(bp, _HELPERS, method="POST", body=s.OpenRequestSchema, response=s.RequestSchema,
+          status=201, summary="Open an after-sales request, as the buyer", tags=HELPER_TAGS,
+          errors=ACTION_ERRORS)
+def open_request(call: Call):
+    """``type``: ``cancellation`` (items not shipped yet, after the remorse window; their
+    package mates come along), ``refund_only`` or ``return_and_refund`` (delivered items,
+    inside return.request_window). ``reason`` from the profile's list for the type. Items of
+    another order are a 400; items not in a state for the type, or in another request, a 409
+    ``items_not_eligible``; after the window, a 409 ``request_window_closed``."""
+    body = call.body
+    service.require_available(call.ctx)
+    request = service.open_request(
+        call.ctx, type_=body["type"], order_id=body["order_id"],
+        order_item_ids=body.get("order_item_ids"), reason=body["reason"],
+        evidence=body.get("evidence"))
+    return _answer(call, request)
+
+
+def _helper(rule: str, summary: str, doc: str, body=None):
+    def register(view):
+        view.__doc__ = doc
+        return endpoint(bp, f"{_HELPERS}/<request_id>/{rule}", method="POST", body=body,
+                        response=s.RequestSchema, summary=summary, tags=HELPER_TAGS,
+                        errors=ACTION_ERRORS)(view)
+    return register
+
+
+@_helper("accept_partial_refund", "Accept the seller's partial refund, as the buyer",
+         "The buyer is refunded the offered amount and keeps the item.")
+def accept_partial_refund(call: Call):
+    return _answer(call, actions.accept_partial_refund(call.ctx, _id(call)))
+
+
+@_helper("reject_partial_refund", "Reject the seller's partial refund, as the buyer",
+         "The request goes back to the seller with a fresh return.seller_response window.")
+def reject_partial_refund(call: Call):
+    return _answer(call, actions.reject_partial_refund(call.ctx, _id(call)))
+
+
+@_helper("ship_back", "Ship the item back, as the buyer",
+         "An approved return: a return parcel with the buyer's ``tracking_number`` (or one the "
+         "platform draws) travels to the seller; a tracking number another package has is a "
+         "409 tracking_number_taken.", body=s.ShipBackSchema)
+def ship_back(call: Call):
+    return _answer(call, actions.ship_back(
+        call.ctx, _id(call), tracking_number=call.body.get("tracking_number"),
+        shipment_provider=call.body.get("shipment_provider")))
+
+
+@_helper("withdraw", "Withdraw a request, as the buyer",
+         "Before the item is shipped back; the request closes with no refund.")
+def withdraw(call: Call):
+    return _answer(call, actions.withdraw(call.ctx, _id(call)))
+
+
+@_helper("fail_return_attempt", "Fail a delivery attempt of the return parcel, as the carrier",
+         "The attempt is now; the next follows return.parcel_journey next_attempt, and the "
+         "failed_return.max_attempts-th failure makes it a failed return (the seller is told "
+         "the carrier's contact and a ticket link, and may claim it within "
+         "failed_return.claim_window).", body=s.FailAttemptSchema)
+def fail_return_attempt(call: Call):
+    return _answer(call, actions.fail_return_attempt(call.ctx, _id(call),
+                                                     reason=call.body["reason"]))
+
+
+@_helper("deliver_return", "Deliver the return parcel to the seller, as the carrier",
+         "Now: the seller has return.seller_receive_review to review it.")
+def deliver_return(call: Call):
+    return _answer(call, actions.deliver_return(call.ctx, _id(call)))
