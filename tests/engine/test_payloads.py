@@ -187,6 +187,21 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
         _check_snapshot(seeded, seen)
         advance_by(seeded, "P1D")
 
+    # A TikTok Shop return and refund: the seller's answer awaited, the buyer's ship-back,
+    # the return parcel's attempts to the seller, the review.
+    from tests.aftersales import support as aftersales  # noqa: PLC0415
+
+    returns = aftersales.tiktok(api)
+    request = aftersales.open_request(returns, "return_and_refund", aftersales.delivered(returns),
+                                      "defective_item")
+    _check_snapshot(returns, seen)
+    advance_by(returns, "P2D")  # auto-approved: the ship-back deadline waits
+    _check_snapshot(returns, seen)
+    aftersales.helper(returns, request, "ship_back")
+    for _ in range(6):
+        _check_snapshot(returns, seen)
+        advance_by(returns, "PT23H")
+
     body, aliexpress = api.create_sandbox(platform="aliexpress", market="MY")
     aliexpress.base = f"/api/v1/sandboxes/{body['id']}"
     place(aliexpress)

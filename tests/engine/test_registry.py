@@ -31,7 +31,7 @@ def test_every_domain_package_has_the_same_shape(package):
 def test_the_server_domains_load_and_every_declared_timer_kind_has_a_handler():
     loaded = domains.load()
     assert [d.name for d in loaded.domains] == ["catalog", "orders", "finance", "logistics",
-                                                 "resale", "control"]
+                                                 "resale", "aftersales", "control"]
     from mockplatform.engine import scheduler  # noqa: PLC0415
 
     handled = set(scheduler.registered_kinds())
