@@ -154,7 +154,7 @@ def test_rows_are_well_formed(platform):
     ("lazada", "MY", "return_service.option", "return_to_seller"),
     ("lazada", "MY", "settlement.seller_marked_failed", True),
     ("tiktok_shop", "TH", "order.remorse_window", 1 * HOURS),
-    ("tiktok_shop", "TH", "order.delivery_deadline", 15 * DAYS),
+    ("tiktok_shop", "TH", "order.delivery_deadline", 30 * DAYS),
     ("tiktok_shop", "TH", "return.request_window", 7 * DAYS),
     ("tiktok_shop", "VN", "return.request_window", 15 * DAYS),
     ("tiktok_shop", "TH", "delivery.max_attempts", 3),
