@@ -55,7 +55,7 @@ def test_an_order_is_on_hold_for_the_remorse_window_then_awaits_shipment(client)
         "rts_sla_time": "2026-04-03T16:59:59+00:00",
         "shipping_due_time": "2026-04-08T16:59:59+00:00",
         "collection_due_time": "2026-04-09T16:59:59+00:00",
-        "delivery_due_time": "2026-04-18T03:00:00+00:00",
+        "delivery_due_time": "2026-05-03T03:00:00+00:00",
         "after_sales_until": None}
     with pytest.raises(InvalidStateTransitionError):
         client.orders.pack(order)  # ON_HOLD orders are not fulfilled

@@ -1,11 +1,12 @@
 """The order flows of the platform profiles, declared in one table.
 
 A flow is Lazada's walk (pack, ready to ship, the carrier's journey), TikTok Shop's (the same
-walk after a remorse hour on hold, with TikTok's collection deadlines) or AliExpress's
-semi-hosted one (accept, pack, ship with the seller's own carrier). Each has its item state machine, the
-deadline timers a new order starts, and the deadlines an order shows. Everything here reads
-only the order and its packages; the seller's steps that move packages are the logistics
-domain's (``logistics/fulfilment.py``, ``logistics/semi_hosted.py``).
+walk after a remorse hour on hold, with TikTok's collection deadlines: ``orders/tiktok.py``)
+or AliExpress's semi-hosted one (accept, pack, ship with the seller's own carrier). Each has its
+item state machine, the deadline timers a new order starts, and the deadlines an order shows.
+Everything here reads only the order and its packages; the seller's steps that move packages
+are the logistics domain's (``logistics/fulfilment.py``, ``logistics/semi_hosted.py``,
+``logistics/tiktok.py``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ always agree:
   not readied by then are canceled by the SYSTEM (kept in ``Order.rts_deadline`` too);
 - ``collection_due_time``: ``order.collection_deadline`` (end of working day 3): units the
   carrier has not collected by then are canceled by the SYSTEM;
-- ``delivery_due_time``: ``order.delivery_deadline`` (15 calendar days): units collected and
+- ``delivery_due_time``: ``order.delivery_deadline`` (30 calendar days): units collected and
   still travelling are lost by the carrier;
 - ``after_sales_until``: ``return.request_window`` after the order's last delivery, once none of
   its parcels is still on its way: then its delivered units are ``completed`` (COMPLETED) by

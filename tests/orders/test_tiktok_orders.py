@@ -52,7 +52,7 @@ def test_a_new_order_shows_tiktoks_status_and_its_sla_instants(api):
         "rts_sla_time": "2026-04-03T16:59:59+00:00",
         "shipping_due_time": "2026-04-08T16:59:59+00:00",
         "collection_due_time": "2026-04-09T16:59:59+00:00",
-        "delivery_due_time": "2026-04-18T03:00:00+00:00",
+        "delivery_due_time": "2026-05-03T03:00:00+00:00",
         "after_sales_until": None}
     assert order["allowed_actions"] == ["cancel"]
     [created] = events(sbx, "order.created")
