@@ -212,8 +212,11 @@ def _cancelable(ctx: SandboxContext, order: Order,
 
 def _delivered_in_window(ctx: SandboxContext, order: Order, items: list[OrderItem]) -> None:
     """Refunds and returns are for delivered items, inside the buyer's window after delivery
-    (``return.request_window``)."""
-    undelivered = [item for item in items if item.status != item_states.DELIVERED]
+    (``return.request_window``). A TikTok unit is ``completed`` when that window closes: it
+    was delivered, and the answer is that its window is over, not that it was not
+    delivered."""
+    undelivered = [item for item in items
+                   if item.status not in (item_states.DELIVERED, item_states.COMPLETED)]
     if undelivered:
         raise _not_eligible("a refund or return is for delivered items: these are "
                             f"{', '.join(sorted({item.status for item in undelivered}))}",
