@@ -52,11 +52,11 @@ def deadline(request: Any) -> datetime:
 def events_of(client, type_: str, request: Any) -> list[Any]:
     """The ``type_`` events of one request, oldest first."""
     return [event for event in events(client, type_)
-            if event.data["request_id"] == request["request_id"]]
+            if event.data["aftersales_id"] == request["aftersales_id"]]
 
 
 def refunds(client, request: Any) -> list[Any]:
     """The refund ledger entries naming the request."""
     return list(client.ledger.list(kind="refund", subject=f"aftersales_request:"
-                                                          f"{request['request_id']}"
+                                                          f"{request['aftersales_id']}"
                                    ).auto_paging_iter())

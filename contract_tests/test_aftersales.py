@@ -113,7 +113,7 @@ def test_an_accepted_partial_refund_is_a_ledger_entry_in_the_market_currency(cli
         "refunded", {"amount": "7.20", "currency": "MYR"})
     [entry] = refunds(client, request)
     assert (entry.amount, entry.currency, entry.direction) == ("-7.20", "MYR", "debit")
-    assert entry.subject == f"aftersales_request:{request['request_id']}"
+    assert entry.subject == f"aftersales_request:{request['aftersales_id']}"
     [event] = events_of(client, "aftersales.accept_partial_refund", request)
     assert event.data.ledger_entry_id == entry.id
 
@@ -189,5 +189,5 @@ def test_the_buyer_may_ask_until_one_second_before_the_request_window_closes(cli
     detail = refused.value.details[0]
     assert (detail["policy_key"], instant(detail["window_ended_at"])) == (
         "return.request_window", closes)
-    assert [r["request_id"] for r in client.aftersales.list(order_id=order.order_id)] == [
-        early["request_id"]]
+    assert [r["aftersales_id"] for r in client.aftersales.list(order_id=order.order_id)] == [
+        early["aftersales_id"]]

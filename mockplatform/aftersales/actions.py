@@ -16,37 +16,37 @@ SELLER, BUYER, CARRIER = states.SELLER_ACTIONS, states.BUYER_ACTIONS, states.CAR
 RETURN_DEFAULT_FAILURE = "seller_unreachable"
 
 
-def _checked(ctx: SandboxContext, request_id: int, action: str,
+def _checked(ctx: SandboxContext, aftersales_id: int, action: str,
              actor_actions: tuple[str, ...]) -> AfterSalesRequest:
     """The request, once its state allows ``action`` (a 409 first, before any input check
     that depends on the state)."""
-    request = service.get(ctx, request_id)
+    request = service.get(ctx, aftersales_id)
     service.move_check(request, action, actor_actions)
     return request
 
 
 # -- the seller ---------------------------------------------------------------------------------
 
-def approve(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "approve", SELLER)
+def approve(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "approve", SELLER)
     service.move(ctx, request, "approve", SELLER)
     return request
 
 
-def reject(ctx: SandboxContext, request_id: int, *, reason: str,
+def reject(ctx: SandboxContext, aftersales_id: int, *, reason: str,
            comment: str = "") -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "reject", SELLER)
+    request = _checked(ctx, aftersales_id, "reject", SELLER)
     service.check_reason(ctx, "reason", reason, states.REJECT_REASON_LIST[request.type])
     request.reject_reason, request.reject_comment = reason, comment
     service.move(ctx, request, "reject", SELLER, reason=reason, comment=comment)
     return request
 
 
-def offer_partial_refund(ctx: SandboxContext, request_id: int, *, amount: str,
+def offer_partial_refund(ctx: SandboxContext, aftersales_id: int, *, amount: str,
                          currency: str) -> AfterSalesRequest:
     """The seller offers part of what the buyer paid; the buyer keeps the item if it
     accepts."""
-    request = _checked(ctx, request_id, "offer_partial_refund", SELLER)
+    request = _checked(ctx, aftersales_id, "offer_partial_refund", SELLER)
     offer = _offer(request, amount, currency)
     request.offered_refund = offer
     service.move(ctx, request, "offer_partial_refund", SELLER,
@@ -81,15 +81,15 @@ def _offer(request: AfterSalesRequest, amount: str, currency: str) -> Decimal:
     return offer
 
 
-def approve_package(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "approve_package", SELLER)
+def approve_package(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "approve_package", SELLER)
     service.move(ctx, request, "approve_package", SELLER)
     return request
 
 
-def reject_package(ctx: SandboxContext, request_id: int, *, reason: str,
+def reject_package(ctx: SandboxContext, aftersales_id: int, *, reason: str,
                    comment: str = "") -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "reject_package", SELLER)
+    request = _checked(ctx, aftersales_id, "reject_package", SELLER)
     service.check_reason(ctx, "reason", reason, states.PACKAGE_REJECT_REASONS)
     request.reject_reason, request.reject_comment = reason, comment
     service.move(ctx, request, "reject_package", SELLER, reason=reason, comment=comment,
@@ -97,14 +97,14 @@ def reject_package(ctx: SandboxContext, request_id: int, *, reason: str,
     return request
 
 
-def claim_return(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "claim_return", SELLER)
+def claim_return(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "claim_return", SELLER)
     return_parcel.claim(ctx, request)
     return request
 
 
-def return_not_needed(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "return_not_needed", SELLER)
+def return_not_needed(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "return_not_needed", SELLER)
     service.move(ctx, request, "return_not_needed", SELLER,
                  policy_key="failed_return.claim_window")
     return request
@@ -112,42 +112,42 @@ def return_not_needed(ctx: SandboxContext, request_id: int) -> AfterSalesRequest
 
 # -- the buyer (test helpers) -------------------------------------------------------------------
 
-def accept_partial_refund(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "accept_partial_refund", BUYER)
+def accept_partial_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "accept_partial_refund", BUYER)
     service.move(ctx, request, "accept_partial_refund", BUYER)
     return request
 
 
-def reject_partial_refund(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "reject_partial_refund", BUYER)
+def reject_partial_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "reject_partial_refund", BUYER)
     service.move(ctx, request, "reject_partial_refund", BUYER)
     return request
 
 
-def ship_back(ctx: SandboxContext, request_id: int, *, tracking_number: str | None = None,
+def ship_back(ctx: SandboxContext, aftersales_id: int, *, tracking_number: str | None = None,
               shipment_provider: str | None = None) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "ship_back", BUYER)
+    request = _checked(ctx, aftersales_id, "ship_back", BUYER)
     return_parcel.ship_back(ctx, request, tracking_number=tracking_number,
                             shipment_provider=shipment_provider)
     return request
 
 
-def withdraw(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "withdraw", BUYER)
+def withdraw(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "withdraw", BUYER)
     service.move(ctx, request, "withdraw", BUYER)
     return request
 
 
 # -- the carrier (test helpers on the return parcel) -------------------------------------------
 
-def fail_return_attempt(ctx: SandboxContext, request_id: int, *,
+def fail_return_attempt(ctx: SandboxContext, aftersales_id: int, *,
                         reason: str = RETURN_DEFAULT_FAILURE) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "fail_return_attempt", CARRIER)
+    request = _checked(ctx, aftersales_id, "fail_return_attempt", CARRIER)
     return_parcel.fail_attempt(ctx, request, reason=reason)
     return request
 
 
-def deliver_return(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, request_id, "deliver_return", CARRIER)
+def deliver_return(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "deliver_return", CARRIER)
     return_parcel.deliver(ctx, request, by="test_helper")
     return request

@@ -22,7 +22,7 @@ from mockplatform.store.models import AMOUNT_SCALE, Base, ExactDecimal, UTCDateT
 
 # How request ids are drawn: 15 digits, like the platform's order ids.
 REQUEST_IDS = SeededIds("aftersales", "aftersales_request", floor=600_000_000_000_000)
-REQUEST_ID = payloads.Integer(refers_to="aftersales_requests.request_id")
+AFTERSALES_ID = payloads.Integer(refers_to="aftersales_requests.aftersales_id")
 
 ORDER_ITEM_IDS = payloads.ListOf(payloads.Integer(refers_to="order_items.order_item_id"))
 # What the buyer sent with the request: words and links to photos or videos.
@@ -39,7 +39,7 @@ class AfterSalesRequest(Base):
     __tablename__ = "aftersales_requests"
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    request_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
+    aftersales_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
                                             info={"drawn_from": REQUEST_IDS})
     # cancellation, refund_only, return_and_refund (aftersales/states.py TYPES)
     type: Mapped[str] = mapped_column(String(30))
@@ -86,11 +86,11 @@ class AfterSalesRequest(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
-        Index("ix_aftersales_order", "sandbox_id", "order_id", "request_id"),
-        Index("ix_aftersales_state", "sandbox_id", "state", "request_id"),
-        Index("ix_aftersales_type", "sandbox_id", "type", "request_id"),
+        Index("ix_aftersales_order", "sandbox_id", "order_id", "aftersales_id"),
+        Index("ix_aftersales_state", "sandbox_id", "state", "aftersales_id"),
+        Index("ix_aftersales_type", "sandbox_id", "type", "aftersales_id"),
         # The seller's queue: what awaits it, soonest deadline first or in id order.
-        Index("ix_aftersales_awaiting", "sandbox_id", "awaiting_seller", "request_id"),
-        Index("ix_aftersales_deadline", "sandbox_id", "deadline_at", "request_id"),
+        Index("ix_aftersales_awaiting", "sandbox_id", "awaiting_seller", "aftersales_id"),
+        Index("ix_aftersales_deadline", "sandbox_id", "deadline_at", "aftersales_id"),
         Index("ix_aftersales_return_package", "sandbox_id", "return_package_id"),
     )

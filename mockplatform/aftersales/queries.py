@@ -63,15 +63,15 @@ def list_requests(ctx: SandboxContext, query: RequestFilter) -> RequestPage:
         conditions.append(model.deadline_at < query.deadline_before)
     stmt = select(model).where(model.sandbox_id == ctx.id, *conditions)
     if query.after is not None:
-        stmt = stmt.where(model.request_id > query.after)
-    rows = list(ctx.session.scalars(stmt.order_by(model.request_id).limit(query.limit + 1)))
+        stmt = stmt.where(model.aftersales_id > query.after)
+    rows = list(ctx.session.scalars(stmt.order_by(model.aftersales_id).limit(query.limit + 1)))
     rows, has_more = rows[:query.limit], len(rows) > query.limit
     return RequestPage(requests=rows, has_more=has_more,
-                       next_cursor=str(rows[-1].request_id) if has_more else None)
+                       next_cursor=str(rows[-1].aftersales_id) if has_more else None)
 
 
-def describe(ctx: SandboxContext, request_id: int) -> RequestDetail:
-    return detail(service.get(ctx, request_id))
+def describe(ctx: SandboxContext, aftersales_id: int) -> RequestDetail:
+    return detail(service.get(ctx, aftersales_id))
 
 
 def detail(request: AfterSalesRequest) -> RequestDetail:

@@ -64,7 +64,7 @@ def ship_back(ctx: SandboxContext, request: AfterSalesRequest, *,
     request.return_package_id = package.package_id
     request.return_tracking_number = package.tracking_number
     tracking.record(ctx, order, package, "return_shipped",
-                    details={"aftersales_request_id": request.request_id})
+                    details={"aftersales_id": request.aftersales_id})
     _plan_attempt(ctx, request, "first_attempt")
     service.note(ctx, request, "return_parcel_created", "BUYER",
                  package_id=package.package_id, tracking_number=package.tracking_number)
@@ -75,7 +75,7 @@ def _plan_attempt(ctx: SandboxContext, request: AfterSalesRequest, which: str) -
     ctx.timers.cancel(subject=service.subject(request), kind_name=ATTEMPT_TIMER)
     due = policy_deadline(ctx, JOURNEY, ctx.now, duration=ctx.policies.value(JOURNEY)[which])
     ctx.timers.schedule(ATTEMPT_TIMER, due, subject=service.subject(request),
-                        payload={"request_id": request.request_id})
+                        payload={"aftersales_id": request.aftersales_id})
     request.return_next_attempt_at = due
 
 
@@ -93,7 +93,7 @@ def deliver(ctx: SandboxContext, request: AfterSalesRequest, *, by: str) -> None
     package.delivery_attempts += 1
     request.return_delivery_attempts = package.delivery_attempts
     tracking.record(ctx, orders.get_order(ctx, request.order_id), package, "return_delivered",
-                    details={"aftersales_request_id": request.request_id})
+                    details={"aftersales_id": request.aftersales_id})
 
 
 def fail_attempt(ctx: SandboxContext, request: AfterSalesRequest, *, reason: str) -> None:
@@ -108,7 +108,7 @@ def fail_attempt(ctx: SandboxContext, request: AfterSalesRequest, *, reason: str
     tracking.record(ctx, order, package, "return_delivery_attempt_failed",
                     description=f"Return delivery attempt {package.delivery_attempts} failed: "
                                 f"{reason}",
-                    details={"aftersales_request_id": request.request_id, "reason": reason,
+                    details={"aftersales_id": request.aftersales_id, "reason": reason,
                              "attempt": package.delivery_attempts})
     if package.delivery_attempts >= ctx.policies.value(MAX_ATTEMPTS):
         _stop_attempts(ctx, request)
@@ -129,7 +129,7 @@ def notify_seller(ctx: SandboxContext, request: AfterSalesRequest,
     request.ticket_url = f"{notice['ticket_portal'][0]}?tracking_number={package.tracking_number}"
     request.claim_deadline = policy_deadline(ctx, "failed_return.claim_window", ctx.now)
     tracking.record(ctx, orders.get_order(ctx, request.order_id), package, "return_failed",
-                    details={"aftersales_request_id": request.request_id})
+                    details={"aftersales_id": request.aftersales_id})
     details.update(carrier_contact=request.carrier_contact, ticket_url=request.ticket_url,
                    claim_deadline=service.iso(request.claim_deadline))
 
@@ -141,7 +141,7 @@ def claim(ctx: SandboxContext, request: AfterSalesRequest) -> None:
     package = parcel(ctx, request)
     package.status = RETURNING
     tracking.record(ctx, orders.get_order(ctx, request.order_id), package, "return_claimed",
-                    details={"aftersales_request_id": request.request_id})
+                    details={"aftersales_id": request.aftersales_id})
     _plan_attempt(ctx, request, "next_attempt")
 
 
@@ -151,6 +151,6 @@ def destroy(ctx: SandboxContext, request: AfterSalesRequest, policy_key: str,
     package = parcel(ctx, request)
     package.status = DESTROYED
     tracking.record(ctx, orders.get_order(ctx, request.order_id), package, "return_destroyed",
-                    details={"aftersales_request_id": request.request_id,
+                    details={"aftersales_id": request.aftersales_id,
                              "policy_key": policy_key})
     details.update(package_destroyed=True, destroy_policy_key=policy_key)

@@ -50,7 +50,7 @@ BUYER_CANCELED = "cancellation-customer"
 
 
 def subject(request: AfterSalesRequest) -> str:
-    return f"aftersales_request:{request.request_id}"
+    return f"aftersales_request:{request.aftersales_id}"
 
 
 def require_available(ctx: SandboxContext) -> None:
@@ -66,13 +66,13 @@ def require_available(ctx: SandboxContext) -> None:
                 "current_state": platform, "allowed_platforms": ["tiktok_shop"]}])
 
 
-def get(ctx: SandboxContext, request_id: int) -> AfterSalesRequest:
+def get(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
     require_available(ctx)
-    request = ctx.session.get(AfterSalesRequest, (ctx.id, request_id))
+    request = ctx.session.get(AfterSalesRequest, (ctx.id, aftersales_id))
     if request is None:
         raise AfterSalesRequestNotFound(
-            f"no after-sales request {request_id} in this sandbox",
-            details=[{"field": "request_id", "location": "path",
+            f"no after-sales request {aftersales_id} in this sandbox",
+            details=[{"field": "aftersales_id", "location": "path",
                       "message": "unknown after-sales request"}])
     return request
 
@@ -94,7 +94,7 @@ def check_reason(ctx: SandboxContext, field: str, reason: str, list_name: str) -
 
 def summary(request: AfterSalesRequest) -> dict[str, Any]:
     """What every after-sales event says of its request."""
-    return {"request_id": request.request_id, "type": request.type,
+    return {"aftersales_id": request.aftersales_id, "type": request.type,
             "order_id": request.order_id, "order_item_ids": list(request.order_item_ids),
             "state": request.state,
             "platform_status": states.PLATFORM_STATUS[request.type].get(request.state),
@@ -135,7 +135,7 @@ def open_request(ctx: SandboxContext, *, type_: str, order_id: int,
     _not_in_another_request(ctx, order, items)
     number = REQUEST_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     request = new_row(
-        AfterSalesRequest, sandbox_id=ctx.id, request_id=number, type=type_,
+        AfterSalesRequest, sandbox_id=ctx.id, aftersales_id=number, type=type_,
         order_id=order.order_id, order_item_ids=[item.order_item_id for item in items],
         reason=reason, evidence={"text": (evidence or {}).get("text", ""),
                                  "urls": list((evidence or {}).get("urls", []))},
@@ -250,16 +250,16 @@ def _not_in_another_request(ctx: SandboxContext, order: Order, items: list[Order
         if taken:
             raise ItemsNotEligible(
                 f"order items {', '.join(map(str, taken))} are in after-sales request "
-                f"{other.request_id} ({other.state})",
+                f"{other.aftersales_id} ({other.state})",
                 details=[{"field": "order_item_ids", "location": "body",
                           "message": "already in another request", "order_item_ids": taken,
-                          "request_id": other.request_id, "current_state": other.state}])
+                          "aftersales_id": other.aftersales_id, "current_state": other.state}])
 
 
 def of_order(ctx: SandboxContext, order_id: int) -> list[AfterSalesRequest]:
     return list(ctx.session.scalars(select(AfterSalesRequest).where(
         AfterSalesRequest.sandbox_id == ctx.id, AfterSalesRequest.order_id == order_id)
-        .order_by(AfterSalesRequest.request_id)))
+        .order_by(AfterSalesRequest.aftersales_id)))
 
 
 # -- moving a request ---------------------------------------------------------------------------
@@ -293,7 +293,7 @@ def move_check(request: AfterSalesRequest, action: str,
     if actor_actions is not None:
         allowed = [a for a in allowed if a in actor_actions]
     closed = " (closed)" if request.state in states.FINAL else ""
-    raise InvalidStateTransition(f"{request.type} request {request.request_id}{closed}",
+    raise InvalidStateTransition(f"{request.type} request {request.aftersales_id}{closed}",
                                  request.state, action, allowed)
 
 
@@ -312,7 +312,7 @@ def _start_deadline(ctx: SandboxContext, request: AfterSalesRequest) -> None:
     request.deadline_at = policy_deadline(ctx, deadline.policy, ctx.now)
     request.deadline_policy = deadline.policy
     ctx.timers.schedule(DEADLINE_TIMER, request.deadline_at, subject=subject(request),
-                        payload={"request_id": request.request_id, "type": request.type,
+                        payload={"aftersales_id": request.aftersales_id, "type": request.type,
                                  "state": request.state})
 
 
@@ -348,8 +348,8 @@ def _cancel_items(ctx: SandboxContext, request: AfterSalesRequest) -> None:
     items = [item for item in orders.items_of(ctx, [order.order_id])[order.order_id]
              if item.order_item_id in wanted]
     fulfilment.cancel_items(ctx, order, items, request.reason, initiator=BUYER_CANCELED,
-                            reason_detail=f"buyer's cancellation request {request.request_id}",
-                            data={"aftersales_request_id": request.request_id})
+                            reason_detail=f"buyer's cancellation request {request.aftersales_id}",
+                            data={"aftersales_id": request.aftersales_id})
 
 
 def refund(ctx: SandboxContext, request: AfterSalesRequest, amount: Decimal,
@@ -358,7 +358,7 @@ def refund(ctx: SandboxContext, request: AfterSalesRequest, amount: Decimal,
     entry = finance.post_entry(
         ctx, kind="refund", amount=amount, currency=request.currency, subject=subject(request),
         policy_key=details.get("policy_key", ""),
-        details={"request_id": request.request_id, "order_id": request.order_id,
+        details={"aftersales_id": request.aftersales_id, "order_id": request.order_id,
                  "type": request.type, "order_item_ids": list(request.order_item_ids)})
     request.refunded_amount, request.refunded_at = amount, ctx.now
     details.update(refunded_amount=_money(amount, request.currency),

@@ -15,30 +15,30 @@ from __future__ import annotations
 from typing import Any
 
 from mockplatform.aftersales import return_parcel, service, states
-from mockplatform.aftersales.models import REQUEST_ID, AfterSalesRequest
+from mockplatform.aftersales.models import AFTERSALES_ID, AfterSalesRequest
 from mockplatform.engine import payloads
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
 
-DEADLINE_PAYLOAD = PayloadSpec({"request_id": REQUEST_ID,
+DEADLINE_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID,
                                 "type": payloads.Text(choices=states.TYPES),
                                 "state": payloads.Text(choices=states.STATES)},
-                               subject="aftersales_request:{request_id}")
-ATTEMPT_PAYLOAD = PayloadSpec({"request_id": REQUEST_ID},
-                              subject="aftersales_request:{request_id}")
+                               subject="aftersales_request:{aftersales_id}")
+ATTEMPT_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID},
+                              subject="aftersales_request:{aftersales_id}")
 
 
 def _describe_deadline(subject: str, payload: dict[str, Any]) -> str:
     deadline = states.DEADLINES.get((payload["type"], payload["state"]))
     words = deadline.words if deadline else "nothing (no deadline in this state)"
     policy = f" ({deadline.policy})" if deadline else ""
-    return (f"{payload['type']} request {payload['request_id']}, {payload['state']}: "
+    return (f"{payload['type']} request {payload['aftersales_id']}, {payload['state']}: "
             f"{words}{policy}")
 
 
 def _request(ctx: SandboxContext, timer: DueTimer) -> AfterSalesRequest | None:
-    return ctx.session.get(AfterSalesRequest, (ctx.id, timer.payload["request_id"]))
+    return ctx.session.get(AfterSalesRequest, (ctx.id, timer.payload["aftersales_id"]))
 
 
 @timer_kind(service.DEADLINE_TIMER, payload=DEADLINE_PAYLOAD, describe=_describe_deadline)
@@ -54,7 +54,7 @@ def _deadline(ctx: SandboxContext, timer: DueTimer) -> None:
 
 
 @timer_kind(return_parcel.ATTEMPT_TIMER, payload=ATTEMPT_PAYLOAD,
-            describe="return parcel of after-sales request {request_id}: the carrier offers it "
+            describe="return parcel of after-sales request {aftersales_id}: the carrier offers it "
                      "to the seller (return.parcel_journey)")
 def _return_attempt(ctx: SandboxContext, timer: DueTimer) -> None:
     request = _request(ctx, timer)

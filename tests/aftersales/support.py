@@ -64,16 +64,16 @@ def open_request(sbx, type_: str, order: dict, reason: str, status: int = 201,
 
 
 def get(sbx, request: dict) -> dict:
-    return ok(sbx.get(f"{REQUESTS}/{request['request_id']}"))
+    return ok(sbx.get(f"{REQUESTS}/{request['aftersales_id']}"))
 
 
 def act(sbx, request: dict, action: str, status: int = 200, **body) -> dict:
-    return ok(sbx.post(f"{REQUESTS}/{request['request_id']}/{action}", json=body or None),
+    return ok(sbx.post(f"{REQUESTS}/{request['aftersales_id']}/{action}", json=body or None),
               status)
 
 
 def helper(sbx, request: dict, action: str, status: int = 200, **body) -> dict:
-    return ok(sbx.post(f"{HELPERS}/{request['request_id']}/{action}", json=body or None),
+    return ok(sbx.post(f"{HELPERS}/{request['aftersales_id']}/{action}", json=body or None),
               status)
 
 
@@ -83,10 +83,10 @@ def deadline(request: dict) -> datetime:
 
 def of_request(sbx, type_: str, request: dict) -> list[dict]:
     return [e for e in events(sbx, type_)
-            if e["data"].get("request_id") == request["request_id"]]
+            if e["data"].get("aftersales_id") == request["aftersales_id"]]
 
 
 def refunds(sbx, request: dict) -> list[dict]:
     return [entry for entry in ok(sbx.get("/api/v1/ledger", query_string={
         "kind": "refund", "limit": 100}))["data"]
-        if entry["subject"] == f"aftersales_request:{request['request_id']}"]
+        if entry["subject"] == f"aftersales_request:{request['aftersales_id']}"]

@@ -19,7 +19,7 @@ from tests.aftersales.support import (
 
 
 def ids(sbx, **query) -> list[int]:
-    return [r["request_id"] for r in ok(sbx.get(REQUESTS, query_string=query))["data"]]
+    return [r["aftersales_id"] for r in ok(sbx.get(REQUESTS, query_string=query))["data"]]
 
 
 def three_requests(sbx) -> tuple[dict, dict, dict]:
@@ -39,24 +39,24 @@ def three_requests(sbx) -> tuple[dict, dict, dict]:
 def test_the_list_filters_by_type_state_order_awaiting_seller_and_deadline(api):
     sbx = tiktok(api)
     refund, ret, cancel = three_requests(sbx)
-    every = [refund["request_id"], ret["request_id"], cancel["request_id"]]
+    every = [refund["aftersales_id"], ret["aftersales_id"], cancel["aftersales_id"]]
     assert ids(sbx) == every  # in the order they were opened
 
-    assert ids(sbx, type="cancellation") == [cancel["request_id"]]
+    assert ids(sbx, type="cancellation") == [cancel["aftersales_id"]]
     assert ids(sbx, type="refund_only,return_and_refund") == every[:2]
-    assert ids(sbx, state="awaiting_buyer_ship") == [ret["request_id"]]
+    assert ids(sbx, state="awaiting_buyer_ship") == [ret["aftersales_id"]]
     assert ids(sbx, state=["requested", "partial_refund_offered"]) == [
-        refund["request_id"], cancel["request_id"]]
+        refund["aftersales_id"], cancel["aftersales_id"]]
     assert ids(sbx, order_id=refund["order_id"]) == every[:2]
     assert ids(sbx, order_id=cancel["order_id"], type="refund_only") == []
-    assert ids(sbx, awaiting_seller="true") == [cancel["request_id"]]
+    assert ids(sbx, awaiting_seller="true") == [cancel["aftersales_id"]]
     assert ids(sbx, awaiting_seller="false") == every[:2]
 
     # Deadlines: the offer lapses after 1 day, the cancellation after 48 h, the ship-back 5 d.
     assert deadline(refund) < deadline(cancel) < deadline(ret)
-    assert ids(sbx, deadline_before=deadline(cancel).isoformat()) == [refund["request_id"]]
+    assert ids(sbx, deadline_before=deadline(cancel).isoformat()) == [refund["aftersales_id"]]
     assert ids(sbx, deadline_before=deadline(ret).isoformat()) == [
-        refund["request_id"], cancel["request_id"]]
+        refund["aftersales_id"], cancel["aftersales_id"]]
     act(sbx, cancel, "reject", reason="seller_reject_apply_buyer_agreed_to_keep")
     # A closed request has no deadline: never "before" any instant.
     assert ids(sbx, deadline_before="2100-01-01T00:00:00Z") == every[:2]
@@ -65,12 +65,12 @@ def test_the_list_filters_by_type_state_order_awaiting_seller_and_deadline(api):
 
 def test_the_cursor_walks_every_request_once(api):
     sbx = tiktok(api)
-    every = [r["request_id"] for r in three_requests(sbx)]
+    every = [r["aftersales_id"] for r in three_requests(sbx)]
     seen, cursor = [], None
     for _ in range(5):
         page = ok(sbx.get(REQUESTS, query_string={"limit": 2, **(
             {"after": cursor} if cursor else {})}))
-        seen += [r["request_id"] for r in page["data"]]
+        seen += [r["aftersales_id"] for r in page["data"]]
         cursor = page["next_cursor"]
         assert page["has_more"] == (cursor is not None)
         if cursor is None:

@@ -106,7 +106,7 @@ def _sandbox(api, wanted: set[str]) -> tuple[dict, dict]:
            "buyer_id": str(order["buyer_id"]), "package_id": item["package_id"],
            "tracking_number": item["tracking_code"],
            # A Lazada sandbox has no after-sales requests: every such operation is a 409.
-           "request_id": "600000000000001"}
+           "aftersales_id": "600000000000001"}
     if "resale_item_id" in wanted:
         ids["resale_item_id"] = _listed_resale_item(sbx, sandbox, product["skus"][0]["sku_id"])
     return sandbox, ids

@@ -23,10 +23,10 @@ _REQUESTS = "/api/v1/aftersales/requests"
 _HELPERS = "/api/v1/test_helpers/aftersales/requests"
 
 
-def request_id_of(request: RequestRef) -> str:
+def aftersales_id_of(request: RequestRef) -> str:
     """A path segment for a request id, or for a request object."""
     if isinstance(request, Mapping):
-        request = request["request_id"]
+        request = request["aftersales_id"]
     return quote_id(request)
 
 
@@ -49,11 +49,11 @@ class AfterSales(Resource):
 
     def get(self, request: RequestRef) -> MockplatformObject:
         """The request with its deadline, allowed actions, money, return parcel and timeline."""
-        return self._request("GET", f"{_REQUESTS}/{request_id_of(request)}")
+        return self._request("GET", f"{_REQUESTS}/{aftersales_id_of(request)}")
 
     def _act(self, base: str, request: RequestRef, action: str, body: dict | None = None,
              idempotency_key: str | None = None) -> MockplatformObject:
-        return self._request("POST", f"{base}/{request_id_of(request)}/{action}", json=body,
+        return self._request("POST", f"{base}/{aftersales_id_of(request)}/{action}", json=body,
                              idempotency_key=idempotency_key)
 
     # The seller.

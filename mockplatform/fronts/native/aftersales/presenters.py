@@ -29,7 +29,7 @@ def request_json(found: RequestDetail, parcel: Any = None) -> dict[str, Any]:
         "carrier_contact": request.carrier_contact, "ticket_url": request.ticket_url,
         "claim_deadline": request.claim_deadline}
     return {
-        "object": "aftersales_request", "request_id": request.request_id,
+        "object": "aftersales_request", "aftersales_id": request.aftersales_id,
         "type": request.type, "platform_type": states.PLATFORM_TYPE[request.type],
         "order_id": request.order_id, "order_item_ids": list(request.order_item_ids),
         "reason": request.reason, "evidence": dict(request.evidence), "state": request.state,

@@ -24,7 +24,7 @@ HELPER_TAGS = ["test_helpers"]
 
 def _id(call: Call) -> int:
     service.require_available(call.ctx)
-    return numeric_id(call.path["request_id"], "request_id", "path")
+    return numeric_id(call.path["aftersales_id"], "aftersales_id", "path")
 
 
 def _answer(call: Call, request) -> dict:
@@ -50,7 +50,7 @@ def list_requests(call: Call):
     return present.page_json(page, queries.parcels(call.ctx, page.requests))
 
 
-@endpoint(bp, f"{_REQUESTS}/<request_id>", response=s.RequestSchema,
+@endpoint(bp, f"{_REQUESTS}/<aftersales_id>", response=s.RequestSchema,
           summary="Get an after-sales request", tags=TAGS, errors=[400, 404, 409])
 def get_request(call: Call):
     """Its state in our words and TikTok's (``platform_status``), the seller's next action and
@@ -62,7 +62,7 @@ def get_request(call: Call):
 def _seller(rule: str, summary: str, doc: str, body=None):
     def register(view):
         view.__doc__ = doc
-        return endpoint(bp, f"{_REQUESTS}/<request_id>/{rule}", method="POST", body=body,
+        return endpoint(bp, f"{_REQUESTS}/<aftersales_id>/{rule}", method="POST", body=body,
                         response=s.RequestSchema, summary=summary, tags=TAGS,
                         errors=ACTION_ERRORS)(view)
     return register
@@ -145,7 +145,7 @@ def open_request(call: Call):
 def _helper(rule: str, summary: str, doc: str, body=None):
     def register(view):
         view.__doc__ = doc
-        return endpoint(bp, f"{_HELPERS}/<request_id>/{rule}", method="POST", body=body,
+        return endpoint(bp, f"{_HELPERS}/<aftersales_id>/{rule}", method="POST", body=body,
                         response=s.RequestSchema, summary=summary, tags=HELPER_TAGS,
                         errors=ACTION_ERRORS)(view)
     return register

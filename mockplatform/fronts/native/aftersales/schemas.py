@@ -27,7 +27,7 @@ class RequestListQuery(PageQuery):
                        "seller's"})
     deadline_before = Timestamp(metadata={
         "description": "only requests whose next deadline is before this instant"})
-    after = fields.String(metadata={"description": "a request_id (the next_cursor): the "
+    after = fields.String(metadata={"description": "a aftersales_id (the next_cursor): the "
                                                    "requests after it",
                                     "pattern": jsonschema.NUMERIC_ID["pattern"]})
 
@@ -106,7 +106,7 @@ class FailedReturnSchema(Schema):
 
 class RequestSchema(Schema):
     object = fields.Constant("aftersales_request")
-    request_id = fields.Integer()
+    aftersales_id = fields.Integer()
     type = fields.String()
     platform_type = fields.String(metadata={"description": "TikTok's return_type or "
                                                            "cancel_type"})
