@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from mockplatform.aftersales import return_parcel, service, states
+from mockplatform.aftersales import reshipment, return_parcel, service, states
 from mockplatform.aftersales.errors import InvalidRefundOffer
 from mockplatform.aftersales.models import AfterSalesRequest
 from mockplatform.engine.context import SandboxContext
@@ -51,7 +51,24 @@ def offer_partial_refund(ctx: SandboxContext, aftersales_id: int, *, amount: str
     request.offered_refund = offer
     service.move(ctx, request, "offer_partial_refund", SELLER,
                  offered_refund=finance.format_money(offer, request.currency),
-                 currency=request.currency, policy_key="return.partial_refund_response")
+                 currency=request.currency, policy_key=states.DEADLINES[
+                     (request.type, states.PARTIAL_REFUND_OFFERED)].policy)
+    return request
+
+
+def propose_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    """A reshipment: the seller offers a full refund instead; more favourable to the buyer, it
+    is approved at once (``reshipment.alternative_more_favourable``)."""
+    request = _checked(ctx, aftersales_id, "propose_refund", SELLER)
+    service.move(ctx, request, "propose_refund", SELLER,
+                 policy_key="reshipment.alternative_more_favourable")
+    return request
+
+
+def ship_reshipment(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    """An approved reshipment: the seller arranges shipment (aftersales/reshipment.py)."""
+    request = _checked(ctx, aftersales_id, "ship_reshipment", SELLER)
+    reshipment.ship(ctx, request)
     return request
 
 
@@ -150,4 +167,10 @@ def fail_return_attempt(ctx: SandboxContext, aftersales_id: int, *,
 def deliver_return(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
     request = _checked(ctx, aftersales_id, "deliver_return", CARRIER)
     return_parcel.deliver(ctx, request, by="test_helper")
+    return request
+
+
+def deliver_reshipment(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    request = _checked(ctx, aftersales_id, "deliver_reshipment", CARRIER)
+    reshipment.deliver(ctx, request, by="test_helper")
     return request

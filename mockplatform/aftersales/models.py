@@ -1,7 +1,8 @@
 """The after-sales table: one row per buyer request (a cancellation, a refund only, a return and
-refund), whatever its type, with the items it names (one order item per unit), its reason and
+refund, a reshipment), whatever its type, with the items it names (one order item per unit), its reason and
 evidence, its state and the seller's next action with its deadline, its money, the return
-parcel and, when that parcel could not be delivered, the failed return's fields.
+parcel and, when that parcel could not be delivered, the failed return's fields; a reshipment's
+package and its fee.
 
 Keyed by ``sandbox_id`` like every sandbox table (reset, delete, snapshot and restore carry it).
 No foreign keys: a column naming another table's row declares it (``info={"refers_to": ...}``)
@@ -41,7 +42,7 @@ class AfterSalesRequest(Base):
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     aftersales_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False,
                                             info={"drawn_from": REQUEST_IDS})
-    # cancellation, refund_only, return_and_refund (aftersales/states.py TYPES)
+    # cancellation, refund_only, return_and_refund, reshipment (aftersales/states.py TYPES)
     type: Mapped[str] = mapped_column(String(30))
     order_id: Mapped[int] = mapped_column(BigInteger, info={"refers_to": "orders.order_id"})
     order_item_ids: Mapped[list] = mapped_column(json_type(), info={"shape": ORDER_ITEM_IDS})
@@ -80,6 +81,16 @@ class AfterSalesRequest(Base):
     carrier_contact: Mapped[str] = mapped_column(String(255), default="")
     ticket_url: Mapped[str] = mapped_column(String(500), default="")
     claim_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # A reshipment's package (from the seller to the buyer, aftersales/reshipment.py), when it
+    # is due at the buyer, and the shipping fee the seller was charged for it.
+    reshipment_package_id: Mapped[str | None] = mapped_column(
+        String(40), nullable=True, info={"refers_to": "packages.package_id"})
+    reshipment_tracking_number: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    reshipment_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reshipment_fee: Mapped[Decimal | None] = mapped_column(ExactDecimal(AMOUNT_SCALE),
+                                                           nullable=True)
+    # The fee's currency: logistics.shipping_fee's, which need not be the market's.
+    reshipment_fee_currency: Mapped[str] = mapped_column(String(3), default="")
     timeline: Mapped[list] = mapped_column(json_type(), default=list, info={"shape": TIMELINE})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

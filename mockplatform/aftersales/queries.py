@@ -84,8 +84,11 @@ def detail(request: AfterSalesRequest) -> RequestDetail:
 
 
 def parcels(ctx: SandboxContext, requests: list[AfterSalesRequest]) -> dict[str, Package]:
-    """The return parcels of ``requests``, by package id, in one query."""
-    ids = {request.return_package_id for request in requests if request.return_package_id}
+    """The return parcels and reshipment packages of ``requests``, by package id, in one
+    query."""
+    ids = {package_id for request in requests
+           for package_id in (request.return_package_id, request.reshipment_package_id)
+           if package_id}
     if not ids:
         return {}
     return {package.package_id: package for package in ctx.session.scalars(

@@ -10,7 +10,8 @@ canceled, the return parcel destroyed) is in ``_on_enter``.
 
 Money is in the market currency: the buyer asks back what it paid for the items
 (``paid_price``); a refund is a ``refund`` ledger entry (a debit to the seller) naming the
-request (``aftersales_request:<id>``), so it reaches settlement as every entry does.
+request (``aftersales_request:<id>``), so it reaches settlement as every entry does; so is a
+reshipment's shipping fee (``shipping_fee``, aftersales/reshipment.py).
 """
 
 from __future__ import annotations
@@ -146,7 +147,10 @@ def open_request(ctx: SandboxContext, *, type_: str, order_id: int,
         refunded_at=None, reject_reason="", reject_comment="", return_package_id=None,
         return_tracking_number=None, return_delivery_attempts=0,
         return_next_attempt_at=None, carrier_contact="",
-        ticket_url="", claim_deadline=None, timeline=[], created_at=ctx.now,
+        ticket_url="", claim_deadline=None, reshipment_package_id=None,
+        reshipment_tracking_number=None, reshipment_due_at=None, reshipment_fee=None,
+        reshipment_fee_currency="",
+        timeline=[], created_at=ctx.now,
         updated_at=ctx.now, closed_at=None)
     ctx.session.add(request)
     note(ctx, request, "requested", "BUYER", reason=reason,
@@ -325,6 +329,10 @@ def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
     if state == states.REFUNDED:
         if request.type == states.CANCELLATION:
             _cancel_items(ctx, request)
+        if action == "convert_to_refund":
+            details.update(charged_to="seller", conversion_reason=(
+                "the approved reshipment was not shipped by its deadline "
+                "(reshipment.ship_deadline): a full refund instead, charged to the seller"))
         amount = (request.offered_refund if action == "accept_partial_refund"
                   else request.requested_refund)
         refund(ctx, request, amount, details)

@@ -36,6 +36,20 @@ only these tables.
                                 awaiting_package_review
       awaiting_seller_claim ──return_not_needed / destroy_unclaimed
                                 (failed_return.claim_window)──> return_destroyed (refunded)
+
+    reshipment (after delivery, inside return.request_window: missing, broken or unusable items)
+      requested ──approve / auto_approve (reshipment.seller_response)──> approved
+      requested ──reject──> rejected
+      requested ──propose_refund──> refunded (a full refund: more favourable to the buyer, so
+                                approved at once, reshipment.alternative_more_favourable)
+      requested ──offer_partial_refund──> partial_refund_offered ──accept_partial_refund──>
+                                refunded (the offered amount)
+      partial_refund_offered ──reject_partial_refund / partial_refund_lapsed
+                               (reshipment.partial_refund_response)──> requested (a fresh window)
+      approved ──ship_reshipment──> reshipped (a package with a label and tracking, the original
+                                order's shipping option, its fee debited to the seller)
+      approved ──convert_to_refund (reshipment.ship_deadline)──> refunded (charged to the seller)
+      reshipped ──deliver_reshipment (the package's journey)──> delivered
 """
 
 from __future__ import annotations
@@ -45,7 +59,8 @@ from dataclasses import dataclass
 from mockplatform.engine.statemachine import StateMachine
 
 CANCELLATION, REFUND_ONLY, RETURN_AND_REFUND = "cancellation", "refund_only", "return_and_refund"
-TYPES = (CANCELLATION, REFUND_ONLY, RETURN_AND_REFUND)
+RESHIPMENT = "reshipment"
+TYPES = (CANCELLATION, REFUND_ONLY, RETURN_AND_REFUND, RESHIPMENT)
 
 REQUESTED = "requested"
 PARTIAL_REFUND_OFFERED = "partial_refund_offered"
@@ -60,22 +75,29 @@ PACKAGE_REJECTED = "package_rejected"
 RETURN_DESTROYED = "return_destroyed"
 CLOSED = "closed"
 WITHDRAWN = "withdrawn"
+# A reshipment: approved (the seller must ship it), shipped, delivered to the buyer.
+APPROVED = "approved"
+RESHIPPED = "reshipped"
+DELIVERED = "delivered"
 
 STATES = (REQUESTED, PARTIAL_REFUND_OFFERED, AWAITING_BUYER_SHIP, BUYER_SHIPPED,
-          AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM, RETURN_REDELIVERING, REFUNDED,
-          REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN)
-FINAL = (REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN)
+          AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM, RETURN_REDELIVERING, APPROVED,
+          RESHIPPED, REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN,
+          DELIVERED)
+FINAL = (REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN, DELIVERED)
 # States in which the return parcel exists and travels or waits.
 PARCEL_STATES = (BUYER_SHIPPED, AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM,
                  RETURN_REDELIVERING)
 
 # Who may take each action: a 409 tells each party what it could do instead.
 SELLER_ACTIONS = ("approve", "reject", "offer_partial_refund", "approve_package",
-                  "reject_package", "claim_return", "return_not_needed")
+                  "reject_package", "claim_return", "return_not_needed", "propose_refund",
+                  "ship_reshipment")
 BUYER_ACTIONS = ("accept_partial_refund", "reject_partial_refund", "ship_back", "withdraw")
-CARRIER_ACTIONS = ("fail_return_attempt", "fail_return", "deliver_return")
+CARRIER_ACTIONS = ("fail_return_attempt", "fail_return", "deliver_return",
+                   "deliver_reshipment")
 SYSTEM_ACTIONS = ("auto_approve", "partial_refund_lapsed", "close_unshipped", "auto_refund",
-                  "destroy_unclaimed")
+                  "destroy_unclaimed", "convert_to_refund")
 ROLES = {**dict.fromkeys(SELLER_ACTIONS, "SELLER"), **dict.fromkeys(BUYER_ACTIONS, "BUYER"),
          **dict.fromkeys(CARRIER_ACTIONS, "CARRIER"), **dict.fromkeys(SYSTEM_ACTIONS, "SYSTEM")}
 
@@ -119,6 +141,15 @@ MACHINES = {
         (AWAITING_SELLER_CLAIM, "destroy_unclaimed", RETURN_DESTROYED),
         (RETURN_REDELIVERING, "deliver_return", AWAITING_PACKAGE_REVIEW),
     ]),
+    RESHIPMENT: StateMachine("reshipment request", STATES, [
+        (REQUESTED, "approve", APPROVED),
+        (REQUESTED, "auto_approve", APPROVED),
+        (REQUESTED, "propose_refund", REFUNDED),
+        *_NEGOTIATION,
+        (APPROVED, "ship_reshipment", RESHIPPED),
+        (APPROVED, "convert_to_refund", REFUNDED),
+        (RESHIPPED, "deliver_reshipment", DELIVERED),
+    ]),
 }
 
 
@@ -159,6 +190,16 @@ DEADLINES: dict[tuple[str, str], Deadline] = {
     (RETURN_AND_REFUND, AWAITING_SELLER_CLAIM): Deadline(
         "failed_return.claim_window", "destroy_unclaimed", "SELLER_CLAIM_FAILED_RETURN",
         "destroy the undelivered return parcel, unclaimed by the seller"),
+    (RESHIPMENT, REQUESTED): Deadline(
+        "reshipment.seller_response", "auto_approve", "SELLER_RESPOND_REPLACEMENT",
+        "approve the reshipment request, unanswered by the seller"),
+    (RESHIPMENT, PARTIAL_REFUND_OFFERED): Deadline(
+        "reshipment.partial_refund_response", "partial_refund_lapsed", None,
+        "the buyer did not answer the partial refund offer: back to the seller"),
+    (RESHIPMENT, APPROVED): Deadline(
+        "reshipment.ship_deadline", "convert_to_refund", "SELLER_SHIP_RESHIPMENT",
+        "convert the approved reshipment, not shipped by the seller, to a full refund charged "
+        "to the seller"),
 }
 
 # TikTok Shop's words for each state: cancellations' cancel_status, the others' return_status.
@@ -184,14 +225,24 @@ PLATFORM_STATUS = {
                    WITHDRAWN: "CANCELLATION_REQUEST_CANCEL"},
     REFUND_ONLY: _RETURN_STATUS,
     RETURN_AND_REFUND: _RETURN_STATUS,
+    # platform-policies.md section 2.3 "Replacement / reshipment": the REPLACEMENT_* words.
+    # Approved is COMPLETE on TikTok (the replacement goes its way); ours follows it further.
+    RESHIPMENT: {REQUESTED: "REPLACEMENT_REQUEST_PENDING",
+                 PARTIAL_REFUND_OFFERED: "AWAITING_BUYER_RESPONSE",
+                 APPROVED: "REPLACEMENT_REQUEST_COMPLETE",
+                 RESHIPPED: "REPLACEMENT_REQUEST_COMPLETE",
+                 DELIVERED: "REPLACEMENT_REQUEST_COMPLETE",
+                 REJECTED: "REPLACEMENT_REQUEST_REJECT",
+                 REFUNDED: "REPLACEMENT_REQUEST_REFUND_SUCCESS",
+                 WITHDRAWN: "REPLACEMENT_REQUEST_CANCEL"},
 }
 # TikTok's return_type for each type (cancellations have their own endpoints).
 PLATFORM_TYPE = {CANCELLATION: "BUYER_CANCEL", REFUND_ONLY: "REFUND",
-                 RETURN_AND_REFUND: "RETURN_AND_REFUND"}
+                 RETURN_AND_REFUND: "RETURN_AND_REFUND", RESHIPMENT: "REPLACEMENT"}
 # Which of the profile's aftersales.reasons lists the buyer picks from, per type, and the
 # seller's when rejecting.
 REASON_LIST = {CANCELLATION: "cancellation", REFUND_ONLY: "refund_only",
-               RETURN_AND_REFUND: "return_and_refund"}
+               RETURN_AND_REFUND: "return_and_refund", RESHIPMENT: "reshipment"}
 REJECT_REASON_LIST = {CANCELLATION: "reject_cancellation", REFUND_ONLY: "reject_request",
-                      RETURN_AND_REFUND: "reject_request"}
+                      RETURN_AND_REFUND: "reject_request", RESHIPMENT: "reject_request"}
 PACKAGE_REJECT_REASONS = "reject_package"

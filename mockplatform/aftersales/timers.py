@@ -5,6 +5,8 @@
   destroy, the buyer's silence). The timers list says which, in words.
 - ``aftersales.return_attempt``: the carrier offers the return parcel to the seller
   (``return.parcel_journey``); an automatic attempt succeeds.
+- ``aftersales.reshipment_delivery``: a reshipment's package reaches the buyer at its planned
+  ``delivery_attempt`` (aftersales/reshipment.py).
 
 Each handler re-checks the request's state, so a timer of a request that moved on meanwhile
 does nothing.
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockplatform.aftersales import return_parcel, service, states
+from mockplatform.aftersales import reshipment, return_parcel, service, states
 from mockplatform.aftersales.models import AFTERSALES_ID, AfterSalesRequest
 from mockplatform.engine import payloads
 from mockplatform.engine.context import SandboxContext
@@ -64,4 +66,14 @@ def _return_attempt(ctx: SandboxContext, timer: DueTimer) -> None:
     return_parcel.deliver(ctx, request, by="carrier")
 
 
-TIMER_KINDS = (service.DEADLINE_TIMER, return_parcel.ATTEMPT_TIMER)
+@timer_kind(reshipment.DELIVERY_TIMER, payload=ATTEMPT_PAYLOAD,
+            describe="reshipment of after-sales request {aftersales_id}: the carrier delivers it "
+                     "to the buyer (logistics.journey)")
+def _reshipment_delivery(ctx: SandboxContext, timer: DueTimer) -> None:
+    request = _request(ctx, timer)
+    if request is None or request.state != states.RESHIPPED:
+        return
+    reshipment.deliver(ctx, request, by="carrier")
+
+
+TIMER_KINDS = (service.DEADLINE_TIMER, return_parcel.ATTEMPT_TIMER, reshipment.DELIVERY_TIMER)

@@ -251,11 +251,14 @@ def measure(ctx: SandboxContext, package: Package, items: list[OrderItem]) -> di
     return measured
 
 
-def charge_shipping_fee(ctx: SandboxContext, order: Order, package: Package) -> None:
+def charge_shipping_fee(ctx: SandboxContext, order: Order, package: Package, *,
+                        subject: str | None = None, policy_key: str = SHIPPING_FEE,
+                        details: dict | None = None) -> dict[str, Decimal]:
     """Debit ``logistics.shipping_fee`` for the measured weight: one entry per currency the
-    policy's two amounts are in (one, unless an override mixes them)."""
+    policy's two amounts are in (one, unless an override mixes them). A reshipment names its
+    request (``subject``) and its own policy; the amounts charged, by currency."""
     if SHIPPING_FEE not in ctx.policies:
-        return
+        return {}
     fee = ctx.policies.value(SHIPPING_FEE)
     weight = Decimal(package.measured["weight_kg"])
     amounts: dict[str, Decimal] = {}
@@ -264,14 +267,15 @@ def charge_shipping_fee(ctx: SandboxContext, order: Order, package: Package) -> 
     for currency, amount in amounts.items():
         if amount > 0:
             ledger.post_entry(ctx, kind="shipping_fee", amount=amount, currency=currency,
-                              subject=package_service.subject(package),
-                              policy_key=SHIPPING_FEE,
+                              subject=subject or package_service.subject(package),
+                              policy_key=policy_key,
                               details={"order_id": order.order_id,
                                        "package_id": package.package_id,
                                        "tracking_number": package.tracking_number,
                                        "weight_kg": package.measured["weight_kg"],
                                        "base": str(fee["base"].amount),
-                                       "per_kg": str(fee["per_kg"].amount)})
+                                       "per_kg": str(fee["per_kg"].amount), **(details or {})})
+    return amounts
 
 
 def _destination_arrival(ctx: SandboxContext, order: Order, package: Package,

@@ -162,10 +162,13 @@ MEASURED = payloads.Object({name: _DECIMAL
                             for name in ("weight_kg", "length_cm", "width_cm", "height_cm")})
 
 
-# Package.ships_from: the seller, the market's local resale warehouse, or the buyer (a return
-# parcel travelling to the seller, aftersales/return_parcel.py: not one of the order's
-# packages, ``orders.service.packages_of``).
+# Package.ships_from: the seller, the market's local resale warehouse, the buyer (a return
+# parcel travelling to the seller, aftersales/return_parcel.py) or the seller again for a
+# reshipment request (aftersales/reshipment.py). The last two are the after-sales request's,
+# not the order's packages (``orders.service.packages_of``).
 SHIPS_FROM_SELLER, RESALE_WAREHOUSE, FROM_BUYER = "seller", "resale_warehouse", "buyer"
+RESHIPMENT = "reshipment"
+AFTERSALES_PARCELS = (FROM_BUYER, RESHIPMENT)
 
 
 class Package(Base):

@@ -41,7 +41,7 @@ from mockplatform.orders.errors import (
 )
 from mockplatform.orders.models import (
     ADDRESS_FIELDS,
-    FROM_BUYER,
+    AFTERSALES_PARCELS,
     ORDER_IDS,
     ORDER_ITEM_IDS,
     Order,
@@ -145,8 +145,9 @@ def items_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Or
 
 def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Package]]:
     """The packages the order was shipped in; a buyer's return parcel (``ships_from`` buyer)
-    is the after-sales request's, not one of them."""
-    return {order_id: [package for package in packages if package.ships_from != FROM_BUYER]
+    and a reshipment are the after-sales request's, not among them."""
+    return {order_id: [package for package in packages
+                       if package.ships_from not in AFTERSALES_PARCELS]
             for order_id, packages in rows.by_order(ctx, Package, order_ids, "packed_at",
                                                     "package_id").items()}
 
@@ -154,7 +155,7 @@ def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list
 def add_package(ctx: SandboxContext, package: Package) -> None:
     """A new package of its order: it joins the order's list, if kept, where the query would
     put it (it is written with the next flush, before any query could read it)."""
-    if package.ships_from == FROM_BUYER:
+    if package.ships_from in AFTERSALES_PARCELS:
         return
     packages = ctx.kept(rows.KEPT_ROWS).get((Package, package.order_id))
     if packages is not None:

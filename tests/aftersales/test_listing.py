@@ -81,7 +81,7 @@ def test_the_cursor_walks_every_request_once(api):
 
 def test_bad_list_filters_are_400s_naming_the_field(api):
     sbx = tiktok(api)
-    for query, field in (({"type": "reshipment"}, "type"), ({"state": "open"}, "state"),
+    for query, field in (({"type": "exchange"}, "type"), ({"state": "open"}, "state"),
                          ({"deadline_before": "tomorrow"}, "deadline_before"),
                          ({"after": "abc"}, "after"), ({"limit": 0}, "limit")):
         error = ok(sbx.get(REQUESTS, query_string=query), 400)["error"]

@@ -17,8 +17,19 @@ def _money(amount: Decimal | None, currency: str) -> dict[str, Any] | None:
     return {"amount": format_money(amount, currency), "currency": currency}
 
 
-def request_json(found: RequestDetail, parcel: Any = None) -> dict[str, Any]:
+def request_json(found: RequestDetail, parcels: dict[str, Any]) -> dict[str, Any]:
+    """``parcels``: the request's packages by id (``queries.parcels``)."""
     request = found.request
+    parcel = parcels.get(request.return_package_id)
+    shipped = parcels.get(request.reshipment_package_id)
+    reshipment = None if request.reshipment_package_id is None else {
+        "package_id": request.reshipment_package_id,
+        "tracking_number": request.reshipment_tracking_number,
+        "shipment_provider": shipped.shipment_provider if shipped is not None else None,
+        "status": shipped.status if shipped is not None else None,
+        "delivery_due_at": request.reshipment_due_at,
+        "delivered_at": shipped.delivered_at if shipped is not None else None,
+        "shipping_fee": _money(request.reshipment_fee, request.reshipment_fee_currency)}
     return_parcel = None if request.return_package_id is None else {
         "package_id": request.return_package_id,
         "tracking_number": request.return_tracking_number,
@@ -47,11 +58,11 @@ def request_json(found: RequestDetail, parcel: Any = None) -> dict[str, Any]:
         "reject_reason": request.reject_reason or None,
         "reject_comment": request.reject_comment or None,
         "return_parcel": return_parcel, "failed_return": failed_return,
+        "reshipment": reshipment,
         "timeline": list(request.timeline), "created_at": request.created_at,
         "updated_at": request.updated_at, "closed_at": request.closed_at}
 
 
 def page_json(page: RequestPage, parcels: dict[str, Any]) -> dict[str, Any]:
-    return {"data": [request_json(detail(request), parcels.get(request.return_package_id))
-                     for request in page.requests],
+    return {"data": [request_json(detail(request), parcels) for request in page.requests],
             "has_more": page.has_more, "next_cursor": page.next_cursor}

@@ -1,4 +1,4 @@
-"""Native API of after-sales requests (TikTok Shop): the seller's list, one request with its
+"""Native API of after-sales requests (TikTok Shop, reshipment included): the seller's list, one request with its
 timeline, one endpoint per seller action; the buyer's and the carrier's test helpers. A sandbox
 whose profile has no after-sales requests yet (Lazada, AliExpress) answers 409
 ``aftersales_not_available``."""
@@ -28,9 +28,7 @@ def _id(call: Call) -> int:
 
 
 def _answer(call: Call, request) -> dict:
-    found = queries.detail(request)
-    return present.request_json(found, queries.parcels(call.ctx, [request]).get(
-        request.return_package_id))
+    return present.request_json(queries.detail(request), queries.parcels(call.ctx, [request]))
 
 
 @endpoint(bp, _REQUESTS, query=s.RequestListQuery, response=s.RequestListSchema,
@@ -95,6 +93,24 @@ def offer_partial_refund(call: Call):
         call.ctx, _id(call), amount=call.body["amount"], currency=call.body["currency"]))
 
 
+@_seller("propose_refund", "Propose a full refund instead of a reshipment",
+         "A ``requested`` reshipment: the buyer gets everything it paid for the items back "
+         "instead; more favourable to the buyer, it is approved at once "
+         "(reshipment.alternative_more_favourable): ``refunded``, a refund ledger entry.")
+def propose_refund(call: Call):
+    return _answer(call, actions.propose_refund(call.ctx, _id(call)))
+
+
+@_seller("ship_reshipment", "Arrange shipment of an approved reshipment",
+         "Before reshipment.ship_deadline (2 working days after approval; else a full refund "
+         "charged to the seller): a package with a label and tracking number, with the original "
+         "order's shipping option, its shipping fee (logistics.shipping_fee) debited to the "
+         "seller (reshipment.shipping). Delivered to the buyer at the end of its journey "
+         "(logistics.journey).")
+def ship_reshipment(call: Call):
+    return _answer(call, actions.ship_reshipment(call.ctx, _id(call)))
+
+
 @_seller("approve_package", "Approve the received return parcel",
          "The returned item is fine: the buyer is refunded. Only while "
          "``awaiting_package_review`` (return.seller_receive_review, else auto-refund).")
@@ -129,8 +145,8 @@ def return_not_needed(call: Call):
           errors=ACTION_ERRORS)
 def open_request(call: Call):
     """``type``: ``cancellation`` (items not shipped yet, after the remorse window; their
-    package mates come along), ``refund_only`` or ``return_and_refund`` (delivered items,
-    inside return.request_window). ``reason`` from the profile's list for the type. Items of
+    package mates come along), ``refund_only``, ``return_and_refund`` or ``reshipment`` (delivered
+    items, inside return.request_window). ``reason`` from the profile's list for the type. Items of
     another order are a 400; items not in a state for the type, or in another request, a 409
     ``items_not_eligible``; after the window, a 409 ``request_window_closed``."""
     body = call.body
@@ -149,6 +165,12 @@ def _helper(rule: str, summary: str, doc: str, body=None):
                         response=s.RequestSchema, summary=summary, tags=HELPER_TAGS,
                         errors=ACTION_ERRORS)(view)
     return register
+
+
+@_helper("deliver_reshipment", "Deliver a reshipment to the buyer, as the carrier",
+         "Now, before its planned delivery: the reshipment request is ``delivered``.")
+def deliver_reshipment(call: Call):
+    return _answer(call, actions.deliver_reshipment(call.ctx, _id(call)))
 
 
 @_helper("accept_partial_refund", "Accept the seller's partial refund, as the buyer",

@@ -104,6 +104,18 @@ class FailedReturnSchema(Schema):
     claim_deadline = Timestamp(allow_none=True)
 
 
+class ReshipmentSchema(Schema):
+    package_id = fields.String()
+    tracking_number = fields.String()
+    shipment_provider = fields.String(allow_none=True)
+    status = fields.String(allow_none=True, metadata={"description": "in_transit or delivered"})
+    delivery_due_at = Timestamp(allow_none=True, metadata={
+        "description": "its planned delivery (logistics.journey's delivery_attempt)"})
+    delivered_at = Timestamp(allow_none=True)
+    shipping_fee = fields.Nested(RefundMoneySchema, allow_none=True, metadata={
+        "description": "debited to the seller (reshipment.shipping)"})
+
+
 class RequestSchema(Schema):
     object = fields.Constant("aftersales_request")
     aftersales_id = fields.Integer()
@@ -136,6 +148,7 @@ class RequestSchema(Schema):
     reject_comment = fields.String(allow_none=True)
     return_parcel = fields.Nested(ReturnParcelSchema, allow_none=True)
     failed_return = fields.Nested(FailedReturnSchema, allow_none=True)
+    reshipment = fields.Nested(ReshipmentSchema, allow_none=True)
     timeline = fields.List(fields.Nested(RequestStepSchema))
     created_at = Timestamp()
     updated_at = Timestamp()
