@@ -13,7 +13,6 @@ from tests.aftersales.support import (
     advance_to,
     deadline,
     delivered,
-    events,
     get,
     helper,
     instant,

@@ -201,6 +201,14 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
     for _ in range(6):
         _check_snapshot(returns, seen)
         advance_by(returns, "PT23H")
+    # A reshipment: approved, shipped, its package on its way to the buyer.
+    resent = aftersales.open_request(returns, "reshipment", aftersales.delivered(returns),
+                                     "missing_items")
+    aftersales.act(returns, resent, "approve")
+    aftersales.act(returns, resent, "ship_reshipment")
+    for _ in range(8):
+        _check_snapshot(returns, seen)
+        advance_by(returns, "P1D")
 
     body, aliexpress = api.create_sandbox(platform="aliexpress", market="MY")
     aliexpress.base = f"/api/v1/sandboxes/{body['id']}"

@@ -1,6 +1,6 @@
 """After-sales requests (a TikTok Shop sandbox): the buyer's cancellation requests, refunds
-only and returns with their return parcel; the seller's actions; the buyer's and the carrier's
-test helpers."""
+only, returns with their return parcel and reshipments with the seller's package; the seller's
+actions; the buyer's and the carrier's test helpers."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from .._object import MockplatformObject
 from .._pagination import Page
 from ._base import Resource, quote_id
 
-RequestType = Literal["cancellation", "refund_only", "return_and_refund"]
+RequestType = Literal["cancellation", "refund_only", "return_and_refund", "reshipment"]
 RequestState = Literal["requested", "partial_refund_offered", "awaiting_buyer_ship",
                        "buyer_shipped", "awaiting_package_review", "awaiting_seller_claim",
-                       "return_redelivering", "refunded", "rejected", "package_rejected",
-                       "return_destroyed", "closed", "withdrawn"]
+                       "return_redelivering", "approved", "reshipped", "refunded", "rejected",
+                       "package_rejected", "return_destroyed", "closed", "withdrawn",
+                       "delivered"]
 RequestRef = int | str | Mapping[str, Any]
 
 _REQUESTS = "/api/v1/aftersales/requests"
@@ -85,6 +86,14 @@ class AfterSales(Resource):
     def return_not_needed(self, request: RequestRef, **kw: Any) -> MockplatformObject:
         return self._act(_REQUESTS, request, "return_not_needed", **kw)
 
+    def propose_refund(self, request: RequestRef, **kw: Any) -> MockplatformObject:
+        """A reshipment: a full refund instead, approved at once."""
+        return self._act(_REQUESTS, request, "propose_refund", **kw)
+
+    def ship_reshipment(self, request: RequestRef, **kw: Any) -> MockplatformObject:
+        """An approved reshipment: the seller arranges shipment (a package, its fee debited)."""
+        return self._act(_REQUESTS, request, "ship_reshipment", **kw)
+
     # The buyer's test helpers.
 
     def open(self, type: RequestType, order_id: int | str, reason: str, *,  # noqa: A002
@@ -113,7 +122,7 @@ class AfterSales(Resource):
     def withdraw(self, request: RequestRef, **kw: Any) -> MockplatformObject:
         return self._act(_HELPERS, request, "withdraw", **kw)
 
-    # The carrier's test helpers on the return parcel.
+    # The carrier's test helpers on the return parcel and the reshipment.
 
     def fail_return_attempt(self, request: RequestRef, *, reason: str | None = None,
                             **kw: Any) -> MockplatformObject:
@@ -122,3 +131,6 @@ class AfterSales(Resource):
 
     def deliver_return(self, request: RequestRef, **kw: Any) -> MockplatformObject:
         return self._act(_HELPERS, request, "deliver_return", **kw)
+
+    def deliver_reshipment(self, request: RequestRef, **kw: Any) -> MockplatformObject:
+        return self._act(_HELPERS, request, "deliver_reshipment", **kw)
