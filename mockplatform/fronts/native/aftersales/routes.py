@@ -84,10 +84,11 @@ def reject_request(call: Call):
 
 
 @_seller("offer_partial_refund", "Offer a partial refund",
-         "A refund only or a return: the buyer keeps the item for ``amount`` back (less than "
-         "what it paid, in the request's currency). The buyer has return.partial_refund_response "
-         "to answer; a rejection or silence gives the request back to the seller with a fresh "
-         "return.seller_response window.", body=s.PartialRefundSchema)
+         "A refund only, a return or a reshipment: the buyer keeps the item for ``amount`` "
+         "back (less than what it paid, in the request's currency). The buyer has "
+         "return.partial_refund_response (a reshipment: reshipment.partial_refund_response) to "
+         "answer; a rejection or silence gives the request back to the seller with a fresh "
+         "seller window.", body=s.PartialRefundSchema)
 def offer_partial_refund(call: Call):
     return _answer(call, actions.offer_partial_refund(
         call.ctx, _id(call), amount=call.body["amount"], currency=call.body["currency"]))
