@@ -34,6 +34,7 @@ from typing import Any
 from mockplatform.engine.calendar import add_duration
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.engine.rng import chance, weighted
 from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import magic, plans, states, tracking
@@ -54,7 +55,6 @@ SELLER_MARKED_FAILED = "package.seller_marked_failed_delivery"
 # "The next working day" between attempts (delivery.max_attempts): one day, counted in the
 # policy's calendar kind.
 NEXT_ATTEMPT_AFTER = timedelta(days=1)
-PER_MILLION = 1_000_000
 
 REASON_TEXT = {
     "recipient_absent": "Recipient not at home",
@@ -88,22 +88,13 @@ def seeded(ctx: SandboxContext, order: Order, package: Package, attempt: int) ->
     policy = ctx.policies.value(FAILURE_RATE)
     rate = policy["first_attempt"] if attempt == 1 else policy["later_attempts"]
     draw = ctx.rng(package_service.subject(package), f"attempt:{attempt}")
-    if Decimal(draw.randrange(PER_MILLION)) >= rate * PER_MILLION:
+    if not chance(draw, rate):
         return Outcome(DELIVERED, decided_by="failure_rate")
     reasons = magic.reasons_for(ctx, order)
     if not reasons:
         return Outcome(DELIVERED, decided_by="failure_rate")
     weights = [Decimal(policy["reason_weights"].get(reason, 0)) for reason in reasons]
-    if not any(weights):
-        weights = [Decimal(1)] * len(reasons)
-    # Integer weights: the same draw on every platform, with no float rounding in the way.
-    scaled = [int(weight * PER_MILLION) for weight in weights]
-    pick = draw.randrange(sum(scaled))
-    for reason, weight in zip(reasons, scaled, strict=True):
-        if pick < weight:
-            return Outcome(FAILED, reason, "failure_rate")
-        pick -= weight
-    raise AssertionError("unreachable: the pick is below the total weight")
+    return Outcome(FAILED, weighted(draw, reasons, weights), "failure_rate")
 
 
 def attempt(ctx: SandboxContext, order: Order, package: Package, number: int) -> None:
