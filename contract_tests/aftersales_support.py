@@ -17,13 +17,16 @@ TIKTOK_MY = {"platform": "tiktok_shop", "market": "MY", "seed": 1,
              "policy_overrides": NO_JITTER}
 
 
-def placed(client, *, quantity: int = 1, price: str = "30.00") -> Any:
-    """A new product and an order of ``quantity`` units, on hold (the remorse hour)."""
+def placed(client, *, quantity: int = 1, price: str = "30.00",
+           buyer: dict[str, Any] | None = None) -> Any:
+    """A new product and an order of ``quantity`` units, on hold (the remorse hour), placed by
+    ``buyer`` (its address and phone) if given."""
     count = len(list(client.products.list().auto_paging_iter()))
     product = client.products.create(name="Blender", skus=[
         {"seller_sku": f"BLENDER-{count + 1}", "price": price, "stock": 100}])
     return client.test_helpers.place_order(
-        [{"sku_id": product.skus[0].sku_id, "quantity": quantity}], shipping="local")
+        [{"sku_id": product.skus[0].sku_id, "quantity": quantity}], shipping="local",
+        buyer=buyer)
 
 
 def awaiting_shipment(client, **spec: Any) -> Any:

@@ -3,15 +3,18 @@ with its return parcel and, when that parcel cannot be delivered, the failed ret
 reshipment with the seller's package.
 One table of requests whatever their type; each type's states, deadlines and words are data
 (aftersales/states.py), and each deadline is a policy of the sandbox's profile. Lazada's reverse
-orders are further types over the same table and service."""
+orders are further types over the same table and service. A buyer may also open a request on
+its own after a delivery, by a magic value in its address or a seeded rate (buyer.py)."""
 
-from mockplatform.engine.registry import Domain
+from mockplatform.engine.registry import Domain, Subscription
 
 DOMAIN = Domain(
     name="aftersales",
     modules=("mockplatform.aftersales.models", "mockplatform.aftersales.timers"),
     timer_kinds=("aftersales.deadline", "aftersales.return_attempt",
-                 "aftersales.reshipment_delivery"),
-    subscriptions=(),
+                 "aftersales.reshipment_delivery", "aftersales.buyer_request"),
+    # A delivered order's buyer may open a request on its own (aftersales/buyer.py).
+    subscriptions=(Subscription("order.delivered",
+                                "mockplatform.aftersales.buyer:on_order_delivered"),),
     errors=("mockplatform.aftersales.errors",),
 )

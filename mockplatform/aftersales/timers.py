@@ -7,6 +7,8 @@
   (``return.parcel_journey``); an automatic attempt succeeds.
 - ``aftersales.reshipment_delivery``: a reshipment's package reaches the buyer at its planned
   ``delivery_attempt`` (aftersales/reshipment.py).
+- ``aftersales.buyer_request`` (subject ``order:<id>``): the buyer opens the request a magic
+  value or ``aftersales.request_rate`` planned at a delivery (aftersales/buyer.py).
 
 Each handler re-checks the request's state, so a timer of a request that moved on meanwhile
 does nothing.
@@ -16,17 +18,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockplatform.aftersales import reshipment, return_parcel, service, states
-from mockplatform.aftersales.models import AFTERSALES_ID, AfterSalesRequest
+from mockplatform.aftersales import buyer, reshipment, return_parcel, service, states
+from mockplatform.aftersales.models import AFTERSALES_ID, ORDER_ITEM_IDS, AfterSalesRequest
 from mockplatform.engine import payloads
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
+from mockplatform.orders.models import ORDER_ID
 
 DEADLINE_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID,
                                 "type": payloads.Text(choices=states.TYPES),
                                 "state": payloads.Text(choices=states.STATES)},
                                subject="aftersales_request:{aftersales_id}")
+BUYER_PAYLOAD = PayloadSpec({"order_id": ORDER_ID, "order_item_ids": ORDER_ITEM_IDS,
+                             "type": payloads.Text(choices=buyer.AFTER_DELIVERY),
+                             "reason": payloads.Text(max_length=100),
+                             "decided_by": payloads.Text(choices=(buyer.MAGIC_VALUE,
+                                                                  buyer.REQUEST_RATE_DRAW))},
+                            subject="order:{order_id}")
 ATTEMPT_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID},
                               subject="aftersales_request:{aftersales_id}")
 
@@ -76,4 +85,19 @@ def _reshipment_delivery(ctx: SandboxContext, timer: DueTimer) -> None:
     reshipment.deliver(ctx, request, by="carrier")
 
 
-TIMER_KINDS = (service.DEADLINE_TIMER, return_parcel.ATTEMPT_TIMER, reshipment.DELIVERY_TIMER)
+def _describe_buyer_request(subject: str, payload: dict[str, Any]) -> str:
+    chosen_by = ("the AFTERSALES magic value in its address" if payload["decided_by"]
+                 == buyer.MAGIC_VALUE else f"drawn by {buyer.REQUEST_RATE}")
+    items = ", ".join(map(str, payload["order_item_ids"]))
+    return (f"order {payload['order_id']}: the buyer opens a {payload['type']} request "
+            f"({payload['reason']}) for the order items it received ({items}), {chosen_by}; "
+            f"nothing if they can no longer be asked about")
+
+
+@timer_kind(buyer.BUYER_TIMER, payload=BUYER_PAYLOAD, describe=_describe_buyer_request)
+def _buyer_request(ctx: SandboxContext, timer: DueTimer) -> None:
+    buyer.open_planned(ctx, timer.payload)
+
+
+TIMER_KINDS = (service.DEADLINE_TIMER, return_parcel.ATTEMPT_TIMER, reshipment.DELIVERY_TIMER,
+               buyer.BUYER_TIMER)

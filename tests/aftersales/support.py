@@ -30,10 +30,11 @@ def tiktok(api, **spec):
     return sbx
 
 
-def placed(sbx, *, quantity: int = 1, price: str = "30.00") -> dict:
+def placed(sbx, *, quantity: int = 1, price: str = "30.00", buyer: dict | None = None) -> dict:
     sku_id = new_product(sbx, price=price)["skus"][0]["sku_id"]
     return ok(sbx.post("/api/v1/test_helpers/orders", json={
-        "items": [{"sku_id": sku_id, "quantity": quantity}], "shipping": "local"}), 201)
+        "items": [{"sku_id": sku_id, "quantity": quantity}], "shipping": "local",
+        "buyer": buyer or {}}), 201)
 
 
 def awaiting_shipment(sbx, **spec) -> dict:

@@ -209,6 +209,11 @@ def test_the_payloads_real_journeys_schedule_fit_their_specs_and_their_snapshots
     for _ in range(8):
         _check_snapshot(returns, seen)
         advance_by(returns, "P1D")
+    # A buyer whose address opens a refund on its own an hour after each delivery.
+    aftersales.delivered(returns, buyer={"address1": "1 Jalan AFTERSALES:refund_only:damaged_item"})
+    _check_snapshot(returns, seen)
+    advance_by(returns, "PT1H")
+    _check_snapshot(returns, seen)
 
     body, aliexpress = api.create_sandbox(platform="aliexpress", market="MY")
     aliexpress.base = f"/api/v1/sandboxes/{body['id']}"

@@ -106,7 +106,7 @@ EXTENSIONS = {
                     "delivery.failure_reasons", "delivery.failure_rate", "logistics.return_leg",
                     "settlement.cycle", "cancellation.seller_response",
                     "return.partial_refund_response", "return.parcel_journey",
-                    "aftersales.reasons", "failed_return.notice"},
+                    "aftersales.reasons", "aftersales.request_rate", "failed_return.notice"},
     "aliexpress": set(),
 }
 

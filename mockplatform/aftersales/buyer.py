@@ -1,0 +1,128 @@
+"""Requests the buyer opens on its own after a delivery, with no control call: after-sales
+traffic for a QA run. Two sources, heard through the domain's subscription to
+``order.delivered`` (only where the profile has after-sales requests, ``aftersales.reasons``):
+
+- a magic value in the buyer's address (``address1``, then ``address2``; keyword in capitals,
+  as a whole word), copied onto the order when it was placed, as logistics/magic.py's
+  ``FAIL:<reason>``: ``AFTERSALES:<type>:<reason>`` or ``AFTERSALES:<type>:<reason>:<delay>``
+  (an ISO 8601 duration above zero, ``PT1H`` when left out). ``<type>`` is ``refund_only``,
+  ``return_and_refund`` or ``reshipment`` (a cancellation cannot follow a delivery) and
+  ``<reason>`` one the profile's ``aftersales.reasons`` lists for that type; anything else is
+  not a magic value, the line is plain text. README.md, "Magic values", documents it;
+- ``aftersales.request_rate``: each delivered order opens one with that probability, drawn
+  from ``ctx.rng("order:<id>", "aftersales_request")``, its type and reason drawn from the same
+  stream by the policy's weights (``engine.rng.weighted``). The magic value comes first.
+
+Either way the units that delivery brought are asked about ``delay`` after it, by an
+``aftersales.buyer_request`` timer that opens the request through ``service.open_request``, as
+the buyer's test helper does: the same checks, the same event (``aftersales.requested``). If the
+request can no longer be opened then (the units are in another request, the buyer's window
+closed), the timer does nothing and records nothing: no request is what the buyer would get.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from mockplatform.aftersales import service, states
+from mockplatform.aftersales.errors import ItemsNotEligible, RequestWindowClosed
+from mockplatform.engine.context import SandboxContext
+from mockplatform.engine.deadlines import policy_deadline
+from mockplatform.engine.durations import parse_duration
+from mockplatform.engine.rng import chance, weighted
+from mockplatform.errors import ValidationFailed
+from mockplatform.orders import service as orders
+from mockplatform.orders.models import Order
+
+REQUEST_RATE = "aftersales.request_rate"
+BUYER_TIMER = "aftersales.buyer_request"
+MAGIC_DELAY = timedelta(hours=1)
+MAGIC_VALUE, REQUEST_RATE_DRAW = "magic_value", "request_rate"
+# The types a buyer may open after a delivery.
+AFTER_DELIVERY = tuple(type_ for type_ in states.TYPES if type_ != states.CANCELLATION)
+
+_MAGIC = re.compile(r"(?<![A-Za-z0-9_])AFTERSALES:([A-Za-z_]+):([A-Za-z_]+)(?::(P[0-9A-Z.]+))?")
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A request the buyer will open: its type, reason, delay after delivery and what chose it."""
+
+    type: str
+    reason: str
+    delay: timedelta
+    decided_by: str
+
+
+def magic(ctx: SandboxContext, order: Order) -> Planned | None:
+    """The request the order's address asks for, if a line holds a valid magic value."""
+    address = order.address_shipping or {}
+    for line in (address.get("address1") or "", address.get("address2") or ""):
+        for match in _MAGIC.finditer(line):
+            type_, reason = match.group(1).lower(), match.group(2).lower()
+            if type_ not in AFTER_DELIVERY or reason not in service.reasons(
+                    ctx, states.REASON_LIST[type_]):
+                continue
+            delay = _delay(match.group(3))
+            if delay is not None:
+                return Planned(type_, reason, delay, MAGIC_VALUE)
+    return None
+
+
+def _delay(text: str | None) -> timedelta | None:
+    if text is None:
+        return MAGIC_DELAY
+    try:
+        delay = parse_duration(text)
+    except ValidationFailed:
+        return None
+    return delay if delay > timedelta(0) else None
+
+
+def seeded(ctx: SandboxContext, order_id: int) -> Planned | None:
+    """The request ``aftersales.request_rate`` draws for the order, if any."""
+    if REQUEST_RATE not in ctx.policies:
+        return None
+    policy = ctx.policies.value(REQUEST_RATE)
+    draw = ctx.rng(orders.order_subject(order_id), "aftersales_request")
+    if not chance(draw, Decimal(policy["rate"])):
+        return None
+    type_weights = [Decimal(policy["type_weights"].get(type_, 0)) for type_ in AFTER_DELIVERY]
+    type_ = weighted(draw, AFTER_DELIVERY, type_weights)
+    reasons = service.reasons(ctx, states.REASON_LIST[type_])
+    reason_weights = [Decimal(policy["reason_weights"].get(reason, 0)) for reason in reasons]
+    return Planned(type_, weighted(draw, reasons, reason_weights), policy["delay"],
+                   REQUEST_RATE_DRAW)
+
+
+def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
+    """Plan the buyer's request for the units just delivered, if the address or the rate
+    asks for one."""
+    if service.REASONS not in ctx.policies:
+        return
+    order = orders.get_order(ctx, data["order_id"])
+    planned = magic(ctx, order) or seeded(ctx, order.order_id)
+    if planned is None:
+        return
+    if planned.decided_by == REQUEST_RATE_DRAW:
+        due = policy_deadline(ctx, REQUEST_RATE, ctx.now, duration=planned.delay)
+    else:
+        due = ctx.now + planned.delay
+    ctx.timers.schedule(BUYER_TIMER, due, subject=orders.order_subject(order.order_id), payload={
+        "order_id": order.order_id, "order_item_ids": list(data["order_item_ids"]),
+        "type": planned.type, "reason": planned.reason, "decided_by": planned.decided_by})
+
+
+def open_planned(ctx: SandboxContext, payload: dict[str, Any]) -> None:
+    """The buyer opens the planned request now, unless it can no longer be opened."""
+    try:
+        service.open_request(
+            ctx, type_=payload["type"], order_id=payload["order_id"],
+            order_item_ids=payload["order_item_ids"], reason=payload["reason"],
+            evidence={"text": f"opened by the sandbox ({payload['decided_by']})"})
+    except (ItemsNotEligible, RequestWindowClosed):
+        return
