@@ -25,12 +25,18 @@ def _checked(ctx: SandboxContext, aftersales_id: int, action: str,
     return request
 
 
+def _take(ctx: SandboxContext, aftersales_id: int, action: str,
+          actor_actions: tuple[str, ...], **data) -> AfterSalesRequest:
+    """An action with nothing to check but the state: the request moved by it."""
+    request = service.get(ctx, aftersales_id)
+    service.move(ctx, request, action, actor_actions, **data)
+    return request
+
+
 # -- the seller ---------------------------------------------------------------------------------
 
 def approve(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, aftersales_id, "approve", SELLER)
-    service.move(ctx, request, "approve", SELLER)
-    return request
+    return _take(ctx, aftersales_id, "approve", SELLER)
 
 
 def reject(ctx: SandboxContext, aftersales_id: int, *, reason: str,
@@ -59,10 +65,8 @@ def offer_partial_refund(ctx: SandboxContext, aftersales_id: int, *, amount: str
 def propose_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
     """A reshipment: the seller offers a full refund instead; more favourable to the buyer, it
     is approved at once (``reshipment.alternative_more_favourable``)."""
-    request = _checked(ctx, aftersales_id, "propose_refund", SELLER)
-    service.move(ctx, request, "propose_refund", SELLER,
+    return _take(ctx, aftersales_id, "propose_refund", SELLER,
                  policy_key="reshipment.alternative_more_favourable")
-    return request
 
 
 def ship_reshipment(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
@@ -99,9 +103,7 @@ def _offer(request: AfterSalesRequest, amount: str, currency: str) -> Decimal:
 
 
 def approve_package(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, aftersales_id, "approve_package", SELLER)
-    service.move(ctx, request, "approve_package", SELLER)
-    return request
+    return _take(ctx, aftersales_id, "approve_package", SELLER)
 
 
 def reject_package(ctx: SandboxContext, aftersales_id: int, *, reason: str,
@@ -121,24 +123,18 @@ def claim_return(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
 
 
 def return_not_needed(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, aftersales_id, "return_not_needed", SELLER)
-    service.move(ctx, request, "return_not_needed", SELLER,
+    return _take(ctx, aftersales_id, "return_not_needed", SELLER,
                  policy_key="failed_return.claim_window")
-    return request
 
 
 # -- the buyer (test helpers) -------------------------------------------------------------------
 
 def accept_partial_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, aftersales_id, "accept_partial_refund", BUYER)
-    service.move(ctx, request, "accept_partial_refund", BUYER)
-    return request
+    return _take(ctx, aftersales_id, "accept_partial_refund", BUYER)
 
 
 def reject_partial_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, aftersales_id, "reject_partial_refund", BUYER)
-    service.move(ctx, request, "reject_partial_refund", BUYER)
-    return request
+    return _take(ctx, aftersales_id, "reject_partial_refund", BUYER)
 
 
 def ship_back(ctx: SandboxContext, aftersales_id: int, *, tracking_number: str | None = None,
@@ -150,9 +146,7 @@ def ship_back(ctx: SandboxContext, aftersales_id: int, *, tracking_number: str |
 
 
 def withdraw(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    request = _checked(ctx, aftersales_id, "withdraw", BUYER)
-    service.move(ctx, request, "withdraw", BUYER)
-    return request
+    return _take(ctx, aftersales_id, "withdraw", BUYER)
 
 
 # -- the carrier (test helpers on the return parcel) -------------------------------------------

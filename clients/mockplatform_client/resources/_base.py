@@ -14,7 +14,7 @@ plus a ``cached_property`` on ``Client`` that returns ``Orders(self)``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -25,11 +25,17 @@ if TYPE_CHECKING:
     from .._client import Client
 
 
-def quote_id(value: str | Mapping[str, Any]) -> str:
-    """A path segment for an id, or for an object that has one (a sandbox, an order)."""
+def quote_id(value: str | Mapping[str, Any], key: str = "id") -> str:
+    """A path segment for an id, or for an object that has one under ``key`` (a sandbox's
+    ``id``, a resale item's ``resale_item_id``)."""
     if isinstance(value, Mapping):
-        value = value["id"]
+        value = value[key]
     return quote(str(value), safe="")
+
+
+def comma_list(values: str | Iterable[str] | None) -> str | None:
+    """One query value for several: ``a,b`` (a string or None as it is)."""
+    return values if values is None or isinstance(values, str) else ",".join(values)
 
 
 class Resource:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from .._encoding import Timestamp, without_none
 from .._object import MockplatformObject
 from .._pagination import Page
-from ._base import Resource, quote_id
+from ._base import Resource, comma_list, quote_id
 
 RequestType = Literal["cancellation", "refund_only", "return_and_refund", "reshipment"]
 RequestState = Literal["requested", "partial_refund_offered", "awaiting_buyer_ship",
@@ -26,13 +26,8 @@ _HELPERS = "/api/v1/test_helpers/aftersales/requests"
 
 def aftersales_id_of(request: RequestRef) -> str:
     """A path segment for a request id, or for a request object."""
-    if isinstance(request, Mapping):
-        request = request["aftersales_id"]
-    return quote_id(request)
+    return quote_id(request, "aftersales_id")
 
-
-def _joined(values: str | Iterable[str] | None) -> str | None:
-    return values if values is None or isinstance(values, str) else ",".join(values)
 
 
 class AfterSales(Resource):
@@ -44,7 +39,7 @@ class AfterSales(Resource):
         """Requests in the order they were opened; ``auto_paging_iter()`` walks every page."""
         flag = None if awaiting_seller is None else str(awaiting_seller).lower()
         return self._get_page(_REQUESTS, {
-            "type": _joined(type), "state": _joined(state), "order_id": order_id,
+            "type": comma_list(type), "state": comma_list(state), "order_id": order_id,
             "awaiting_seller": flag, "deadline_before": deadline_before, "limit": limit,
             "after": after})
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from .._encoding import Timestamp, without_none
 from .._object import MockplatformObject
 from .._pagination import Page
-from ._base import Resource, quote_id
+from ._base import Resource, comma_list, quote_id
 from .test_helpers import PaymentMethod
 
 ResaleState = Literal["inspection_pending", "resale_pending", "listed", "resold", "sold",
@@ -30,13 +30,8 @@ CSV = "text/csv"
 
 def resale_item_id_of(item: ResaleItemRef) -> str:
     """A path segment for a resale item id, or for a resale item object."""
-    if isinstance(item, Mapping):
-        item = item["resale_item_id"]
-    return quote_id(item)
+    return quote_id(item, "resale_item_id")
 
-
-def _joined(values: str | Iterable[str] | None) -> str | None:
-    return values if values is None or isinstance(values, str) else ",".join(values)
 
 
 class Resale(Resource):
@@ -63,8 +58,8 @@ class Resale(Resource):
         ``expired_*``: when an unsold unit's window ended; ``market``: the sandbox's (another
         lists nothing); the ranges are from inclusive, to exclusive. ``auto_paging_iter()`` walks every page."""
         return self._get_page(_ITEMS, {
-            "state": _joined(state), "sku_id": sku_id, "seller_sku": seller_sku,
-            "order_id": order_id, "exit_reason": _joined(exit_reason),
+            "state": comma_list(state), "sku_id": sku_id, "seller_sku": seller_sku,
+            "order_id": order_id, "exit_reason": comma_list(exit_reason),
             "relisted_from": relisted_from, "relisted_to": relisted_to,
             "exited_from": exited_from, "exited_to": exited_to, "expired_from": expired_from,
             "expired_to": expired_to, "market": market, "limit": limit, "after": after})

@@ -366,6 +366,13 @@ class DeadlineQuery(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(CALENDAR_KINDS))
 
 
+class MoneySchema(Schema):
+    """An amount with its currency: a string with the currency's decimal places."""
+
+    amount = fields.String()
+    currency = fields.String()
+
+
 class DeadlineSchema(Schema):
     object = fields.Constant("deadline")
     start = Timestamp(data_key="from")

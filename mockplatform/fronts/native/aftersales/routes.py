@@ -57,13 +57,20 @@ def get_request(call: Call):
     return _answer(call, service.get(call.ctx, _id(call)))
 
 
-def _seller(rule: str, summary: str, doc: str, body=None):
-    def register(view):
-        view.__doc__ = doc
-        return endpoint(bp, f"{_REQUESTS}/<aftersales_id>/{rule}", method="POST", body=body,
-                        response=s.RequestSchema, summary=summary, tags=TAGS,
-                        errors=ACTION_ERRORS)(view)
-    return register
+def _action(base: str, tags: list[str]):
+    """A decorator of one party's action on a request: POST ``<base>/<aftersales_id>/<rule>``
+    answering the request, its ``doc`` as the operation's description."""
+    def action(rule: str, summary: str, doc: str, body=None):
+        def register(view):
+            view.__doc__ = doc
+            return endpoint(bp, f"{base}/<aftersales_id>/{rule}", method="POST", body=body,
+                            response=s.RequestSchema, summary=summary, tags=tags,
+                            errors=ACTION_ERRORS)(view)
+        return register
+    return action
+
+
+_seller = _action(_REQUESTS, TAGS)
 
 
 @_seller("approve", "Approve a request",
@@ -159,13 +166,7 @@ def open_request(call: Call):
     return _answer(call, request)
 
 
-def _helper(rule: str, summary: str, doc: str, body=None):
-    def register(view):
-        view.__doc__ = doc
-        return endpoint(bp, f"{_HELPERS}/<aftersales_id>/{rule}", method="POST", body=body,
-                        response=s.RequestSchema, summary=summary, tags=HELPER_TAGS,
-                        errors=ACTION_ERRORS)(view)
-    return register
+_helper = _action(_HELPERS, HELPER_TAGS)
 
 
 @_helper("deliver_reshipment", "Deliver a reshipment to the buyer, as the carrier",

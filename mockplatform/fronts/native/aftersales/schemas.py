@@ -8,7 +8,13 @@ from marshmallow import Schema, fields, validate
 from mockplatform.aftersales import states
 from mockplatform.fronts.native import jsonschema
 from mockplatform.fronts.native.orders.schemas import ID, CommaList
-from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp, list_schema
+from mockplatform.fronts.native.schemas import (
+    JSONObject,
+    MoneySchema,
+    PageQuery,
+    Timestamp,
+    list_schema,
+)
 
 DECIMAL = r"^[0-9]{1,15}(\.[0-9]{1,6})?$"
 REASON = fields.String(required=True, validate=validate.Length(min=1, max=80), metadata={
@@ -76,11 +82,6 @@ class FailAttemptSchema(Schema):
                            validate=validate.Length(min=1, max=60))
 
 
-class RefundMoneySchema(Schema):
-    amount = fields.String(allow_none=True)
-    currency = fields.String()
-
-
 class RequestStepSchema(Schema):
     at = fields.String(metadata={"description": "ISO 8601, UTC"})
     step = fields.String(metadata={"description": "the action taken (aftersales.<step> event)"})
@@ -112,7 +113,7 @@ class ReshipmentSchema(Schema):
     delivery_due_at = Timestamp(allow_none=True, metadata={
         "description": "its planned delivery (logistics.journey's delivery_attempt)"})
     delivered_at = Timestamp(allow_none=True)
-    shipping_fee = fields.Nested(RefundMoneySchema, allow_none=True, metadata={
+    shipping_fee = fields.Nested(MoneySchema, allow_none=True, metadata={
         "description": "debited to the seller (reshipment.shipping)"})
 
 
@@ -139,10 +140,10 @@ class RequestSchema(Schema):
     allowed_actions = fields.List(fields.String(), metadata={"description": "the seller's"})
     buyer_actions = fields.List(fields.String())
     carrier_actions = fields.List(fields.String())
-    requested_refund = fields.Nested(RefundMoneySchema)
-    partial_refund = fields.Nested(RefundMoneySchema, allow_none=True)
+    requested_refund = fields.Nested(MoneySchema)
+    partial_refund = fields.Nested(MoneySchema, allow_none=True)
     buyer_rejected_partial_refund = fields.Boolean()
-    refunded = fields.Nested(RefundMoneySchema, allow_none=True)
+    refunded = fields.Nested(MoneySchema, allow_none=True)
     refunded_at = Timestamp(allow_none=True)
     reject_reason = fields.String(allow_none=True)
     reject_comment = fields.String(allow_none=True)

@@ -8,7 +8,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from mockplatform.engine.policies import MARKETS
 from mockplatform.fronts.native import jsonschema
 from mockplatform.fronts.native.orders.schemas import ID, CommaList, OrderBuyerSchema
-from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp, list_schema
+from mockplatform.fronts.native.schemas import (
+    JSONObject,
+    MoneySchema,
+    PageQuery,
+    Timestamp,
+    list_schema,
+)
 from mockplatform.resale import return_service, states
 from mockplatform.resale.models import QC_CHECKS
 
@@ -127,11 +133,6 @@ class ResaleItemSchema(Schema):
 
 
 ResaleItemListSchema = list_schema(ResaleItemSchema, "ResaleItemListSchema")
-
-
-class MoneySchema(Schema):
-    amount = fields.String()
-    currency = fields.String()
 
 
 class ReturnOptionSchema(Schema):
