@@ -10,7 +10,7 @@ from functools import cache
 from sqlalchemy import bindparam, select
 
 from mockplatform.engine.context import SandboxContext
-from mockplatform.orders.models import Order
+from mockplatform.orders.models import AFTERSALES_PARCELS, Order, Package
 
 # A reading unit of work never changes what it reads (a read that finds timers due is redone as
 # a write before any of this): its orders, items and packages are the rows' plain values
@@ -28,6 +28,17 @@ def read_order():
                                table.c.order_id == bindparam("order_id"))
 
 
+# Rows that name an order without being its own: an after-sales request's parcels (a buyer's
+# return, a reshipment) carry their order's id, but the order was not shipped in them. Left out
+# where they are read, so every reader of an order's packages sees the order's own.
+NOT_THE_ORDERS = {Package: (Package.__table__.c.ships_from, AFTERSALES_PARCELS)}
+
+
+def _own(model) -> tuple:
+    excluded = NOT_THE_ORDERS.get(model)
+    return () if excluded is None else (excluded[0].not_in(excluded[1]),)
+
+
 @cache
 def read_by_order(model, order_by: tuple[str, ...], one: bool):
     """``one``: the rows of one order, by equality. An expanding ``IN`` is rendered anew at
@@ -35,7 +46,8 @@ def read_by_order(model, order_by: tuple[str, ...], one: bool):
     table = model.__table__
     order_ids = (table.c.order_id == bindparam("order_id") if one
                  else table.c.order_id.in_(bindparam("order_ids", expanding=True)))
-    return select(table).where(table.c.sandbox_id == bindparam("sandbox_id"), order_ids) \
+    return select(table).where(table.c.sandbox_id == bindparam("sandbox_id"), order_ids,
+                               *_own(model)) \
         .order_by(table.c.order_id, *(table.c[name] for name in order_by))
 
 
@@ -56,7 +68,7 @@ def by_order(ctx: SandboxContext, model, order_ids: Iterable[int], *order_by: st
         by_order: dict[int, list] = {order_id: [] for order_id in missing}
         if ctx.writable:
             rows = ctx.session.scalars(select(model).where(
-                model.sandbox_id == ctx.id, model.order_id.in_(missing))
+                model.sandbox_id == ctx.id, model.order_id.in_(missing), *_own(model))
                 .order_by(model.order_id, *(getattr(model, name) for name in order_by)))
         else:
             one = len(missing) == 1

@@ -145,11 +145,8 @@ def items_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Or
 
 def packages_of(ctx: SandboxContext, order_ids: Iterable[int]) -> dict[int, list[Package]]:
     """The packages the order was shipped in; a buyer's return parcel (``ships_from`` buyer)
-    and a reshipment are the after-sales request's, not among them."""
-    return {order_id: [package for package in packages
-                       if package.ships_from not in AFTERSALES_PARCELS]
-            for order_id, packages in rows.by_order(ctx, Package, order_ids, "packed_at",
-                                                    "package_id").items()}
+    and a reshipment are the after-sales request's, not among them (``rows.NOT_THE_ORDERS``)."""
+    return rows.by_order(ctx, Package, order_ids, "packed_at", "package_id")
 
 
 def add_package(ctx: SandboxContext, package: Package) -> None:
