@@ -47,7 +47,6 @@ REASONS = "aftersales.reasons"
 REQUEST_WINDOW = "return.request_window"
 REMORSE_WINDOW = "order.remorse_window"
 DEADLINE_TIMER = "aftersales.deadline"
-BUYER_CANCELED = "cancellation-customer"
 
 
 def subject(request: AfterSalesRequest) -> str:
@@ -355,7 +354,7 @@ def _cancel_items(ctx: SandboxContext, request: AfterSalesRequest) -> None:
     wanted = set(request.order_item_ids)
     items = [item for item in orders.items_of(ctx, [order.order_id])[order.order_id]
              if item.order_item_id in wanted]
-    fulfilment.cancel_items(ctx, order, items, request.reason, initiator=BUYER_CANCELED,
+    fulfilment.cancel_items(ctx, order, items, request.reason, initiator=fulfilment.BUYER_INITIATED,
                             reason_detail=f"buyer's cancellation request {request.aftersales_id}",
                             data={"aftersales_id": request.aftersales_id})
 

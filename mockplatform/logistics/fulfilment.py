@@ -29,6 +29,7 @@ CANCEL_REASON_TEXT = {"out_of_stock": "Out of Stock", "sourcing_delay": "Sourcin
                       "wrong_price": "Wrong Price or Pricing Error"}
 SELLER_INITIATED = "cancellation-seller"
 PLATFORM_INITIATED = "cancellation-internal"
+BUYER_INITIATED = "cancellation-customer"
 OWN_FLEET_PROVIDER = "Seller Own Fleet"
 TRACKING_PREFIXES = {"cross_border": "LGS", "local": "LEX", service.SELLER_OWN_FLEET: "SOF"}
 

@@ -36,7 +36,7 @@ from mockplatform.orders import service, states, tiktok
 from mockplatform.orders.models import ORDER_ID, Order, OrderItem, Package
 
 PLATFORM_INITIATED = fulfilment.PLATFORM_INITIATED
-BUYER_INITIATED = "cancellation-customer"
+BUYER_INITIATED = fulfilment.BUYER_INITIATED
 REMORSE_REASON = "buyer_remorse"
 REMORSE_TEXT = "Canceled by the buyer within the remorse window"
 # Each names an order of this flow: the other flows' profiles have none of its policies.
