@@ -23,7 +23,6 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.policies import Money
 from mockplatform.finance import service as ledger
-from mockplatform.orders import service as orders
 from mockplatform.resale import service, states
 from mockplatform.resale.errors import ResaleNotAvailable, ReturnServiceUnavailable
 from mockplatform.resale.models import ResaleItem, ReturnServiceSetting
@@ -142,19 +141,20 @@ def route(ctx: SandboxContext, unit: ResaleItem) -> None:
         _ship_back(ctx, unit)
 
 
+def _summary(unit: ResaleItem) -> dict[str, Any]:
+    """What every return service event says of its unit."""
+    return {**service.summary(unit), "return_service": unit.return_service,
+            "exit_reason": unit.exit_reason}
+
+
 def _outcome(ctx: SandboxContext, unit: ResaleItem, action: str, event: str,
              **data: Any) -> None:
-    order, item = service.holder(ctx, unit)
-    service.move(ctx, unit, action)
+    service.move_with_holder(ctx, unit, action, return_service=unit.return_service)
     unit.outcome, unit.outcome_at = unit.state, ctx.now
     ctx.timers.cancel(subject=service.subject(unit))
     service.note(ctx, unit, unit.state, return_service=unit.return_service, **data)
-    orders.transition(ctx, order, [item], action, data={
-        "resale_item_id": unit.resale_item_id, "return_service": unit.return_service})
     ctx.record(event, subject=service.subject(unit), data={
-        **service.summary(unit), "return_service": unit.return_service,
-        "exit_reason": unit.exit_reason, "price": str(unit.price), "currency": unit.currency,
-        **data})
+        **_summary(unit), "price": str(unit.price), "currency": unit.currency, **data})
 
 
 def _destroy(ctx: SandboxContext, unit: ResaleItem, why: str) -> None:
@@ -183,30 +183,23 @@ def _compensate(ctx: SandboxContext, unit: ResaleItem) -> None:
 def _ship_back(ctx: SandboxContext, unit: ResaleItem) -> None:
     transit = ctx.policies.value(THRESHOLD)["return_transit"]
     unit.return_arrives_at = policy_deadline(ctx, THRESHOLD, ctx.now, duration=transit)
-    order, item = service.holder(ctx, unit)
-    service.move(ctx, unit, "return_to_seller")
     service.note(ctx, unit, "shipped_back", return_arrives_at=service.iso(unit.return_arrives_at))
+    service.move_with_holder(ctx, unit, "return_to_seller", return_service=unit.return_service)
     ctx.timers.cancel(subject=service.subject(unit))
-    orders.transition(ctx, order, [item], "return_to_seller", data={
-        "resale_item_id": unit.resale_item_id, "return_service": unit.return_service})
     ctx.timers.schedule(ARRIVAL_TIMER, unit.return_arrives_at, subject=service.subject(unit),
                         payload={"resale_item_id": unit.resale_item_id})
     ctx.record("return_service.shipped_back", subject=service.subject(unit), data={
-        **service.summary(unit), "return_service": unit.return_service,
-        "exit_reason": unit.exit_reason, "price": str(unit.price), "currency": unit.currency,
+        **_summary(unit), "price": str(unit.price), "currency": unit.currency,
         "threshold": str(threshold_in_market(ctx)),
         "return_arrives_at": service.iso(unit.return_arrives_at), "policy_key": THRESHOLD})
 
 
 def arrive(ctx: SandboxContext, unit: ResaleItem) -> None:
     """``return_transit`` after it was shipped back: the unit is the seller's again."""
-    order, item = service.holder(ctx, unit)
-    service.move(ctx, unit, "arrive_back_at_seller")
-    unit.outcome, unit.outcome_at = unit.state, ctx.now
     service.note(ctx, unit, states.RETURNED_TO_SELLER)
-    orders.transition(ctx, order, [item], "arrive_back_at_seller", data={
-        "resale_item_id": unit.resale_item_id, "return_service": unit.return_service})
+    service.move_with_holder(ctx, unit, "arrive_back_at_seller",
+                             return_service=unit.return_service)
+    unit.outcome, unit.outcome_at = unit.state, ctx.now
     ctx.record("return_service.returned_to_seller", subject=service.subject(unit), data={
-        **service.summary(unit), "return_service": unit.return_service,
-        "exit_reason": unit.exit_reason, "arrived_at": service.iso(ctx.now),
+        **_summary(unit), "arrived_at": service.iso(ctx.now),
         "policy_key": THRESHOLD})

@@ -132,21 +132,29 @@ def holder(ctx: SandboxContext, unit: ResaleItem) -> tuple[Order, OrderItem]:
     """The order item whose status follows the unit: the resale order's, once it is resold and
     until it comes back; the first order's otherwise."""
     if unit.state in (states.RESOLD, states.SOLD) or unit.exit_reason == states.SECOND_FAILURE:
-        order_id, item_id = unit.resale_order_id, unit.resale_order_item_id
-    else:
-        order_id, item_id = unit.order_id, unit.order_item_id
+        return _order_item(ctx, unit.resale_order_id, unit.resale_order_item_id)
+    return _order_item(ctx, unit.order_id, unit.order_item_id)
+
+
+def _order_item(ctx: SandboxContext, order_id: int, item_id: int) -> tuple[Order, OrderItem]:
     order = orders.get_order(ctx, order_id)
-    item = next(item for item in orders.items_of(ctx, [order_id])[order_id]
-                if item.order_item_id == item_id)
-    return order, item
+    return order, next(item for item in orders.items_of(ctx, [order_id])[order_id]
+                       if item.order_item_id == item_id)
 
 
 def move_holder(ctx: SandboxContext, unit: ResaleItem, action: str, **data: Any) -> None:
     """The first order's item follows the unit (``resale_pending``, ``resale_listed``,
-    ``resold``, and the return service's outcomes)."""
-    order = orders.get_order(ctx, unit.order_id)
-    item = next(item for item in orders.items_of(ctx, [unit.order_id])[unit.order_id]
-                if item.order_item_id == unit.order_item_id)
+    ``resold``)."""
+    order, item = _order_item(ctx, unit.order_id, unit.order_item_id)
+    orders.transition(ctx, order, [item], action,
+                      data={"resale_item_id": unit.resale_item_id, **data})
+
+
+def move_with_holder(ctx: SandboxContext, unit: ResaleItem, action: str, **data: Any) -> None:
+    """Take the unit by ``action``, and the order item that holds it (``holder``, as it was
+    before the move) along: the return service's outcomes."""
+    order, item = holder(ctx, unit)
+    move(ctx, unit, action)
     orders.transition(ctx, order, [item], action,
                       data={"resale_item_id": unit.resale_item_id, **data})
 
