@@ -63,8 +63,8 @@ from mockplatform.engine.durations import format_duration
 from mockplatform.logistics.reports import spoken
 from mockplatform.orders import service as orders
 from mockplatform.orders.models import OrderItem, Package
-from mockplatform.resale import states
-from mockplatform.resale.errors import InvalidOverviewRange, ResaleNotAvailable
+from mockplatform.resale import available, states
+from mockplatform.resale.errors import InvalidOverviewRange
 from mockplatform.resale.models import ResaleItem
 
 OVERVIEW = "resale.overview"
@@ -101,11 +101,7 @@ class Range:
 
 def require(ctx: SandboxContext) -> None:
     """The overview is Lazada's (its profile has ``resale.overview``): elsewhere a 409."""
-    if OVERVIEW not in ctx.policies:
-        raise ResaleNotAvailable(
-            f"the {ctx.sandbox.platform} profile has no resale overview (resale is Lazada's)",
-            details=[{"field": "platform", "location": "sandbox", "message": "no resale",
-                      "current_state": ctx.sandbox.platform}])
+    available.require(ctx, "no resale overview", OVERVIEW)
 
 
 def _refuse(field: str, message: str, location: str, *, more: str = "",

@@ -15,7 +15,7 @@ from sqlalchemy import select, union
 
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import ValidationFailed
-from mockplatform.resale import service, states
+from mockplatform.resale import available, service, states
 from mockplatform.resale.models import ResaleItem
 
 
@@ -63,6 +63,7 @@ RANGES = (("relisted", ResaleItem.relisted_at), ("exited", ResaleItem.exited_at)
 
 
 def list_items(ctx: SandboxContext, query: ResaleFilter) -> ResalePage:
+    available.require(ctx)
     conditions = _conditions(ctx.id, query)
     stmt = select(ResaleItem).where(ResaleItem.sandbox_id == ctx.id, *conditions)
     # Filtered, the few units an index finds are sorted: ordered by the key itself, SQLite
@@ -110,6 +111,7 @@ def _conditions(sandbox_id: str, query: ResaleFilter) -> list:
 
 
 def describe(ctx: SandboxContext, resale_item_id: int) -> ResaleItemDetail:
+    available.require(ctx)
     return detail(service.get(ctx, resale_item_id))
 
 

@@ -23,8 +23,9 @@ from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.deadlines import policy_deadline
 from mockplatform.engine.policies import Money
 from mockplatform.finance import service as ledger
+from mockplatform.resale import available as profile
 from mockplatform.resale import service, states
-from mockplatform.resale.errors import ResaleNotAvailable, ReturnServiceUnavailable
+from mockplatform.resale.errors import ReturnServiceUnavailable
 from mockplatform.resale.models import ResaleItem, ReturnServiceSetting
 
 OPTION = "return_service.option"
@@ -39,12 +40,7 @@ OPTIONS = (RETURN_TO_SELLER, WORRY_FREE_OPTION, LOCAL_DISPOSAL)
 # -- the seller's setting -------------------------------------------------------------------------
 
 def _require(ctx: SandboxContext) -> None:
-    if OPTION not in ctx.policies:
-        raise ResaleNotAvailable(f"the {ctx.sandbox.platform} profile has no return service "
-                                 f"(resale and the return service are Lazada's)",
-                                 details=[{"field": "platform", "location": "sandbox",
-                                           "message": "no return service",
-                                           "current_state": ctx.sandbox.platform}])
+    profile.require(ctx, "no return service", OPTION)
 
 
 def setting(ctx: SandboxContext) -> dict[str, Any]:

@@ -197,3 +197,17 @@ def test_the_helpers_sale_takes_exactly_that_unit_or_nothing(api):
     placed = ok(sbx.post("/api/v1/test_helpers/orders", json={"items": [{"sku_id": sku_id}]}),
                 201)
     assert resale_item(sbx, older)["resale_order"]["order_id"] == placed["order_id"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/resale/items", "/api/v1/resale/items/1",
+                                  "/api/v1/return_service"])
+def test_another_platform_answers_resale_reads_with_a_409_not_an_empty_list(api, path):
+    _, sbx = api.create_sandbox(platform="tiktok_shop")
+
+    response = sbx.get(path)
+
+    assert response.status_code == 409, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "resale_not_available"
+    [detail] = error["details"]
+    assert (detail["current_state"], detail["allowed_platforms"]) == ("tiktok_shop", ["lazada"])

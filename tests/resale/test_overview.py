@@ -391,4 +391,5 @@ def test_another_platform_has_no_resale_overview(api, platform):
     error = refused(sbx, 409, "resale_not_available", period="7d")
 
     assert error["details"] == [{"field": "platform", "location": "sandbox",
-                                 "message": "no resale", "current_state": platform}]
+                                 "message": "no resale overview", "current_state": platform,
+                                 "allowed_platforms": ["lazada"]}]
