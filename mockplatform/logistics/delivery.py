@@ -39,7 +39,11 @@ from mockplatform.finance import service as ledger
 from mockplatform.finance import settlement
 from mockplatform.logistics import magic, plans, states, tracking
 from mockplatform.logistics import packages as package_service
-from mockplatform.logistics.errors import AlreadyMarkedFailedDelivery, NotPlatformShipped
+from mockplatform.logistics.errors import (
+    AlreadyMarkedFailedDelivery,
+    NotOnThisPlatform,
+    NotPlatformShipped,
+)
 from mockplatform.logistics.magic import DAMAGED, DELIVERED, FAILED, LOST, Outcome
 from mockplatform.orders import service
 from mockplatform.orders import states as item_states
@@ -277,9 +281,18 @@ def platform_shipped(ctx: SandboxContext, package: Package, what: str) -> Order:
 def seller_mark_failed(ctx: SandboxContext, package_id: str) -> dict[str, Any]:
     """The seller marks a platform-shipped package as failed delivery (as Lazada's seller
     center lets them): recorded, and its items are never settled, even if it is delivered
-    later; the journey itself goes on."""
+    later; the journey itself goes on. A profile without that rule
+    (``settlement.seller_marked_failed``) has no such action: a 409 naming the platform."""
     package = package_service.get(ctx, package_id)
     order = platform_shipped(ctx, package, "be marked as failed delivery")
+    if settlement.SELLER_MARKED_FAILED not in ctx.policies:
+        platform = ctx.sandbox.platform
+        raise NotOnThisPlatform(
+            f"a {platform} seller cannot mark a package as failed delivery: only the carrier "
+            f"fails a delivery there", details=[{
+                "field": "package_id", "location": "path",
+                "message": f"no seller-marked failed delivery on {platform}",
+                "current_state": package.status, "allowed_platforms": ["lazada"]}])
     states.check(package_id, package.status, "mark_failed_delivery", states.SELLER_ACTIONS,
                  order=order)
     if package.seller_marked_failed_at is not None:

@@ -31,6 +31,13 @@ class AlreadyMarkedFailedDelivery(Conflict):
     code = "already_marked_failed_delivery"
 
 
+class NotOnThisPlatform(Conflict):
+    """The sandbox's platform has no such seller action (TikTok Shop's sellers cannot mark a
+    platform-shipped parcel as failed delivery; Lazada's can)."""
+
+    code = "not_on_this_platform"
+
+
 class NoAttemptLeft(Conflict):
     """The package has no delivery attempt left."""
 

@@ -249,7 +249,7 @@ def test_a_failed_delivery_rides_back_to_the_seller_and_the_order_is_cancelled(a
     assert failed["deadlines"]["after_sales_until"] is None
     assert len(events(sbx, "delivery.attempt_failed")) == 3
     assert events(sbx, "resale.item_received") == []  # no resale on this profile
-    assert ok(sbx.get("/api/v1/resale/items"))["data"] == []
+    assert sbx.get("/api/v1/resale/items").status_code == 409
     advance_by(sbx, "P30D")
     assert order_of(sbx, order["order_id"])["statuses"] == ["shipped_back_success"]
     assert milestones(sbx, package["package_id"])[-1] == "shipped_back_success"
@@ -327,3 +327,19 @@ def test_the_order_list_filters_on_tiktok_units_statuses(api):
     page = ok(sbx.get("/api/v1/orders", query_string={"status": "on_hold"}))
     assert [o["order_id"] for o in page["data"]] == [held["order_id"]]
     assert ok(sbx.get("/api/v1/orders", query_string={"status": "completed"}))["data"] == []
+
+
+def test_a_tiktok_seller_cannot_mark_a_package_failed_delivery(api):
+    sbx = tiktok_sandbox(api)
+    order, package = readied(sbx)
+
+    response = sbx.post(f"/api/v1/packages/{package['package_id']}/mark_failed_delivery")
+
+    assert response.status_code == 409, response.get_json()
+    error = response.get_json()["error"]
+    assert error["code"] == "not_on_this_platform"
+    [detail] = error["details"]
+    assert (detail["current_state"], detail["allowed_platforms"]) == (
+        package["status"], ["lazada"])
+    assert package_of(sbx, package["package_id"])["seller_marked_failed_at"] is None
+    assert events(sbx, "package.seller_marked_failed_delivery") == []
