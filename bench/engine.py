@@ -6,6 +6,8 @@
     python bench/engine.py --profile advance   # cProfile of one advance (also: create, clock)
 
 Not a test: it prints a table (metric, figure, target, PASS/BELOW) and exits 0 unless it breaks.
+The HTTP throughput part is in ``engine_http.py``; the table, the log, cProfile and the
+PostgreSQL helpers (shared with ``orders.py`` and ``resale.py``) in ``common.py``.
 """
 
 from __future__ import annotations
@@ -19,20 +21,11 @@ if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(
     del sys.path[0]
 
 import argparse
-import cProfile
-import io
-import pstats
-import re
 import shutil
-import signal
 import statistics
-import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,72 +33,28 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 
+from bench.common import (  # noqa: E402
+    POSTGRES_URL,
+    ROWS,
+    Row,
+    log,
+    note,
+    postgres_reachable,
+    postgres_vacuum,
+    print_table,
+    profiled,
+)
+from bench.engine_http import bench_http  # noqa: E402
 from mockplatform.app import create_app  # noqa: E402
 from mockplatform.control import sandboxes as sandbox_service  # noqa: E402
 from mockplatform.settings import Settings  # noqa: E402
 from mockplatform.store.models import Sandbox, Timer  # noqa: E402
 
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CREATE_TARGET_MS = 5.0
 TIMERS_TARGET = 20_000
-RATIO_TARGET = 0.50
 SPEC = {"platform": "lazada", "market": "MY"}
-
-
-# -- output ----------------------------------------------------------------------------------------
-
-@dataclass
-class Row:
-    metric: str
-    figure: str
-    target: str = "-"
-    verdict: str = "info"
-
-
-ROWS: list[Row] = []
-NOTES: list[str] = []
-
-
-def log(message: str) -> None:
-    print(f"  .. {message}", flush=True)
-
-
-def note(message: str) -> None:
-    NOTES.append(message)
-    log(message)
-
-
-def print_table() -> None:
-    headers = ("metric", "figure", "target", "result")
-    cells = [headers] + [(r.metric, r.figure, r.target, r.verdict) for r in ROWS]
-    widths = [max(len(row[i]) for row in cells) for i in range(4)]
-    line = "  ".join("-" * w for w in widths)
-    print()
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    print(line)
-    for r in cells[1:]:
-        print("  ".join((c.rjust(w) if i == 1 else c.ljust(w)) for i, (c, w) in
-                        enumerate(zip(r, widths, strict=True))))
-    if NOTES:
-        print()
-        for n in NOTES:
-            print(f"note: {n}")
-
-
-def profiled(label: str, fn: Callable[[], object], top: int = int(os.environ.get("BENCH_PROFILE_TOP", "25"))) -> object:
-    profiler = cProfile.Profile()
-    profiler.enable()
-    try:
-        return fn()
-    finally:
-        profiler.disable()
-        for order in ("tottime", "cumulative"):
-            out = io.StringIO()
-            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(order).print_stats(top)
-            print(f"\n===== profile: {label}, by {order} =====")
-            print("\n".join(out.getvalue().splitlines()[4:]))
 
 
 # -- 1. sandbox creation -----------------------------------------------------------------------------
@@ -248,210 +197,7 @@ def bench_timers(label: str, url: str, n: int, profile: bool, target: bool,
         store.dispose()
 
 
-def postgres_vacuum(url: str, tables: tuple[str, ...] = ("timers",), *,
-                    analyze: bool = True) -> None:
-    """The server runs with autovacuum off: reclaim the dead rows this bench left in ``tables``
-    (every table of the database when empty), so that the next run starts as this one did.
-    ``analyze`` also refreshes the planner's statistics: taken on tables the bench has just
-    emptied, they tell the planner the tables are tiny, and the next run plans accordingly."""
-    start = time.perf_counter()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    command = "VACUUM (ANALYZE)" if analyze else "VACUUM"
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql(f"{command} " + ", ".join(tables))
-    finally:
-        engine.dispose()
-    log(f"PostgreSQL: {command} {', '.join(tables) or 'every table'} in "
-        f"{time.perf_counter() - start:.1f} s")
-
-
-def postgres_reachable(url: str) -> str | None:
-    try:
-        engine = create_engine(url, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # noqa: BLE001
-        return str(exc).splitlines()[0]
-
-
-# -- 3. HTTP throughput --------------------------------------------------------------------------------
-
-class Server:
-    """A server in its own process group; ``ready`` waits for ``pattern`` on stdout or stderr."""
-
-    def __init__(self, name: str, argv: list[str], pattern: str, cwd: Path):
-        self.name = name
-        self.lines: list[str] = []
-        self._found = threading.Event()
-        self._pattern = re.compile(pattern)
-        self.match: re.Match | None = None
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
-        threading.Thread(target=self._drain, daemon=True).start()
-
-    def _drain(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip())
-            if self.match is None:
-                m = self._pattern.search(line)
-                if m:
-                    self.match = m
-                    self._found.set()
-        self._found.set()
-
-    def ready(self, timeout: float = 30) -> re.Match:
-        self._found.wait(timeout)
-        if self.match is None:
-            tail = "\n".join(self.lines[-20:])
-            raise RuntimeError(f"{self.name} did not start (exit {self.proc.poll()}):\n{tail}")
-        return self.match
-
-    def stop(self) -> None:
-        if self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(5)
-        except ProcessLookupError:
-            pass
-
-
-def load(url: str, headers: dict[str, str], seconds: float, connections: int,
-         threads: int) -> tuple[float, str]:
-    """Requests per second and a description of how they were measured."""
-    wrk = shutil.which("wrk")
-    if wrk:
-        argv = [wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
-                "--latency"]
-        for k, v in headers.items():
-            argv += ["-H", f"{k}: {v}"]
-        out = subprocess.run(argv + [url], capture_output=True, text=True, timeout=seconds + 30)
-        if out.returncode != 0:
-            raise RuntimeError(f"wrk failed: {out.stderr or out.stdout}")
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out.stdout).group(1))
-        bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out.stdout)
-        errors = re.search(r"Socket errors:.*", out.stdout)
-        p50 = re.search(r"^\s*50%\s+(\S+)", out.stdout, re.M)
-        p99 = re.search(r"^\s*99%\s+(\S+)", out.stdout, re.M)
-        if bad:
-            raise RuntimeError(f"{bad.group(1)} non-2xx answers from {url}")
-        if errors:
-            note(f"wrk {url}: {errors.group(0)}")
-        how = (f"wrk -t{threads} -c{connections} -d{max(1, round(seconds))}s; "
-               f"p50 {p50.group(1) if p50 else '?'}, p99 {p99.group(1) if p99 else '?'}")
-        return rps, how
-    import requests
-
-    total = int(seconds * 400)
-    local = threading.local()
-
-    def one(_i):
-        session = getattr(local, "session", None)
-        if session is None:
-            session = local.session = requests.Session()
-        r = session.get(url, headers=headers, timeout=10)
-        if r.status_code != 200:
-            raise RuntimeError(f"{r.status_code} from {url}")
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(connections) as pool:
-        list(pool.map(one, range(total)))
-    rps = total / (time.perf_counter() - start)
-    return rps, (f"wrk NOT installed: Python fallback, {connections} threads with "
-                 f"requests.Session, {total} requests (client-bound, figures not comparable "
-                 "with wrk)")
-
-
-def bench_http(workers: int, threads: int, seconds: float, connections: int,
-               wrk_threads: int) -> None:
-    import requests
-
-    tmp = tempfile.mkdtemp(prefix="mp-bench-http-")
-    servers: list[Server] = []
-    try:
-        ours = Server("mockplatform serve", [
-            str(Path(sys.executable).with_name("mockplatform")), "serve", "--port", "0",
-            "--data-dir", tmp, "--workers", str(workers), "--threads", str(threads)],
-            r"listening on (http://[^\s]+)", ROOT)
-        servers.append(ours)
-        bare = Server("gunicorn bench.bare_app", [
-            sys.executable, "-m", "gunicorn", "-k", "gthread", "--workers", str(workers),
-            "--threads", str(threads), "-b", "127.0.0.1:0", "--chdir", str(ROOT),
-            "bench.bare_app:app"], r"Listening at: (http://[^\s]+)", ROOT)
-        servers.append(bare)
-        base = ours.ready().group(1)
-        bare_base = bare.ready().group(1)
-        _wait_http(f"{base}/healthz", f"{base}/api/v1/policies")
-
-        r = requests.post(f"{base}/api/v1/sandboxes", json={**SPEC, "seed": 1}, timeout=10)
-        r.raise_for_status()
-        created = r.json()
-        headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
-        clock_url = f"{base}/api/v1/sandboxes/{created['id']}/clock"
-        ping_url = f"{bare_base}/ping"
-        check = requests.get(clock_url, headers=headers, timeout=10)
-        check.raise_for_status()
-        assert requests.get(ping_url, timeout=10).json() == {"ok": True}
-
-        # Warm both (imports, connection pools, every worker), then alternate short rounds of
-        # each: this machine's speed drifts by a factor of two within seconds, so one long
-        # round of each would compare two different machines. The medians are the figures.
-        load(clock_url, headers, 1, connections, wrk_threads)
-        load(ping_url, {}, 1, connections, wrk_threads)
-        rounds = max(2, round(seconds / 2))
-        half = 2  # seconds per round (wrk takes whole seconds)
-        ours_runs, bare_runs = [], []
-        for _round in range(rounds):
-            ours_runs.append(load(clock_url, headers, half, connections, wrk_threads))
-            bare_runs.append(load(ping_url, {}, half, connections, wrk_threads))
-        ours_rps = statistics.median(r for r, _ in ours_runs)
-        bare_rps = statistics.median(r for r, _ in bare_runs)
-        how = "; ".join(f"{r:,.0f} rps ({h})" for r, h in ours_runs)
-        bare_how = "; ".join(f"{r:,.0f} rps ({h})" for r, h in bare_runs)
-        # Our endpoint wrapper with no SQL at all: how much of the gap is not the database.
-        health_rps, _ = load(f"{base}/healthz", {}, half, connections, wrk_threads)
-        ratio = ours_rps / bare_rps
-        setting = f"gthread {workers}w x {threads}t"
-        ROWS.append(Row(f"GET /clock, mockplatform serve ({setting})", f"{ours_rps:,.0f} rps"))
-        ROWS.append(Row(f"GET /ping, bare Flask ({setting})", f"{bare_rps:,.0f} rps"))
-        ROWS.append(Row(f"GET /healthz, mockplatform serve, no SQL ({setting})",
-                        f"{health_rps:,.0f} rps ({health_rps / bare_rps:.0%})"))
-        ROWS.append(Row(f"GET /clock vs bare ({setting}), median of {rounds} rounds",
-                        f"{ratio:.0%}", f">= {RATIO_TARGET:.0%}",
-                        "PASS" if ratio >= RATIO_TARGET else "BELOW"))
-        best = max(r for r, _ in ours_runs) / max(r for r, _ in bare_runs)
-        ROWS.append(Row(f"GET /clock vs bare ({setting}), best rounds", f"{best:.0%}"))
-        note(f"/clock: {how}")
-        note(f"/ping: {bare_how}")
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _wait_http(*urls: str) -> None:
-    import requests
-
-    deadline = time.monotonic() + 20
-    for url in urls:
-        while True:
-            try:
-                if requests.get(url, timeout=2).status_code < 500:
-                    break
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{url} did not answer")
-            time.sleep(0.1)
-
+# -- --profile clock: GET /clock in process ------------------------------------------------------------
 
 def profile_clock_in_process(count: int = 2000) -> None:
     """The per-request server work of GET /clock, without the network (test client)."""
@@ -536,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         for threads in [int(t) for t in str(args.threads).split(",")]:
             log(f"3. HTTP: gthread {args.workers} workers x {threads} threads, "
                 f"{duration:g} s each")
-            bench_http(args.workers, threads, duration, args.connections, 2)
+            bench_http(args.workers, threads, duration, args.connections, 2, SPEC)
     if args.profile == "clock":
         profile_clock_in_process()
 

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.engine import (  # noqa: E402
+from bench.common import (  # noqa: E402
     POSTGRES_URL,
     ROWS,
     Row,

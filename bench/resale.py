@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.engine import ROWS, Row, log, print_table, profiled  # noqa: E402
+from bench.common import ROWS, Row, log, print_table, profiled  # noqa: E402
 from bench.orders import SPEC, Bench, catalog_for, seed_orders  # noqa: E402
 
 RATIO_TARGET = 1.3
