@@ -109,9 +109,12 @@ class ReshipmentSchema(Schema):
     package_id = fields.String()
     tracking_number = fields.String()
     shipment_provider = fields.String(allow_none=True)
-    status = fields.String(allow_none=True, metadata={"description": "in_transit or delivered"})
+    status = fields.String(allow_none=True, metadata={
+        "description": "the package's status (ready_to_ship, in_transit, delivered, ...): a "
+                       "package of the replacement order, tracked as any other"})
     delivery_due_at = Timestamp(allow_none=True, metadata={
-        "description": "its planned delivery (logistics.journey's delivery_attempt)"})
+        "description": "its first planned delivery attempt (logistics.journey's "
+                       "delivery_attempt)"})
     delivered_at = Timestamp(allow_none=True)
     shipping_fee = fields.Nested(MoneySchema, allow_none=True, metadata={
         "description": "debited to the seller (reshipment.shipping)"})
@@ -149,6 +152,9 @@ class RequestSchema(Schema):
     reject_comment = fields.String(allow_none=True)
     return_parcel = fields.Nested(ReturnParcelSchema, allow_none=True)
     failed_return = fields.Nested(FailedReturnSchema, allow_none=True)
+    replacement_order_id = fields.Integer(allow_none=True, metadata={
+        "description": "a reshipment's replacement order, made when the request was approved "
+                       "(GET /api/v1/orders/<id>: is_replacement_order, replaced_order_id)"})
     reshipment = fields.Nested(ReshipmentSchema, allow_none=True)
     timeline = fields.List(fields.Nested(RequestStepSchema))
     created_at = Timestamp()
