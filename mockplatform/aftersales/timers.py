@@ -79,7 +79,7 @@ def _describe_buyer_request(subject: str, payload: dict[str, Any]) -> str:
     items = ", ".join(map(str, payload["order_item_ids"]))
     return (f"order {payload['order_id']}: the buyer opens a {payload['type']} request "
             f"({payload['reason']}) for the order items it received ({items}), {chosen_by}; "
-            f"nothing if they can no longer be asked about")
+            f"aftersales.request_skipped, with why, if they can no longer be asked about")
 
 
 @timer_kind(buyer.BUYER_TIMER, payload=BUYER_PAYLOAD, describe=_describe_buyer_request)
