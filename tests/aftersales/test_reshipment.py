@@ -270,3 +270,18 @@ def test_illegal_reshipment_actions_and_bad_reasons(api):
     assert act(sbx, request, "propose_refund", 409)["error"]["details"][0][
         "allowed_actions"] == []
     assert refunds(sbx, request) == []
+
+
+def test_readying_the_replacement_through_the_orders_api_ships_the_reshipment(api):
+    sbx = sandbox(api)
+    request = reshipment(sbx, delivered(sbx))
+    replacement_id = act(sbx, request, "approve")["replacement_order_id"]
+    package = ok(sbx.post(f"/api/v1/orders/{replacement_id}/pack", json={}), 201)
+    assert get(sbx, request)["state"] == "approved"  # packed is not shipped yet
+    ok(sbx.post(f"/api/v1/orders/{replacement_id}/ready_to_ship", json={}))
+    shipped = get(sbx, request)
+    assert shipped["state"] == "reshipped"
+    assert shipped["reshipment"]["package_id"] == package["package_id"]
+    assert len(ledger(sbx, "shipping_fee", request)) == 1
+    assert act(sbx, request, "ship_reshipment", 409)["error"]["details"][0][
+        "current_state"] == "reshipped"
