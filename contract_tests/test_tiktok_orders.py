@@ -122,7 +122,8 @@ def test_a_parcel_not_collected_by_the_end_of_working_day_three_is_canceled(clie
                                                                "collection_due_time_passed")
     assert client.packages.get(package).status == "canceled"
     [event] = events(client, "order.canceled")
-    assert instant(event.occurred_at) == collection_due
+    assert (instant(event.occurred_at), event.data.policy_key) == (
+        collection_due, "order.collection_deadline")
 
 
 @pytest.mark.mockplatform_sandbox(**TIKTOK, policy_overrides=NO_JITTER)

@@ -1,6 +1,6 @@
 """After-sales (TikTok Shop): a buyer's cancellation request, refund only, return and refund
 with its return parcel and, when that parcel cannot be delivered, the failed return, and
-reshipment with the seller's package.
+reshipment with its replacement order.
 One table of requests whatever their type; each type's states, deadlines and words are data
 (aftersales/states.py), and each deadline is a policy of the sandbox's profile. Lazada's reverse
 orders are further types over the same table and service. A buyer may also open a request on
@@ -12,9 +12,14 @@ DOMAIN = Domain(
     name="aftersales",
     modules=("mockplatform.aftersales.models", "mockplatform.aftersales.timers"),
     timer_kinds=("aftersales.deadline", "aftersales.return_attempt",
-                 "aftersales.reshipment_delivery", "aftersales.buyer_request"),
-    # A delivered order's buyer may open a request on its own (aftersales/buyer.py).
+                 "aftersales.buyer_request"),
+    # A delivered order's buyer may open a request on its own (aftersales/buyer.py); a
+    # reshipment's replacement order, readied and delivered, moves its request (reshipment.py).
     subscriptions=(Subscription("order.delivered",
-                                "mockplatform.aftersales.buyer:on_order_delivered"),),
+                                "mockplatform.aftersales.buyer:on_order_delivered"),
+                   Subscription("order.ready_to_ship",
+                                "mockplatform.aftersales.reshipment:on_order_ready_to_ship"),
+                   Subscription("order.delivered",
+                                "mockplatform.aftersales.reshipment:on_order_delivered")),
     errors=("mockplatform.aftersales.errors",),
 )

@@ -70,7 +70,8 @@ def propose_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest
 
 
 def ship_reshipment(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
-    """An approved reshipment: the seller arranges shipment (aftersales/reshipment.py)."""
+    """An approved reshipment: the seller ships its replacement order
+    (aftersales/reshipment.py)."""
     request = _checked(ctx, aftersales_id, "ship_reshipment", SELLER)
     reshipment.ship(ctx, request)
     return request
@@ -166,5 +167,5 @@ def deliver_return(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest
 
 def deliver_reshipment(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
     request = _checked(ctx, aftersales_id, "deliver_reshipment", CARRIER)
-    reshipment.deliver(ctx, request, by="test_helper")
+    reshipment.deliver_now(ctx, request)
     return request

@@ -13,11 +13,18 @@ traffic for a QA run. Two sources, heard through the domain's subscription to
   from ``ctx.rng("order:<id>", "aftersales_request")``, its type and reason drawn from the same
   stream by the policy's weights (``engine.rng.weighted``). The magic value comes first.
 
-Either way the units that delivery brought are asked about ``delay`` after it, by an
+Once per order, however many packages it was shipped in: when the delivery that leaves none of
+its units still to come (unpaid, on hold, awaiting shipment or on its way) is heard, for every
+unit of the order delivered by then [choice: an order whose last parcel fails or is lost asks
+nothing]. A replacement order (aftersales/reshipment.py) opens none: it is the answer to a
+request already.
+
+Either way the units are asked about ``delay`` after that delivery, by an
 ``aftersales.buyer_request`` timer that opens the request through ``service.open_request``, as
 the buyer's test helper does: the same checks, the same event (``aftersales.requested``). If the
 request can no longer be opened then (the units are in another request, the buyer's window
-closed), the timer does nothing and records nothing: no request is what the buyer would get.
+closed), no request is opened, as the buyer would get none, and ``aftersales.request_skipped``
+records why (the error's code, message and details), so a QA run sees where its traffic went.
 """
 
 from __future__ import annotations
@@ -36,10 +43,15 @@ from mockplatform.engine.durations import parse_duration
 from mockplatform.engine.rng import chance, weighted
 from mockplatform.errors import ValidationFailed
 from mockplatform.orders import service as orders
+from mockplatform.orders import states as item_states
 from mockplatform.orders.models import Order
 
 REQUEST_RATE = "aftersales.request_rate"
 BUYER_TIMER = "aftersales.buyer_request"
+SKIPPED = "aftersales.request_skipped"
+# A unit in one of these is still to come to the buyer: its order's last delivery is not yet.
+STILL_COMING = frozenset({item_states.UNPAID, item_states.ON_HOLD, item_states.PENDING,
+                          item_states.PACKED, item_states.READY_TO_SHIP, item_states.SHIPPED})
 MAGIC_DELAY = timedelta(hours=1)
 MAGIC_VALUE, REQUEST_RATE_DRAW = "magic_value", "request_rate"
 # The types a buyer may open after a delivery.
@@ -100,11 +112,17 @@ def seeded(ctx: SandboxContext, order_id: int) -> Planned | None:
 
 
 def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
-    """Plan the buyer's request for the units just delivered, if the address or the rate
-    asks for one."""
+    """At the order's last delivery, plan the buyer's request for every unit it received, if
+    the address or the rate asks for one (see the module's docstring)."""
     if service.REASONS not in ctx.policies:
         return
     order = orders.get_order(ctx, data["order_id"])
+    if order.replaced_order_id is not None:
+        return
+    items = orders.items_of(ctx, [order.order_id])[order.order_id]
+    if any(item.status in STILL_COMING for item in items):
+        return
+    received = [item.order_item_id for item in items if item.status == item_states.DELIVERED]
     planned = magic(ctx, order) or seeded(ctx, order.order_id)
     if planned is None:
         return
@@ -113,16 +131,21 @@ def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) ->
     else:
         due = ctx.now + planned.delay
     ctx.timers.schedule(BUYER_TIMER, due, subject=orders.order_subject(order.order_id), payload={
-        "order_id": order.order_id, "order_item_ids": list(data["order_item_ids"]),
+        "order_id": order.order_id, "order_item_ids": received,
         "type": planned.type, "reason": planned.reason, "decided_by": planned.decided_by})
 
 
 def open_planned(ctx: SandboxContext, payload: dict[str, Any]) -> None:
-    """The buyer opens the planned request now, unless it can no longer be opened."""
+    """The buyer opens the planned request now; if it can no longer be opened, why is
+    recorded instead (``aftersales.request_skipped``)."""
     try:
         service.open_request(
             ctx, type_=payload["type"], order_id=payload["order_id"],
             order_item_ids=payload["order_item_ids"], reason=payload["reason"],
             evidence={"text": f"opened by the sandbox ({payload['decided_by']})"})
-    except (ItemsNotEligible, RequestWindowClosed):
-        return
+    except (ItemsNotEligible, RequestWindowClosed) as refused:
+        ctx.record(SKIPPED, subject=orders.order_subject(payload["order_id"]), data={
+            "order_id": payload["order_id"], "order_item_ids": list(payload["order_item_ids"]),
+            "type": payload["type"], "reason": payload["reason"],
+            "decided_by": payload["decided_by"], "skip_code": refused.code,
+            "skip_reason": refused.message, "skip_details": refused.details})

@@ -81,8 +81,11 @@ class AfterSalesRequest(Base):
     carrier_contact: Mapped[str] = mapped_column(String(255), default="")
     ticket_url: Mapped[str] = mapped_column(String(500), default="")
     claim_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    # A reshipment's package (from the seller to the buyer, aftersales/reshipment.py), when it
-    # is due at the buyer, and the shipping fee the seller was charged for it.
+    # A reshipment's replacement order (made at approval, aftersales/reshipment.py), its package
+    # (from the seller to the buyer), when that is due at the buyer, and the shipping fee the
+    # seller was charged for it.
+    replacement_order_id: Mapped[int | None] = mapped_column(
+        BigInteger, nullable=True, default=None, info={"refers_to": "orders.order_id"})
     reshipment_package_id: Mapped[str | None] = mapped_column(
         String(40), nullable=True, info={"refers_to": "packages.package_id"})
     reshipment_tracking_number: Mapped[str | None] = mapped_column(String(60), nullable=True)

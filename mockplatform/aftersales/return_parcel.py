@@ -85,8 +85,10 @@ def _stop_attempts(ctx: SandboxContext, request: AfterSalesRequest) -> None:
 
 
 def deliver(ctx: SandboxContext, request: AfterSalesRequest, *, by: str) -> None:
-    """The carrier hands the parcel to the seller; the review starts."""
-    service.move(ctx, request, "deliver_return", states.CARRIER_ACTIONS, by=by)
+    """The carrier hands the parcel to the seller; the review starts. At its planned attempt
+    (``by`` the carrier) the event names the rule that planned it."""
+    service.move(ctx, request, "deliver_return", states.CARRIER_ACTIONS, by=by,
+                 policy_key=JOURNEY if by == "carrier" else "")
     _stop_attempts(ctx, request)
     package = parcel(ctx, request)
     package.status, package.delivered_at = RETURNED, ctx.now

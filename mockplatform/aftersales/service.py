@@ -146,7 +146,8 @@ def open_request(ctx: SandboxContext, *, type_: str, order_id: int,
         refunded_at=None, reject_reason="", reject_comment="", return_package_id=None,
         return_tracking_number=None, return_delivery_attempts=0,
         return_next_attempt_at=None, carrier_contact="",
-        ticket_url="", claim_deadline=None, reshipment_package_id=None,
+        ticket_url="", claim_deadline=None, replacement_order_id=None,
+        reshipment_package_id=None,
         reshipment_tracking_number=None, reshipment_due_at=None, reshipment_fee=None,
         reshipment_fee_currency="",
         timeline=[], created_at=ctx.now,
@@ -322,7 +323,10 @@ def _start_deadline(ctx: SandboxContext, request: AfterSalesRequest) -> None:
 def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
               details: dict[str, Any]) -> None:
     """What entering the new state does, beyond the request itself."""
-    from mockplatform.aftersales import return_parcel  # noqa: PLC0415 - it builds on this module
+    from mockplatform.aftersales import (  # noqa: PLC0415 - they build on this module
+        reshipment,
+        return_parcel,
+    )
 
     state = request.state
     if state == states.REFUNDED:
@@ -332,6 +336,7 @@ def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
             details.update(charged_to="seller", conversion_reason=(
                 "the approved reshipment was not shipped by its deadline "
                 "(reshipment.ship_deadline): a full refund instead, charged to the seller"))
+            reshipment.cancel_replacement(ctx, request, details)
         amount = (request.offered_refund if action == "accept_partial_refund"
                   else request.requested_refund)
         refund(ctx, request, amount, details)
@@ -344,6 +349,8 @@ def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
         refund(ctx, request, request.requested_refund, details)
     elif state == states.AWAITING_SELLER_CLAIM:
         return_parcel.notify_seller(ctx, request, details)
+    elif state == states.APPROVED and request.type == states.RESHIPMENT:
+        reshipment.create_replacement(ctx, request, details)
     elif state == states.REQUESTED and action in ("reject_partial_refund",
                                                   "partial_refund_lapsed"):
         request.buyer_rejected_partial_refund = True

@@ -5,8 +5,6 @@
   destroy, the buyer's silence). The timers list says which, in words.
 - ``aftersales.return_attempt``: the carrier offers the return parcel to the seller
   (``return.parcel_journey``); an automatic attempt succeeds.
-- ``aftersales.reshipment_delivery``: a reshipment's package reaches the buyer at its planned
-  ``delivery_attempt`` (aftersales/reshipment.py).
 - ``aftersales.buyer_request`` (subject ``order:<id>``): the buyer opens the request a magic
   value or ``aftersales.request_rate`` planned at a delivery (aftersales/buyer.py).
 
@@ -18,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockplatform.aftersales import buyer, reshipment, return_parcel, service, states
+from mockplatform.aftersales import buyer, return_parcel, service, states
 from mockplatform.aftersales.models import AFTERSALES_ID, ORDER_ITEM_IDS, AfterSalesRequest
 from mockplatform.engine import payloads
 from mockplatform.engine.context import SandboxContext
@@ -75,23 +73,13 @@ def _return_attempt(ctx: SandboxContext, timer: DueTimer) -> None:
     return_parcel.deliver(ctx, request, by="carrier")
 
 
-@timer_kind(reshipment.DELIVERY_TIMER, payload=ATTEMPT_PAYLOAD,
-            describe="reshipment of after-sales request {aftersales_id}: the carrier delivers it "
-                     "to the buyer (logistics.journey)")
-def _reshipment_delivery(ctx: SandboxContext, timer: DueTimer) -> None:
-    request = _request(ctx, timer)
-    if request is None or request.state != states.RESHIPPED:
-        return
-    reshipment.deliver(ctx, request, by="carrier")
-
-
 def _describe_buyer_request(subject: str, payload: dict[str, Any]) -> str:
     chosen_by = ("the AFTERSALES magic value in its address" if payload["decided_by"]
                  == buyer.MAGIC_VALUE else f"drawn by {buyer.REQUEST_RATE}")
     items = ", ".join(map(str, payload["order_item_ids"]))
     return (f"order {payload['order_id']}: the buyer opens a {payload['type']} request "
             f"({payload['reason']}) for the order items it received ({items}), {chosen_by}; "
-            f"nothing if they can no longer be asked about")
+            f"aftersales.request_skipped, with why, if they can no longer be asked about")
 
 
 @timer_kind(buyer.BUYER_TIMER, payload=BUYER_PAYLOAD, describe=_describe_buyer_request)
@@ -99,5 +87,4 @@ def _buyer_request(ctx: SandboxContext, timer: DueTimer) -> None:
     buyer.open_planned(ctx, timer.payload)
 
 
-TIMER_KINDS = (service.DEADLINE_TIMER, return_parcel.ATTEMPT_TIMER, reshipment.DELIVERY_TIMER,
-               buyer.BUYER_TIMER)
+TIMER_KINDS = (service.DEADLINE_TIMER, return_parcel.ATTEMPT_TIMER, buyer.BUYER_TIMER)

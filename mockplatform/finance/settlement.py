@@ -353,10 +353,13 @@ def pay_statement(ctx: SandboxContext, timer: DueTimer) -> None:
 
 def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
     """Delivered items are owed their paid price, paid with the statement open now, where the
-    profile settles (``settlement.cycle``); an item flagged unsettleable stays unpaid."""
+    profile settles (``settlement.cycle``); an item flagged unsettleable stays unpaid, and a
+    replacement order's free units are owed nothing."""
     if CYCLE not in ctx.policies:
         return
     order = orders.get_order(ctx, data["order_id"])
+    if order.replaced_order_id is not None:
+        return  # a replacement order (aftersales/reshipment.py) is no sale: nothing to pay
     delivered = set(data["order_item_ids"])
     for item in orders.items_of(ctx, [order.order_id])[order.order_id]:
         if item.order_item_id in delivered:

@@ -222,7 +222,9 @@ def _origin_sorting_scan(ctx: SandboxContext, order: Order, package: Package,
     all_items = service.items_of(ctx, [order.order_id])[order.order_id]
     service.refresh_delayed(ctx, order, all_items,
                             service.packages_of(ctx, [order.order_id])[order.order_id])
-    if order.shipping_type == "cross_border":
+    # A replacement order's fee was charged to the seller when it was readied, under its own
+    # policy (reshipment.shipping, aftersales/reshipment.py): not twice.
+    if order.shipping_type == "cross_border" and order.replaced_order_id is None:
         charge_shipping_fee(ctx, order, package)
 
 

@@ -69,9 +69,4 @@ MILESTONES: dict[str, Milestone] = {m.name: m for m in (
               "Return parcel claimed by the seller, out for redelivery", "seller"),
     Milestone("return_destroyed", "3500", "return_destroyed", "PACKAGE_SCRAP",
               "Return parcel destroyed on the platform's instruction", "seller"),
-    # A reshipment (aftersales/reshipment.py): the seller sends the missing or replaced items.
-    Milestone("reshipment_shipped", "3600", "reshipment_ready_to", "REPLACEMENT_READY_TO_SHIP",
-              "Reshipment packed by seller, label printed", "origin"),
-    Milestone("reshipment_delivered", "3700", "reshipment_delivered", "REPLACEMENT_DELIVERED",
-              "Reshipment delivered to the buyer", "destination"),
 )}

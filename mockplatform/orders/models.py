@@ -56,6 +56,11 @@ class Order(Base):
     address_shipping: Mapped[dict] = mapped_column(json_type(), info={"shape": ADDRESS})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # A replacement order (TikTok's ``is_replacement_order``): the order whose approved
+    # reshipment request it carries out (``replaced_order_id``), its units free of charge
+    # (aftersales/reshipment.py); None for every order the buyer placed.
+    replaced_order_id: Mapped[int | None] = mapped_column(
+        BigInteger, nullable=True, default=None, info={"refers_to": "orders.order_id"})
     # Deadlines the seller can miss, shown on the order before they pass.
     rts_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     # When the order enters the seller's "delayed" view (past a deadline's warning point and not
@@ -162,13 +167,12 @@ MEASURED = payloads.Object({name: _DECIMAL
                             for name in ("weight_kg", "length_cm", "width_cm", "height_cm")})
 
 
-# Package.ships_from: the seller, the market's local resale warehouse, the buyer (a return
-# parcel travelling to the seller, aftersales/return_parcel.py) or the seller again for a
-# reshipment request (aftersales/reshipment.py). The last two are the after-sales request's,
-# not the order's packages (``orders.service.packages_of``).
+# Package.ships_from: the seller, the market's local resale warehouse, or the buyer (a return
+# parcel travelling to the seller, aftersales/return_parcel.py). The last is the after-sales
+# request's, not the order's package (``orders.service.packages_of``). A reshipment is the
+# seller's package of its replacement order (aftersales/reshipment.py).
 SHIPS_FROM_SELLER, RESALE_WAREHOUSE, FROM_BUYER = "seller", "resale_warehouse", "buyer"
-RESHIPMENT = "reshipment"
-AFTERSALES_PARCELS = (FROM_BUYER, RESHIPMENT)
+AFTERSALES_PARCELS = (FROM_BUYER,)
 
 
 class Package(Base):

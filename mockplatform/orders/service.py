@@ -8,9 +8,9 @@ the machine first (one illegal item and nothing changes), moves the items, keeps
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -20,17 +20,15 @@ from sqlalchemy import select
 from mockplatform.catalog import buyers as buyer_service
 from mockplatform.catalog import money
 from mockplatform.catalog import states as product_states
-from mockplatform.catalog.errors import InsufficientStock
 from mockplatform.catalog.models import Buyer, Product, Sku
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.statemachine import StateMachine
 from mockplatform.errors import (
-    InvalidRequest,
     InvalidStateTransition,
     NotFound,
     ValidationFailed,
 )
-from mockplatform.orders import delayed, flows, rows, states, tiktok
+from mockplatform.orders import delayed, flows, rows, states, stock, tiktok
 from mockplatform.orders.errors import (
     OrderNotFound,
     OrdersNotAvailable,
@@ -55,11 +53,11 @@ PLATFORM_LOGISTICS = flows.PLATFORM_LOGISTICS
 PAYMENT_METHODS = ("prepaid", "cod")
 SELLER_OWN_FLEET = flows.SELLER_OWN_FLEET
 SHIPPING_TYPES = ("cross_border", "local", SELLER_OWN_FLEET)
-MAX_UNITS_PER_ORDER = 100
-# Whose stock a unit is taken from (OrderItem.stock_source), and the rule that puts the market's
-# resale warehouse first (a profile without it never sells resale stock).
-SELLER_STOCK, RESALE_STOCK = "seller", "resale"
-RESALE_PRIORITY = "resale.stock_priority"
+MAX_UNITS_PER_ORDER = stock.MAX_UNITS_PER_ORDER
+SELLER_STOCK, RESALE_STOCK = stock.SELLER_STOCK, stock.RESALE_STOCK
+REPLACEMENT_STOCK = stock.REPLACEMENT_STOCK
+RESALE_PRIORITY = stock.RESALE_PRIORITY
+restore_stock = stock.restore_stock
 RTS_DEADLINE = flows.RTS_DEADLINE
 order_subject = flows.order_subject
 DELAYED_WARNING = delayed.DELAYED_WARNING
@@ -197,60 +195,70 @@ def place_order(ctx: SandboxContext, *, lines: Sequence[OrderLine], buyer_id: in
     flow = flow_of(ctx)
     check_shipping(flow, [shipping], "shipping")
     skus = _skus_for(ctx, lines)
-    from_resale = _take_stock(ctx, lines, skus, shipping)
+    from_resale = stock.take(ctx, lines, skus, shipping)
     buyer_row = _buyer_for(ctx, buyer_id, buyer)
     units = [unit for line, unit in zip(lines, skus, strict=True)
              for _ in range(line.quantity)]
     return create(ctx, flow, buyer_row, units, payment_method=payment_method,
-                  shipping=shipping, sources=_sources(units, from_resale))
+                  shipping=shipping, sources=stock.sources(units, from_resale))
 
 
-def _sources(units: Sequence[tuple[Sku, Product]], from_resale: Counter[int]) -> list[str]:
-    """Whose stock each unit comes from: the first units of a SKU take its resale stock."""
-    left = Counter(from_resale)
-    sources = []
-    for sku, _ in units:
-        if left[sku.sku_id] > 0:
-            left[sku.sku_id] -= 1
-            sources.append(RESALE_STOCK)
-        else:
-            sources.append(SELLER_STOCK)
-    return sources
+@dataclass(frozen=True)
+class Replacing:
+    """What makes a new order a replacement order (aftersales/reshipment.py): the order it
+    replaces (its address, payment method and shipping option are the new order's) and when the
+    seller must have shipped it (the reshipment's ship deadline, the one deadline it has: it
+    starts no deadline timer of its own). Its units are free of charge and taken from no stock
+    counter (``REPLACEMENT_STOCK``)."""
+
+    original: Order
+    ship_by: datetime
 
 
 def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[Sku, Product]], *,
            payment_method: str, shipping: str, shipping_fee: Decimal = Decimal(0),
-           sources: Sequence[str] | None = None) -> tuple[Order, list[OrderItem]]:
+           sources: Sequence[str] | None = None,
+           replacing: Replacing | None = None) -> tuple[Order, list[OrderItem]]:
     """A new order of one item per unit, its deadlines started and ``order.created`` recorded.
     The caller has checked the SKUs and taken their stock; ``sources`` says, per unit, whose
-    (default: the seller's)."""
+    (default: the seller's). A replacement order (``replacing``) awaits shipment at once."""
     code = money.currency_of(ctx.sandbox.market)
     first = flows.FLOWS[flow].first_status
-    status = first(ctx) if first is not None else states.PENDING
+    status = first(ctx) if first is not None and replacing is None else states.PENDING
     order_id = ORDER_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed)[0]
     item_ids = ORDER_ITEM_IDS.draw(ctx.sandbox.counters, ctx.sandbox.seed, len(units))
     now = ctx.now
+    free = replacing is not None
+    prices = [Decimal(0) if free else sku.price for sku, _ in units]
+    address = (dict(replacing.original.address_shipping) if free
+               else {name: getattr(buyer, name) for name in ADDRESS_FIELDS})
     order = new_row(Order, sandbox_id=ctx.id, order_id=order_id, flow=flow, buyer_id=buyer.buyer_id,
                   payment_method=payment_method, shipping_type=shipping,
-                  currency=code, price=sum((sku.price for sku, _ in units), Decimal(0)),
+                  currency=code, price=sum(prices, Decimal(0)),
                   shipping_fee=shipping_fee, items_count=len(units),
-                  address_shipping={name: getattr(buyer, name) for name in ADDRESS_FIELDS},
+                  address_shipping=address,
+                  replaced_order_id=replacing.original.order_id if free else None,
                   created_at=now, updated_at=now, rts_deadline=now)
+    if free:
+        sources = [REPLACEMENT_STOCK] * len(units)
     items = [new_row(OrderItem, sandbox_id=ctx.id, order_item_id=item_id, order_id=order_id,
                      item_id=product.item_id, sku_id=sku.sku_id, seller_sku=sku.seller_sku,
-                     name=product.name, item_price=sku.price, paid_price=sku.price,
+                     name=product.name, item_price=price, paid_price=price,
                      status=status, reason="", reason_detail="",
                      cancel_return_initiator="", stock_source=source, failed_delivery_at=None,
                      created_at=now, updated_at=now)
-             for item_id, (sku, product), source in zip(
-                 item_ids, units, sources or [SELLER_STOCK] * len(units), strict=True)]
+             for item_id, (sku, product), source, price in zip(
+                 item_ids, units, sources or [SELLER_STOCK] * len(units), prices, strict=True)]
     ctx.session.add(order)
     ctx.session.add_all(items)
     # All its items, and no package yet: what the next step would otherwise query for.
     kept = ctx.kept(rows.KEPT_ROWS)
     kept[OrderItem, order_id] = sorted(items, key=lambda item: item.order_item_id)
     kept[Package, order_id] = []
-    start_deadlines(ctx, order)
+    if free:
+        order.rts_deadline = replacing.ship_by
+    else:
+        start_deadlines(ctx, order)
     refresh_delayed(ctx, order, items, [])
     data = {"order_id": order_id, "flow": flow, "buyer_id": buyer.buyer_id,
             "payment_method": payment_method, "shipping_type": shipping,
@@ -259,6 +267,8 @@ def create(ctx: SandboxContext, flow: str, buyer: Buyer, units: Sequence[tuple[S
             "statuses": statuses_of(items), "deadlines": deadlines_json(ctx, order, [])}
     if flow == TIKTOK:
         data["platform_status"] = tiktok.order_status(items, [])
+    if free:
+        data.update(is_replacement_order=True, replaced_order_id=replacing.original.order_id)
     from_resale = [item.order_item_id for item in items if item.stock_source == RESALE_STOCK]
     if from_resale:  # the resale domain ships these (its subscription to order.created)
         data["resale_stock_order_item_ids"] = from_resale
@@ -291,45 +301,6 @@ def _skus_for(ctx: SandboxContext, lines: Sequence[OrderLine]) -> list[tuple[Sku
     return found
 
 
-def _take_stock(ctx: SandboxContext, lines: Sequence[OrderLine],
-                skus: list[tuple[Sku, Product]], shipping: str) -> Counter[int]:
-    """Take the units of every line, or none: a SKU's resale stock first where the profile
-    says so (``resale.stock_priority``), then the seller's. How many units of each SKU came
-    from resale stock. The platform carries resale stock from its warehouse: an order the
-    seller's own fleet carries takes the seller's stock only."""
-    wanted: Counter[int] = Counter()
-    by_id = {}
-    for line, (sku, _) in zip(lines, skus, strict=True):
-        wanted[sku.sku_id] += line.quantity
-        by_id[sku.sku_id] = sku
-    if sum(wanted.values()) > MAX_UNITS_PER_ORDER:
-        raise InvalidRequest(f"items: at most {MAX_UNITS_PER_ORDER} units in one order",
-                             code="validation_failed",
-                             details=[{"field": "items", "location": "body", "message":
-                                       f"at most {MAX_UNITS_PER_ORDER} units in all"}])
-    resale_first = RESALE_PRIORITY in ctx.policies and shipping != SELLER_OWN_FLEET
-    from_resale: Counter[int] = Counter({
-        sku_id: min(count, by_id[sku_id].resale_stock or 0) if resale_first else 0
-        for sku_id, count in wanted.items()})
-    short = [(by_id[sku_id], count) for sku_id, count in wanted.items()
-             if by_id[sku_id].stock + from_resale[sku_id] < count]
-    if short:
-        raise InsufficientStock("not enough stock: " + "; ".join(
-                     f"SKU {sku.sku_id} ({sku.seller_sku}) has {sku.stock}, the order needs {count}"
-                     for sku, count in short),
-                     details=[{"field": "items", "location": "body", "message":
-                               f"SKU {sku.sku_id} has {sku.stock} in stock, {count} wanted",
-                               "sku_id": sku.sku_id, "current_stock": sku.stock, "requested": count}
-                              for sku, count in short])
-    for sku_id, count in wanted.items():
-        sku = by_id[sku_id]
-        sku.stock -= count - from_resale[sku_id]
-        sku.updated_at = ctx.now
-        # The resale domain's subscription to order.created takes the units themselves off
-        # the resale warehouse's shelf (and keeps resale_stock in step with them).
-    return from_resale
-
-
 def _buyer_for(ctx: SandboxContext, buyer_id: int | None, fields: dict[str, Any] | None):
     if buyer_id is not None:
         buyer = ctx.session.get(Buyer, (ctx.id, buyer_id))
@@ -339,18 +310,6 @@ def _buyer_for(ctx: SandboxContext, buyer_id: int | None, fields: dict[str, Any]
                                          "message": "unknown buyer"}])
         return buyer
     return buyer_service.create(ctx, fields or {})
-
-
-def restore_stock(ctx: SandboxContext, items: Iterable[OrderItem]) -> None:
-    """Put the units of ``items`` back into their SKUs' seller stock; a unit taken from resale
-    stock goes back to the resale warehouse instead (the resale domain hears of the
-    cancellation)."""
-    counts = Counter(item.sku_id for item in items if item.stock_source != RESALE_STOCK)
-    for sku_id, count in counts.items():
-        sku = ctx.session.get(Sku, (ctx.id, sku_id))
-        if sku is not None:
-            sku.stock += count
-            sku.updated_at = ctx.now
 
 
 # -- deadlines ------------------------------------------------------------------------------------

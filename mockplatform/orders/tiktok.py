@@ -177,7 +177,14 @@ def start_deadlines(ctx: SandboxContext, order: Order) -> None:
 
 
 def deadlines(ctx: SandboxContext, order: Order, packages: Sequence[Package]) -> dict[str, Any]:
-    """The SLA instants a TikTok order shows (the module's docstring), in TikTok's names."""
+    """The SLA instants a TikTok order shows (the module's docstring), in TikTok's names. A
+    replacement order (aftersales/reshipment.py) has one deadline, its reshipment's ship
+    deadline (``Order.rts_deadline``): no remorse hour, and no collection or delivery deadline
+    of its own."""
+    if order.replaced_order_id is not None:
+        return {"rts_sla_time": order.rts_deadline, "on_hold_until": None,
+                "shipping_due_time": order.rts_deadline, "collection_due_time": None,
+                "delivery_due_time": None, "after_sales_until": after_sales_until(ctx, packages)}
     shown: dict[str, Any] = {"rts_sla_time": rts_sla_time(ctx, order)}
     for key, name in TIMED:
         shown[name] = (order.rts_deadline if key == SHIPPING_DEADLINE

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from tests.aftersales.support import (
     ONE_SECOND,
+    REQUESTS,
     act,
     advance_to,
     awaiting_shipment,
     deadline,
     delivered,
+    events,
     get,
     helper,
     of_request,
+    ok,
     open_request,
     order_of,
     refunds,
@@ -104,3 +107,32 @@ def test_an_unanswered_partial_refund_lapses_at_one_day_and_an_accepted_one_refu
     accepted = helper(sbx, request, "accept_partial_refund")
     assert accepted["refunded"]["amount"] == "12.50"
     assert [e["amount"] for e in refunds(sbx, request)] == ["-12.50"]
+
+
+def test_units_named_by_sku_and_quantity_above_what_was_bought_are_a_400(api):
+    sbx = tiktok(api)
+    order = delivered(sbx, quantity=2)
+    sku_id, seller_sku = order["items"][0]["sku_id"], order["items"][0]["seller_sku"]
+    for line, field in (({"sku_id": sku_id, "quantity": 3}, "items.0.quantity"),
+                        ({"seller_sku": seller_sku, "quantity": 5}, "items.0.quantity")):
+        refused = open_request(sbx, "refund_only", order, "wrong_item", 400,
+                               items=[line])["error"]
+        assert refused["code"] == "validation_failed"
+        [detail] = refused["details"]
+        assert (detail["field"], detail["bought_quantity"]) == (field, 2)
+        assert "bought 2 units" in detail["message"]
+    stranger = open_request(sbx, "refund_only", order, "wrong_item", 400,
+                            items=[{"sku_id": 1, "quantity": 1}])["error"]["details"][0]
+    assert (stranger["field"], stranger["bought_quantity"]) == ("items.0.sku_id", 0)
+    both = open_request(sbx, "refund_only", order, "wrong_item", 400, items=[
+        {"sku_id": sku_id}], order_item_ids=[order["items"][0]["order_item_id"]])["error"]
+    assert both["details"][0]["field"] == "items"
+    assert ok(sbx.get(REQUESTS))["data"] == []
+    assert events(sbx, "aftersales.requested") == []
+    # Within what was bought: the first units free of another request, one at a time.
+    first = open_request(sbx, "refund_only", order, "wrong_item",
+                         items=[{"sku_id": sku_id, "quantity": 1}])
+    second = open_request(sbx, "refund_only", order, "wrong_item",
+                          items=[{"seller_sku": seller_sku}])
+    assert first["order_item_ids"] + second["order_item_ids"] == [
+        item["order_item_id"] for item in order["items"]]

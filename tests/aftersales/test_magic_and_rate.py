@@ -74,13 +74,36 @@ def test_a_reason_or_type_the_profile_does_not_list_is_plain_text(api):
                 if t["kind"] == "aftersales.buyer_request"]
 
 
-def test_when_the_units_are_already_in_a_request_the_timer_does_nothing(api):
+def test_when_the_units_are_already_in_a_request_the_timer_records_why_it_opened_none(api):
     sbx = tiktok(api)
     order = _magic(sbx, "AFTERSALES:refund_only:damaged_item")
     mine = open_request(sbx, "refund_only", order, "wrong_item")
-    advance_by(sbx, "PT2H")
+    due = _delivered_at(sbx, order) + timedelta(hours=1)
+    advance_to(sbx, due - ONE_SECOND)
+    assert events(sbx, "aftersales.request_skipped") == []
+    advance_to(sbx, due)
     assert [r["aftersales_id"] for r in _requests(sbx)] == [mine["aftersales_id"]]
     assert len(events(sbx, "aftersales.requested")) == 1
+    [skipped] = events(sbx, "aftersales.request_skipped")
+    assert instant(skipped["occurred_at"]) == due
+    assert skipped["subject"] == f"order:{order['order_id']}"
+    data = skipped["data"]
+    assert (data["type"], data["reason"], data["decided_by"], data["skip_code"]) == (
+        "refund_only", "damaged_item", "magic_value", "items_not_eligible")
+    assert str(mine["aftersales_id"]) in data["skip_reason"]
+    assert data["skip_details"][0]["aftersales_id"] == mine["aftersales_id"]
+    assert data["order_item_ids"] == [item["order_item_id"] for item in order["items"]]
+
+
+def test_a_window_closed_before_the_delay_is_recorded_as_the_reason(api):
+    sbx = tiktok(api)
+    order = _magic(sbx, "AFTERSALES:reshipment:missing_items:P8D")  # the window is 7 days
+    advance_by(sbx, "P9D")
+    assert _requests(sbx) == []
+    [skipped] = events(sbx, "aftersales.request_skipped")
+    assert skipped["data"]["skip_code"] == "request_window_closed"
+    assert skipped["data"]["skip_details"][0]["policy_key"] == "return.request_window"
+    assert skipped["data"]["order_id"] == order["order_id"]
 
 
 def _rated(api, rate, **weights):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from tests.aftersales.support import (
     ONE_SECOND,
     act,
+    advance_by,
     advance_to,
     deadline,
     delivered,
@@ -133,6 +134,7 @@ def test_the_ship_deadline_counts_working_days_past_a_weekend_and_a_public_holid
     advance_to(sbx, SHIP_DEADLINE - ONE_SECOND)
     assert act(sbx, shipped, "ship_reshipment")["state"] == "reshipped"
     assert get(sbx, unshipped)["state"] == "approved"
+    assert order_of(sbx, get(sbx, unshipped)["replacement_order_id"])["statuses"] == ["pending"]
     assert of_request(sbx, "aftersales.convert_to_refund", unshipped) == []
     assert refunds(sbx, unshipped) == []
     advance_to(sbx, SHIP_DEADLINE)
@@ -148,9 +150,53 @@ def test_the_ship_deadline_counts_working_days_past_a_weekend_and_a_public_holid
     assert entry["amount"] == f"-{unshipped['requested_refund']['amount']}"
     assert converted["timeline"][-1]["step"] == "convert_to_refund"
     assert get(sbx, shipped)["state"] == "reshipped"
+    # The replacement never shipped is canceled by the platform, at the deadline.
+    gone = order_of(sbx, converted["replacement_order_id"])
+    assert (gone["platform_status"], gone["items"][0]["reason"]) == (
+        "CANCELLED", "reshipment_not_shipped")
+    assert gone["items"][0]["cancel_return_initiator"] == "cancellation-internal"
+    assert event["data"]["canceled_order_item_ids"] == [gone["items"][0]["order_item_id"]]
+    assert order_of(sbx, get(sbx, shipped)["replacement_order_id"])["platform_status"] == \
+        "AWAITING_COLLECTION"
 
 
-def test_the_reshipment_is_a_package_of_the_original_shipping_option_at_the_sellers_cost(api):
+def settled(sbx, order: dict) -> list[dict]:
+    """The settlement entries paying the order's units."""
+    subjects = {f"order_item:{item['order_item_id']}" for item in order["items"]}
+    return [entry for entry in ok(sbx.get("/api/v1/ledger", query_string={
+        "kind": "settlement", "limit": 100}))["data"] if entry["subject"] in subjects]
+
+
+def test_approval_makes_a_free_replacement_order_of_the_units_asked_about(api):
+    sbx = sandbox(api)
+    order = delivered(sbx, quantity=2)
+    first = order["items"][0]
+    request = reshipment(sbx, order, order_item_ids=[first["order_item_id"]])
+    approved = act(sbx, request, "approve")
+    replacement = order_of(sbx, approved["replacement_order_id"])
+    assert (replacement["is_replacement_order"], replacement["replaced_order_id"]) == (
+        True, order["order_id"])
+    assert order_of(sbx, order["order_id"])["is_replacement_order"] is False
+    [unit] = replacement["items"]
+    assert (unit["sku_id"], unit["paid_price"], unit["stock_source"]) == (
+        first["sku_id"], "0.00", "reshipment")
+    assert (replacement["price"], replacement["platform_status"], replacement["statuses"]) == (
+        "0.00", "AWAITING_SHIPMENT", ["pending"])
+    assert replacement["address_shipping"] == order["address_shipping"]
+    assert replacement["shipping_type"] == order["shipping_type"]
+    # Its one deadline is the reshipment's: no remorse hour, no order deadline timer.
+    shown = replacement["deadlines"]
+    assert instant(shown["shipping_due_time"]) == deadline(approved)
+    assert shown["on_hold_until"] is None and shown["collection_due_time"] is None
+    timers = ok(sbx.get(f"{sbx.base}/timers"))["data"]
+    assert not [t for t in timers if t["subject"] == f"order:{replacement['order_id']}"]
+    listed = ok(sbx.get("/api/v1/orders", query_string={"limit": 100}))["data"]
+    assert replacement["order_id"] in [o["order_id"] for o in listed]
+    [event] = of_request(sbx, "aftersales.approve", request)
+    assert event["data"]["replacement_order_id"] == replacement["order_id"]
+
+
+def test_the_replacement_ships_with_the_original_option_at_the_sellers_cost(api):
     sbx = sandbox(api)
     order = delivered(sbx)
     original = order_of(sbx, order["order_id"])
@@ -159,18 +205,18 @@ def test_the_reshipment_is_a_package_of_the_original_shipping_option_at_the_sell
     shipped = act(sbx, request, "ship_reshipment")
     parcel = shipped["reshipment"]
     assert shipped["state"] == "reshipped" and shipped["deadline_at"] is None
-    assert parcel["status"] == "in_transit" and parcel["tracking_number"]
+    assert parcel["status"] == "ready_to_ship" and parcel["tracking_number"]
     assert parcel["shipment_provider"] == original["items"][0]["shipment_provider"]
+    replacement = order_of(sbx, shipped["replacement_order_id"])
+    assert replacement["package_ids"] == [parcel["package_id"]]
+    assert replacement["platform_status"] == "AWAITING_COLLECTION"
     [fee] = ledger(sbx, "shipping_fee", request)
     assert fee["policy_key"] == "reshipment.shipping"
     assert fee["details"]["package_id"] == parcel["package_id"]
     assert fee["amount"] == f"-{parcel['shipping_fee']['amount']}"  # a debit to the seller
     assert fee["currency"] == parcel["shipping_fee"]["currency"]
-    tracked = ok(sbx.get(f"/api/v1/tracking/{parcel['tracking_number']}"))
-    assert [e["milestone"] for e in tracked["events"]] == ["reshipment_shipped"]
-    # Not one of the order's packages: the order and its items are as they were.
+    # The original order and its packages are as they were.
     assert order_of(sbx, order["order_id"])["package_ids"] == original["package_ids"]
-    assert parcel["package_id"] not in original["package_ids"]
 
     due = instant(parcel["delivery_due_at"])
     advance_to(sbx, due - ONE_SECOND)
@@ -182,9 +228,17 @@ def test_the_reshipment_is_a_package_of_the_original_shipping_option_at_the_sell
     assert instant(done["reshipment"]["delivered_at"]) == due
     [event] = of_request(sbx, "aftersales.deliver_reshipment", request)
     assert event["data"]["by"] == "carrier" and instant(event["occurred_at"]) == due
+    # "Check Logistics": the package's whole journey, as any order's package.
     tracked = ok(sbx.get(f"/api/v1/tracking/{parcel['tracking_number']}"))
-    assert [e["milestone"] for e in tracked["events"]][-1] == "reshipment_delivered"
+    assert [e["milestone"] for e in tracked["events"]] == [
+        "ready_to_ship", "pickup", "origin_sorting_scan", "destination_arrival",
+        "last_mile_hub", "out_for_delivery", "delivered"]
+    assert order_of(sbx, replacement["order_id"])["platform_status"] == "DELIVERED"
     assert refunds(sbx, request) == []
+    # Not a sale: the original's unit is paid by settlement, the free one never.
+    advance_by(sbx, "P21D")
+    assert settled(sbx, original) and settled(sbx, replacement) == []
+    assert len(ledger(sbx, "shipping_fee", request)) == 1
 
 
 def test_the_carrier_helper_delivers_the_reshipment_now(api):
@@ -216,3 +270,18 @@ def test_illegal_reshipment_actions_and_bad_reasons(api):
     assert act(sbx, request, "propose_refund", 409)["error"]["details"][0][
         "allowed_actions"] == []
     assert refunds(sbx, request) == []
+
+
+def test_readying_the_replacement_through_the_orders_api_ships_the_reshipment(api):
+    sbx = sandbox(api)
+    request = reshipment(sbx, delivered(sbx))
+    replacement_id = act(sbx, request, "approve")["replacement_order_id"]
+    package = ok(sbx.post(f"/api/v1/orders/{replacement_id}/pack", json={}), 201)
+    assert get(sbx, request)["state"] == "approved"  # packed is not shipped yet
+    ok(sbx.post(f"/api/v1/orders/{replacement_id}/ready_to_ship", json={}))
+    shipped = get(sbx, request)
+    assert shipped["state"] == "reshipped"
+    assert shipped["reshipment"]["package_id"] == package["package_id"]
+    assert len(ledger(sbx, "shipping_fee", request)) == 1
+    assert act(sbx, request, "ship_reshipment", 409)["error"]["details"][0][
+        "current_state"] == "reshipped"

@@ -93,13 +93,15 @@ class AfterSales(Resource):
 
     def open(self, type: RequestType, order_id: int | str, reason: str, *,  # noqa: A002
              order_item_ids: Sequence[int | str] | None = None,
+             items: Sequence[Mapping[str, Any]] | None = None,
              evidence: Mapping[str, Any] | None = None,
              idempotency_key: str | None = None) -> MockplatformObject:
-        """Open a request as the buyer; all the order's items when ``order_item_ids`` is left
-        out."""
+        """Open a request as the buyer; all the order's items when neither ``order_item_ids``
+        nor ``items`` (``[{"sku_id" or "seller_sku", "quantity"}]``: units by SKU) is given."""
         body = without_none(type=type, order_id=int(order_id), reason=reason,
                             order_item_ids=None if order_item_ids is None
                             else [int(i) for i in order_item_ids],
+                            items=None if items is None else [dict(line) for line in items],
                             evidence=dict(evidence) if evidence is not None else None)
         return self._request("POST", _HELPERS, json=body, idempotency_key=idempotency_key)
 

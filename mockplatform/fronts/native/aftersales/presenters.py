@@ -58,7 +58,7 @@ def request_json(found: RequestDetail, parcels: dict[str, Any]) -> dict[str, Any
         "reject_reason": request.reject_reason or None,
         "reject_comment": request.reject_comment or None,
         "return_parcel": return_parcel, "failed_return": failed_return,
-        "reshipment": reshipment,
+        "replacement_order_id": request.replacement_order_id, "reshipment": reshipment,
         "timeline": list(request.timeline), "created_at": request.created_at,
         "updated_at": request.updated_at, "closed_at": request.closed_at}
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from mockplatform.aftersales import actions, queries, service
+from mockplatform.aftersales import actions, queries, service, units
 from mockplatform.fronts.native.aftersales import presenters as present
 from mockplatform.fronts.native.aftersales import schemas as s
 from mockplatform.fronts.native.catalog.schemas import numeric_id
 from mockplatform.fronts.native.endpoint import Call, endpoint
+from mockplatform.orders.service import OrderLine
 
 bp = Blueprint("aftersales", __name__, url_prefix="/api/v1")
 
@@ -156,12 +157,19 @@ def open_request(call: Call):
     package mates come along), ``refund_only``, ``return_and_refund`` or ``reshipment`` (delivered
     items, inside return.request_window). ``reason`` from the profile's list for the type. Items of
     another order are a 400; items not in a state for the type, or in another request, a 409
-    ``items_not_eligible``; after the window, a 409 ``request_window_closed``."""
+    ``items_not_eligible``; after the window, a 409 ``request_window_closed``. The units may be
+    named by ``items`` (``sku_id`` or ``seller_sku``, and ``quantity``) instead of
+    ``order_item_ids``: a quantity above what the order bought of the SKU is a 400 naming
+    ``items.<n>.quantity`` and the bought quantity (``bought_quantity``)."""
     body = call.body
     service.require_available(call.ctx)
+    order_item_ids = body.get("order_item_ids")
+    if "items" in body:
+        order_item_ids = units.order_item_ids(call.ctx, body["order_id"], [
+            OrderLine(**line) for line in body["items"]])
     request = service.open_request(
         call.ctx, type_=body["type"], order_id=body["order_id"],
-        order_item_ids=body.get("order_item_ids"), reason=body["reason"],
+        order_item_ids=order_item_ids, reason=body["reason"],
         evidence=body.get("evidence"))
     return _answer(call, request)
 

@@ -3,11 +3,11 @@ types; amounts come out as strings in their currency's minor unit."""
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from mockplatform.aftersales import states
 from mockplatform.fronts.native import jsonschema
-from mockplatform.fronts.native.orders.schemas import ID, CommaList
+from mockplatform.fronts.native.orders.schemas import ID, CommaList, OrderLineSchema
 from mockplatform.fronts.native.schemas import (
     JSONObject,
     MoneySchema,
@@ -44,14 +44,33 @@ class EvidenceSchema(Schema):
                        load_default=list, validate=validate.Length(max=9))
 
 
+class RequestLineSchema(OrderLineSchema):
+    """A SKU of the order and how many of its units are asked about."""
+
+    quantity = fields.Integer(strict=True, load_default=1, validate=validate.Range(
+        min=1, max=1000), metadata={"description": "at most what the order bought of the SKU "
+                                                   "(else a 400 naming items.<n>.quantity and "
+                                                   "the bought quantity)"})
+
+
 class OpenRequestSchema(Schema):
+    JSON_SCHEMA = jsonschema.not_both("order_item_ids", "items")
     type = fields.String(required=True, validate=validate.OneOf(states.TYPES))
     order_id = fields.Integer(required=True, validate=ID)
     order_item_ids = fields.List(fields.Integer(validate=ID), validate=validate.Length(
         min=1, max=1000), metadata={"description": "the units asked about (one order item is "
-                                                   "one unit); all the order's when left out"})
+                                                   "one unit); all the order's when left out "
+                                                   "(and items too)"})
+    items = fields.List(fields.Nested(RequestLineSchema), validate=validate.Length(
+        min=1, max=100), metadata={"description": "instead of order_item_ids: SKUs of the order "
+                                                  "and how many units of each"})
     reason = REASON
     evidence = fields.Nested(EvidenceSchema)
+
+    @validates_schema
+    def _not_both(self, data, **kwargs):
+        if "order_item_ids" in data and "items" in data:
+            raise ValidationError("give order_item_ids or items, not both", "items")
 
 
 class RejectSchema(Schema):
@@ -109,9 +128,12 @@ class ReshipmentSchema(Schema):
     package_id = fields.String()
     tracking_number = fields.String()
     shipment_provider = fields.String(allow_none=True)
-    status = fields.String(allow_none=True, metadata={"description": "in_transit or delivered"})
+    status = fields.String(allow_none=True, metadata={
+        "description": "the package's status (ready_to_ship, in_transit, delivered, ...): a "
+                       "package of the replacement order, tracked as any other"})
     delivery_due_at = Timestamp(allow_none=True, metadata={
-        "description": "its planned delivery (logistics.journey's delivery_attempt)"})
+        "description": "its first planned delivery attempt (logistics.journey's "
+                       "delivery_attempt)"})
     delivered_at = Timestamp(allow_none=True)
     shipping_fee = fields.Nested(MoneySchema, allow_none=True, metadata={
         "description": "debited to the seller (reshipment.shipping)"})
@@ -149,6 +171,9 @@ class RequestSchema(Schema):
     reject_comment = fields.String(allow_none=True)
     return_parcel = fields.Nested(ReturnParcelSchema, allow_none=True)
     failed_return = fields.Nested(FailedReturnSchema, allow_none=True)
+    replacement_order_id = fields.Integer(allow_none=True, metadata={
+        "description": "a reshipment's replacement order, made when the request was approved "
+                       "(GET /api/v1/orders/<id>: is_replacement_order, replaced_order_id)"})
     reshipment = fields.Nested(ReshipmentSchema, allow_none=True)
     timeline = fields.List(fields.Nested(RequestStepSchema))
     created_at = Timestamp()

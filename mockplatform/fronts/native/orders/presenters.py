@@ -46,6 +46,8 @@ def order_json(detail: OrderDetail) -> dict[str, Any]:
             "price": money.format_amount(order.price, order.currency),
             "shipping_fee": money.format_amount(order.shipping_fee, order.currency),
             "items_count": order.items_count, "statuses": detail.statuses,
+            "is_replacement_order": order.replaced_order_id is not None,
+            "replaced_order_id": order.replaced_order_id,
             # The same text as the order's events record its deadlines.
             "deadlines": flows.deadlines_document(detail.deadlines),
             "delayed": detail.delayed, "address_shipping": order.address_shipping,

@@ -159,8 +159,9 @@ class OrderItemSchema(Schema):
     reason_detail = fields.String()
     cancel_return_initiator = fields.String()
     stock_source = fields.String(metadata={
-        "description": "whose stock the unit came from: seller, or resale (a unit relisted "
-                       "in the market's local resale warehouse)"})
+        "description": "whose stock the unit came from: seller, resale (a unit relisted "
+                       "in the market's local resale warehouse), or reshipment (a replacement "
+                       "order's free unit, counted in no stock)"})
     failed_delivery_at = Timestamp(allow_none=True, metadata={
         "description": "when the unit failed delivery, kept whatever its status becomes"})
     allowed_actions = fields.List(fields.String())
@@ -204,6 +205,13 @@ class OrderSchema(Schema):
     shipping_fee = fields.String()
     items_count = fields.Integer()
     statuses = fields.List(fields.String())
+    is_replacement_order = fields.Boolean(metadata={
+        "description": "a reshipment's replacement order (TikTok's is_replacement_order): made "
+                       "when the reshipment request was approved, its units free of charge, "
+                       "never settled as a sale; its one deadline is the reshipment's ship "
+                       "deadline (rts_sla_time, shipping_due_time)"})
+    replaced_order_id = fields.Integer(allow_none=True, metadata={
+        "description": "the order a replacement order replaces; null for any other"})
     deadlines = JSONObject(metadata={"description": "deadline timestamps: rts_deadline and "
                                                     "first_mile_scan_deadline (lazada flow); "
                                                     "ship_deadline, cancel_at, shipped_at, "
