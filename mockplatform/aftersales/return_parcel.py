@@ -84,9 +84,11 @@ def _stop_attempts(ctx: SandboxContext, request: AfterSalesRequest) -> None:
     request.return_next_attempt_at = None
 
 
-def deliver(ctx: SandboxContext, request: AfterSalesRequest, *, by: str) -> None:
-    """The carrier hands the parcel to the seller; the review starts."""
-    service.move(ctx, request, "deliver_return", states.CARRIER_ACTIONS, by=by)
+def deliver(ctx: SandboxContext, request: AfterSalesRequest, *, by: str,
+            action: str = "deliver_return") -> None:
+    """The carrier hands the parcel to the seller (or the seller says it has it,
+    ``confirm_delivery``); the review starts."""
+    service.move(ctx, request, action, states.ROLE_ACTIONS[states.ROLES[action]], by=by)
     _stop_attempts(ctx, request)
     package = parcel(ctx, request)
     package.status, package.delivered_at = RETURNED, ctx.now

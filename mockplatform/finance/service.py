@@ -67,6 +67,15 @@ def rates_for(ctx: SandboxContext) -> RateTable:
     return default_rates()
 
 
+def convert(ctx: SandboxContext, amount: Decimal, source: str, target: str) -> Decimal:
+    """``amount`` of ``source`` in ``target`` at the sandbox's rate, rounded to its minor unit
+    (a policy's USD or SGD threshold in the market currency)."""
+    rate = rates_for(ctx).rate(source, target)
+    if rate is None:
+        raise ValueError(f"the sandbox's rate table has no rate from {source} to {target}")
+    return round_money(amount * rate, target)
+
+
 def market_currency(ctx: SandboxContext) -> str:
     return rates_for(ctx).market_currency[ctx.sandbox.market]
 
