@@ -410,10 +410,14 @@ def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
 
 
 def _cancel_items(ctx: SandboxContext, request: AfterSalesRequest) -> None:
+    """The request's items still cancelable: one the platform canceled meanwhile (a missed
+    ready-to-ship deadline, due with the seller's window on Lazada) stays as it is."""
     order = orders.get_order(ctx, request.order_id)
-    wanted = set(request.order_item_ids)
+    wanted, machine = set(request.order_item_ids), orders.machine_of(order)
     items = [item for item in orders.items_of(ctx, [order.order_id])[order.order_id]
-             if item.order_item_id in wanted]
+             if item.order_item_id in wanted and machine.can(item.status, "cancel", order)]
+    if not items:
+        return
     fulfilment.cancel_items(ctx, order, items, request.reason, initiator=fulfilment.BUYER_INITIATED,
                             reason_detail=f"buyer's cancellation request {request.aftersales_id}",
                             data={"aftersales_id": request.aftersales_id})
