@@ -100,8 +100,8 @@ def _word_condition(query: ReverseFilter):
 
 def _between(column, bounds: tuple[datetime | None, datetime | None]) -> list:
     start, end = bounds
-    return [condition for condition, bound in ((column >= start, start), (column <= end, end))
-            if bound is not None]
+    return ([column >= start] if start is not None else []) + \
+        ([column <= end] if end is not None else [])
 
 
 def search(ctx: SandboxContext, query: ReverseFilter, page_no: int,
