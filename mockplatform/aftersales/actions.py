@@ -18,10 +18,11 @@ RETURN_DEFAULT_FAILURE = "seller_unreachable"
 
 def _checked(ctx: SandboxContext, aftersales_id: int, action: str,
              actor_actions: tuple[str, ...]) -> AfterSalesRequest:
-    """The request, once its state allows ``action`` (a 409 first, before any input check
-    that depends on the state)."""
+    """The request, once the profile offers ``action`` and its state allows it (a 409 first,
+    before any input check that depends on the state)."""
     request = service.get(ctx, aftersales_id)
-    service.move_check(request, action, actor_actions)
+    service.check_offered(ctx, action)
+    service.move_check(request, action, service.offered(ctx, actor_actions))
     return request
 
 
@@ -29,7 +30,8 @@ def _take(ctx: SandboxContext, aftersales_id: int, action: str,
           actor_actions: tuple[str, ...], **data) -> AfterSalesRequest:
     """An action with nothing to check but the state: the request moved by it."""
     request = service.get(ctx, aftersales_id)
-    service.move(ctx, request, action, actor_actions, **data)
+    service.check_offered(ctx, action)
+    service.move(ctx, request, action, service.offered(ctx, actor_actions), **data)
     return request
 
 
@@ -105,6 +107,25 @@ def _offer(request: AfterSalesRequest, amount: str, currency: str) -> Decimal:
 
 def approve_package(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
     return _take(ctx, aftersales_id, "approve_package", SELLER)
+
+
+def instant_refund(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    """A refund only or a return still ``requested``: the buyer is refunded at once and keeps
+    the item, no return parcel (Lazada's ``instantRefund``)."""
+    return _take(ctx, aftersales_id, "instant_refund", SELLER)
+
+
+def confirm_delivery(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
+    """The seller says the return parcel reached it (Lazada's ``confirmDelivery``): the parcel
+    is delivered and the review starts. Once it is under review, saying so again changes
+    nothing (nothing is written, no event)."""
+    request = service.get(ctx, aftersales_id)
+    service.check_offered(ctx, "confirm_delivery")
+    if request.state == states.AWAITING_PACKAGE_REVIEW:
+        return request
+    service.move_check(request, "confirm_delivery", service.offered(ctx, SELLER))
+    return_parcel.deliver(ctx, request, by="seller", action="confirm_delivery")
+    return request
 
 
 def reject_package(ctx: SandboxContext, aftersales_id: int, *, reason: str,

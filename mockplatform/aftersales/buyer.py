@@ -70,13 +70,18 @@ class Planned:
     decided_by: str
 
 
+def after_delivery(ctx: SandboxContext) -> tuple[str, ...]:
+    """The types the profile offers that a buyer may open after a delivery."""
+    return tuple(type_ for type_ in AFTER_DELIVERY if type_ in service.profile(ctx).types)
+
+
 def magic(ctx: SandboxContext, order: Order) -> Planned | None:
     """The request the order's address asks for, if a line holds a valid magic value."""
     address = order.address_shipping or {}
     for line in (address.get("address1") or "", address.get("address2") or ""):
         for match in _MAGIC.finditer(line):
             type_, reason = match.group(1).lower(), match.group(2).lower()
-            if type_ not in AFTER_DELIVERY or reason not in service.reasons(
+            if type_ not in after_delivery(ctx) or reason not in service.reasons(
                     ctx, states.REASON_LIST[type_]):
                 continue
             delay = _delay(match.group(3))
@@ -103,8 +108,9 @@ def seeded(ctx: SandboxContext, order_id: int) -> Planned | None:
     draw = ctx.rng(orders.order_subject(order_id), "aftersales_request")
     if not chance(draw, Decimal(policy["rate"])):
         return None
-    type_weights = [Decimal(policy["type_weights"].get(type_, 0)) for type_ in AFTER_DELIVERY]
-    type_ = weighted(draw, AFTER_DELIVERY, type_weights)
+    types = after_delivery(ctx)
+    type_weights = [Decimal(policy["type_weights"].get(type_, 0)) for type_ in types]
+    type_ = weighted(draw, types, type_weights)
     reasons = service.reasons(ctx, states.REASON_LIST[type_])
     reason_weights = [Decimal(policy["reason_weights"].get(reason, 0)) for reason in reasons]
     return Planned(type_, weighted(draw, reasons, reason_weights), policy["delay"],

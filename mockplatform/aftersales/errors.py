@@ -40,3 +40,16 @@ class RequestWindowClosed(Conflict):
     """The buyer's after-sales window (return.request_window) is over for these items."""
 
     code = "request_window_closed"
+
+
+class ActionNotOffered(Conflict):
+    """A seller's action the sandbox's profile does not offer (a partial refund on Lazada, an
+    instant refund on TikTok Shop); names those it offers."""
+
+    code = "action_not_offered"
+
+
+class TypeNotOffered(InvalidRequest):
+    """A request type the sandbox's profile does not have (a reshipment on Lazada)."""
+
+    code = "type_not_offered"

@@ -41,10 +41,15 @@ class RequestPage:
 
 @dataclass(frozen=True)
 class RequestDetail:
+    """A request with what each party may do now (the seller's, as its profile offers them)
+    and its type and state in the profile's words."""
+
     request: AfterSalesRequest
     seller_actions: list[str]
     buyer_actions: list[str]
     carrier_actions: list[str]
+    platform_type: str
+    platform_status: str | None
 
 
 def list_requests(ctx: SandboxContext, query: RequestFilter) -> RequestPage:
@@ -71,16 +76,20 @@ def list_requests(ctx: SandboxContext, query: RequestFilter) -> RequestPage:
 
 
 def describe(ctx: SandboxContext, aftersales_id: int) -> RequestDetail:
-    return detail(service.get(ctx, aftersales_id))
+    return detail(ctx, service.get(ctx, aftersales_id))
 
 
-def detail(request: AfterSalesRequest) -> RequestDetail:
+def detail(ctx: SandboxContext, request: AfterSalesRequest) -> RequestDetail:
+    platform_type, platform_status = states.platform_words(ctx.sandbox.platform, request.type,
+                                                           request.state)
     return RequestDetail(
         request=request,
-        seller_actions=service.allowed_actions(request, states.SELLER_ACTIONS),
+        seller_actions=service.allowed_actions(request,
+                                               service.offered(ctx, states.SELLER_ACTIONS)),
         buyer_actions=service.allowed_actions(request, states.BUYER_ACTIONS),
         carrier_actions=[a for a in service.allowed_actions(request, states.CARRIER_ACTIONS)
-                         if a != "fail_return"])
+                         if a != "fail_return"],
+        platform_type=platform_type, platform_status=platform_status)
 
 
 def parcels(ctx: SandboxContext, requests: list[AfterSalesRequest]) -> dict[str, Package]:

@@ -84,10 +84,12 @@ def _stop_attempts(ctx: SandboxContext, request: AfterSalesRequest) -> None:
     request.return_next_attempt_at = None
 
 
-def deliver(ctx: SandboxContext, request: AfterSalesRequest, *, by: str) -> None:
-    """The carrier hands the parcel to the seller; the review starts. At its planned attempt
-    (``by`` the carrier) the event names the rule that planned it."""
-    service.move(ctx, request, "deliver_return", states.CARRIER_ACTIONS, by=by,
+def deliver(ctx: SandboxContext, request: AfterSalesRequest, *, by: str,
+            action: str = "deliver_return") -> None:
+    """The carrier hands the parcel to the seller (or the seller says it has it,
+    ``confirm_delivery``); the review starts. At its planned attempt (``by`` the carrier) the
+    event names the rule that planned it."""
+    service.move(ctx, request, action, states.ROLE_ACTIONS[states.ROLES[action]], by=by,
                  policy_key=JOURNEY if by == "carrier" else "")
     _stop_attempts(ctx, request)
     package = parcel(ctx, request)

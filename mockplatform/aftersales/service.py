@@ -25,10 +25,12 @@ from sqlalchemy import select
 
 from mockplatform.aftersales import states
 from mockplatform.aftersales.errors import (
+    ActionNotOffered,
     AfterSalesNotAvailable,
     AfterSalesRequestNotFound,
     ItemsNotEligible,
     RequestWindowClosed,
+    TypeNotOffered,
     UnknownReason,
 )
 from mockplatform.aftersales.models import REQUEST_IDS, AfterSalesRequest
@@ -54,16 +56,53 @@ def subject(request: AfterSalesRequest) -> str:
 
 
 def require_available(ctx: SandboxContext) -> None:
-    """Only a profile whose policies list after-sales reasons has requests (TikTok Shop's):
-    Lazada's reverse orders come later."""
-    if REASONS not in ctx.policies:
+    """Only a profile whose policies list after-sales reasons has requests (TikTok Shop's,
+    Lazada's reverse orders)."""
+    if REASONS not in ctx.policies or ctx.sandbox.platform not in states.PROFILES:
         platform = ctx.sandbox.platform
+        allowed = list(states.PROFILES)
         raise AfterSalesNotAvailable(
             f"the {platform} profile has no after-sales requests yet: they can be opened in "
-            f"tiktok_shop sandboxes", details=[{
+            f"{' and '.join(allowed)} sandboxes", details=[{
                 "field": "platform", "location": "sandbox",
                 "message": f"no after-sales requests for {platform}",
-                "current_state": platform, "allowed_platforms": ["tiktok_shop"]}])
+                "current_state": platform, "allowed_platforms": allowed}])
+
+
+def profile(ctx: SandboxContext) -> states.Profile:
+    return states.PROFILES[ctx.sandbox.platform]
+
+
+def offered(ctx: SandboxContext, actor_actions: Sequence[str]) -> tuple[str, ...]:
+    """``actor_actions`` less the seller's actions the profile does not offer."""
+    seller = profile(ctx).seller_actions
+    return tuple(action for action in actor_actions
+                 if action not in states.SELLER_ACTIONS or action in seller)
+
+
+def check_offered(ctx: SandboxContext, action: str) -> None:
+    """A seller's action the profile does not offer is a 409 naming those it does, whatever
+    the request's state."""
+    seller = profile(ctx).seller_actions
+    if action in states.SELLER_ACTIONS and action not in seller:
+        platform = ctx.sandbox.platform
+        raise ActionNotOffered(
+            f"the {platform} profile does not offer {action}; its seller actions: "
+            f"{', '.join(seller)}", details=[{
+                "field": "action", "location": "path", "action": action,
+                "message": f"not offered on {platform}", "current_state": platform,
+                "allowed_actions": list(seller)}])
+
+
+def check_type(ctx: SandboxContext, type_: str) -> None:
+    types = profile(ctx).types
+    if type_ not in types:
+        platform = ctx.sandbox.platform
+        raise TypeNotOffered(
+            f"type: the {platform} profile has no {type_} requests; its types: "
+            f"{', '.join(types)}", details=[{
+                "field": "type", "location": "body", "message": f"expected one of "
+                f"{', '.join(types)}", "allowed_values": list(types)}])
 
 
 def get(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
@@ -92,12 +131,13 @@ def check_reason(ctx: SandboxContext, field: str, reason: str, list_name: str) -
                       "allowed_values": list(allowed)}])
 
 
-def summary(request: AfterSalesRequest) -> dict[str, Any]:
+def summary(ctx: SandboxContext, request: AfterSalesRequest) -> dict[str, Any]:
     """What every after-sales event says of its request."""
     return {"aftersales_id": request.aftersales_id, "type": request.type,
             "order_id": request.order_id, "order_item_ids": list(request.order_item_ids),
             "state": request.state,
-            "platform_status": states.PLATFORM_STATUS[request.type].get(request.state),
+            "platform_status": states.platform_words(ctx.sandbox.platform, request.type,
+                                                     request.state)[1],
             "seller_next_action": request.seller_next_action or None,
             "deadline_at": iso(request.deadline_at)}
 
@@ -125,6 +165,7 @@ def open_request(ctx: SandboxContext, *, type_: str, order_id: int,
                  evidence: dict[str, Any] | None = None) -> AfterSalesRequest:
     """The buyer asks: every check passes before anything is written."""
     require_available(ctx)
+    check_type(ctx, type_)
     check_reason(ctx, "reason", reason, states.REASON_LIST[type_])
     order = orders.get_order(ctx, order_id)
     items = _chosen(ctx, order, order_item_ids)
@@ -157,7 +198,7 @@ def open_request(ctx: SandboxContext, *, type_: str, order_id: int,
          requested_refund=_money(request.requested_refund, request.currency))
     _start_deadline(ctx, request)
     ctx.record("aftersales.requested", subject=subject(request), data={
-        **summary(request), "reason": reason,
+        **summary(ctx, request), "reason": reason,
         "requested_refund": _money(request.requested_refund, request.currency),
         "currency": request.currency})
     return request
@@ -282,7 +323,7 @@ def move(ctx: SandboxContext, request: AfterSalesRequest, action: str,
     if previous != request.state:
         _start_deadline(ctx, request)
     ctx.record(f"aftersales.{action}", subject=subject(request), data={
-        **summary(request), "previous_state": previous, "role": role,
+        **summary(ctx, request), "previous_state": previous, "role": role,
         "policy_key": details.pop("policy_key", ""), **details})
 
 
@@ -315,9 +356,28 @@ def _start_deadline(ctx: SandboxContext, request: AfterSalesRequest) -> None:
         return
     request.deadline_at = policy_deadline(ctx, deadline.policy, ctx.now)
     request.deadline_policy = deadline.policy
+    payload = {"aftersales_id": request.aftersales_id, "type": request.type,
+               "state": request.state}
+    if deadline.threshold is not None and deadline.threshold in ctx.policies:
+        payload["action"] = deadline_action(ctx, request, deadline)[0]
     ctx.timers.schedule(DEADLINE_TIMER, request.deadline_at, subject=subject(request),
-                        payload={"aftersales_id": request.aftersales_id, "type": request.type,
-                                 "state": request.state})
+                        payload=payload)
+
+
+def deadline_action(ctx: SandboxContext, request: AfterSalesRequest,
+                    deadline: states.Deadline) -> tuple[str, dict[str, Any]]:
+    """What the system does when ``deadline`` passes, with what the event says of why: the
+    deadline's action, or its ``below_action`` on a profile with its ``threshold`` policy when
+    the requested refund is at or below it (in the market currency at the sandbox's rate)."""
+    if deadline.threshold is None or deadline.threshold not in ctx.policies:
+        return deadline.action, {}
+    money = ctx.policies.value(deadline.threshold)
+    limit = finance.convert(ctx, money.amount, money.currency, request.currency)
+    below = request.requested_refund <= limit
+    return (deadline.below_action if below else deadline.action), {
+        "threshold_policy": deadline.threshold,
+        "threshold": _money(limit, request.currency),
+        "requested_refund": _money(request.requested_refund, request.currency)}
 
 
 def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
@@ -357,10 +417,14 @@ def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
 
 
 def _cancel_items(ctx: SandboxContext, request: AfterSalesRequest) -> None:
+    """The request's items still cancelable: one the platform canceled meanwhile (a missed
+    ready-to-ship deadline, due with the seller's window on Lazada) stays as it is."""
     order = orders.get_order(ctx, request.order_id)
-    wanted = set(request.order_item_ids)
+    wanted, machine = set(request.order_item_ids), orders.machine_of(order)
     items = [item for item in orders.items_of(ctx, [order.order_id])[order.order_id]
-             if item.order_item_id in wanted]
+             if item.order_item_id in wanted and machine.can(item.status, "cancel", order)]
+    if not items:
+        return
     fulfilment.cancel_items(ctx, order, items, request.reason, initiator=fulfilment.BUYER_INITIATED,
                             reason_detail=f"buyer's cancellation request {request.aftersales_id}",
                             data={"aftersales_id": request.aftersales_id})

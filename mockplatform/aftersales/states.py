@@ -3,9 +3,12 @@ each state waits on (its policy, what happens when it passes, and what the selle
 meanwhile), and the platform's vocabulary for each state (TikTok Shop's ``cancel_status`` and
 ``return_status``, reference/tiktok-api.md section 7.2; platform-policies.md section 2.3).
 
-A new type (reshipment, Lazada's reverse orders) is a new machine in ``MACHINES``, its
-deadlines in ``DEADLINES`` and its words in ``PLATFORM_STATUS``; the service and the timer read
-only these tables.
+A new type (reshipment) is a new machine in ``MACHINES``, its deadlines in ``DEADLINES`` and
+its words in ``PLATFORM_STATUS``; the service and the timer read only these tables. Which types
+and which seller actions a platform profile offers is data too (``PROFILES``): Lazada's reverse
+orders are the same machines, without reshipment and partial refunds, with two actions of their
+own (``instant_refund``, ``confirm_delivery``), in Lazada's words (``LAZADA_REQUEST_TYPE``,
+``LAZADA_REVERSE_STATUS``, ``LAZADA_OFC_STATUS``).
 
 ::
 
@@ -16,6 +19,7 @@ only these tables.
     refund_only (after delivery, inside return.request_window)
       requested ──approve / auto_approve (return.seller_response)──> refunded
       requested ──reject──> rejected
+      requested ──instant_refund (Lazada)──> refunded
       requested ──offer_partial_refund──> partial_refund_offered
       partial_refund_offered ──accept_partial_refund──> refunded (the offered amount)
       partial_refund_offered ──reject_partial_refund / partial_refund_lapsed
@@ -23,9 +27,13 @@ only these tables.
 
     return_and_refund: as refund_only, but approval waits for the item
       requested ──approve / auto_approve──> awaiting_buyer_ship
+      requested ──instant_refund (Lazada) / auto_refund_low_value (return.seller_response, on a
+                                profile with return.auto_refund_threshold, a refund at or
+                                below it)──> refunded (no return parcel)
       awaiting_buyer_ship ──ship_back──> buyer_shipped (a return parcel with tracking)
       awaiting_buyer_ship ──close_unshipped (return.buyer_ship_back)──> closed
-      buyer_shipped ──deliver_return──> awaiting_package_review
+      buyer_shipped ──deliver_return / confirm_delivery (Lazada: the seller says it has the
+                                parcel)──> awaiting_package_review
       buyer_shipped ──fail_return_attempt──> buyer_shipped (attempts left)
       buyer_shipped ──fail_return (failed_return.max_attempts)──> awaiting_seller_claim
       awaiting_package_review ──approve_package / auto_refund
@@ -92,12 +100,14 @@ PARCEL_STATES = (BUYER_SHIPPED, AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM,
 # Who may take each action: a 409 tells each party what it could do instead.
 SELLER_ACTIONS = ("approve", "reject", "offer_partial_refund", "approve_package",
                   "reject_package", "claim_return", "return_not_needed", "propose_refund",
-                  "ship_reshipment")
+                  "ship_reshipment", "instant_refund", "confirm_delivery")
 BUYER_ACTIONS = ("accept_partial_refund", "reject_partial_refund", "ship_back", "withdraw")
 CARRIER_ACTIONS = ("fail_return_attempt", "fail_return", "deliver_return",
                    "deliver_reshipment")
 SYSTEM_ACTIONS = ("auto_approve", "partial_refund_lapsed", "close_unshipped", "auto_refund",
-                  "destroy_unclaimed", "convert_to_refund")
+                  "destroy_unclaimed", "convert_to_refund", "auto_refund_low_value")
+ROLE_ACTIONS = {"SELLER": SELLER_ACTIONS, "BUYER": BUYER_ACTIONS, "CARRIER": CARRIER_ACTIONS,
+                "SYSTEM": SYSTEM_ACTIONS}
 ROLES = {**dict.fromkeys(SELLER_ACTIONS, "SELLER"), **dict.fromkeys(BUYER_ACTIONS, "BUYER"),
          **dict.fromkeys(CARRIER_ACTIONS, "CARRIER"), **dict.fromkeys(SYSTEM_ACTIONS, "SYSTEM")}
 
@@ -110,6 +120,8 @@ _NEGOTIATION = [
     (REQUESTED, "withdraw", WITHDRAWN),
     (PARTIAL_REFUND_OFFERED, "withdraw", WITHDRAWN),
 ]
+# After the others, so that a profile without them lists its actions in the same order.
+_INSTANT_REFUND = (REQUESTED, "instant_refund", REFUNDED)
 
 MACHINES = {
     CANCELLATION: StateMachine("cancellation request", STATES, [
@@ -122,6 +134,7 @@ MACHINES = {
         (REQUESTED, "approve", REFUNDED),
         (REQUESTED, "auto_approve", REFUNDED),
         *_NEGOTIATION,
+        _INSTANT_REFUND,
     ]),
     RETURN_AND_REFUND: StateMachine("return and refund request", STATES, [
         (REQUESTED, "approve", AWAITING_BUYER_SHIP),
@@ -140,6 +153,10 @@ MACHINES = {
         (AWAITING_SELLER_CLAIM, "return_not_needed", RETURN_DESTROYED),
         (AWAITING_SELLER_CLAIM, "destroy_unclaimed", RETURN_DESTROYED),
         (RETURN_REDELIVERING, "deliver_return", AWAITING_PACKAGE_REVIEW),
+        _INSTANT_REFUND,
+        (REQUESTED, "auto_refund_low_value", REFUNDED),
+        (BUYER_SHIPPED, "confirm_delivery", AWAITING_PACKAGE_REVIEW),
+        (RETURN_REDELIVERING, "confirm_delivery", AWAITING_PACKAGE_REVIEW),
     ]),
     RESHIPMENT: StateMachine("reshipment request", STATES, [
         (REQUESTED, "approve", APPROVED),
@@ -163,6 +180,11 @@ class Deadline:
     action: str
     seller_action: str | None
     words: str  # how the timers list says it
+    # On a profile with this money policy, a request whose requested refund is at or below it
+    # takes ``below_action`` instead (Lazada: auto-refund a cheap return, auto-approve a dear
+    # one).
+    threshold: str | None = None
+    below_action: str | None = None
 
 
 DEADLINES: dict[tuple[str, str], Deadline] = {
@@ -174,7 +196,8 @@ DEADLINES: dict[tuple[str, str], Deadline] = {
         "approve the refund-only request, unanswered by the seller"),
     (RETURN_AND_REFUND, REQUESTED): Deadline(
         "return.seller_response", "auto_approve", "SELLER_RESPOND_RETURN",
-        "approve the return request, unanswered by the seller"),
+        "approve the return request, unanswered by the seller",
+        threshold="return.auto_refund_threshold", below_action="auto_refund_low_value"),
     (REFUND_ONLY, PARTIAL_REFUND_OFFERED): Deadline(
         "return.partial_refund_response", "partial_refund_lapsed", None,
         "the buyer did not answer the partial refund offer: back to the seller"),
@@ -246,3 +269,75 @@ REASON_LIST = {CANCELLATION: "cancellation", REFUND_ONLY: "refund_only",
 REJECT_REASON_LIST = {CANCELLATION: "reject_cancellation", REFUND_ONLY: "reject_request",
                       RETURN_AND_REFUND: "reject_request", RESHIPMENT: "reject_request"}
 PACKAGE_REJECT_REASONS = "reject_package"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a platform profile offers: its request types and the seller's actions (a type or
+    an action it does not offer is refused naming these). The buyer's, the carrier's and the
+    system's actions are the machines' wherever the seller's make them reachable."""
+
+    types: tuple[str, ...]
+    seller_actions: tuple[str, ...]
+
+
+PROFILES = {
+    "tiktok_shop": Profile(TYPES, SELLER_ACTIONS[:9]),
+    # Lazada's reverse orders (reference/lazada-api.md section 9): no reshipment, no partial
+    # refund offer, no refund proposed instead; a refund with no return (``instantRefund``)
+    # and the seller's word that the return parcel arrived (``confirmDelivery``).
+    "lazada": Profile((CANCELLATION, REFUND_ONLY, RETURN_AND_REFUND),
+                      ("approve", "reject", "approve_package", "reject_package", "claim_return",
+                       "return_not_needed", "instant_refund", "confirm_delivery")),
+}
+
+# Lazada's words (reference/lazada-api.md section 5 "Reverse order", platform-policies.md 3.3).
+LAZADA_REQUEST_TYPE = {CANCELLATION: "CANCEL", REFUND_ONLY: "ONLY_REFUND",
+                       RETURN_AND_REFUND: "RETURN"}
+# A reverse order line's reverse_status. The reference lists REQUEST_INITIATE, REQUEST_REJECT,
+# REQUEST_CANCEL, CANCEL_SUCCESS and REFUND_SUCCESS for lines; where it is silent (a return on
+# its way back, a refused refund) [choice] the reverse-order push keys (RTM_*, REFUND_REJECTED).
+LAZADA_REVERSE_STATUS = {
+    CANCELLATION: {REQUESTED: "REQUEST_INITIATE", REFUNDED: "CANCEL_SUCCESS",
+                   REJECTED: "REQUEST_REJECT", WITHDRAWN: "REQUEST_CANCEL"},
+    REFUND_ONLY: {REQUESTED: "REQUEST_INITIATE", REFUNDED: "REFUND_SUCCESS",
+                  # A refused refund-only request is a dispute (startDispute).
+                  REJECTED: "REFUND_REJECTED", WITHDRAWN: "REQUEST_CANCEL"},
+    RETURN_AND_REFUND: {REQUESTED: "REQUEST_INITIATE", AWAITING_BUYER_SHIP: "RTM_INIT",
+                        BUYER_SHIPPED: "RTM_SHIPPING_BACK",
+                        AWAITING_SELLER_CLAIM: "RTM_SHIPPING_BACK",
+                        RETURN_REDELIVERING: "RTM_SHIPPING_BACK",
+                        AWAITING_PACKAGE_REVIEW: "RTM_RECEIVE_ITEM",
+                        REFUNDED: "REFUND_SUCCESS", RETURN_DESTROYED: "REFUND_SUCCESS",
+                        REJECTED: "REQUEST_REJECT", PACKAGE_REJECTED: "REFUND_REJECTED",
+                        CLOSED: "RTM_CANCELED", WITHDRAWN: "REQUEST_CANCEL"},
+}
+# The return parcel's ofc_status (a RETURN reverse order's line; empty while there is no
+# parcel, and on the other types). The reference gives only RETURN_CANCELED,
+# RETURN_RTM_DELIVERED and RETURN_RTC_DELIVERY_FAILED as examples; the rest are [choice] in
+# their style.
+LAZADA_OFC_STATUS = {
+    AWAITING_BUYER_SHIP: "RETURN_RTM_PENDING", BUYER_SHIPPED: "RETURN_RTM_SHIPPING",
+    RETURN_REDELIVERING: "RETURN_RTM_SHIPPING", AWAITING_SELLER_CLAIM: "RETURN_RTM_DELIVERY_FAILED",
+    AWAITING_PACKAGE_REVIEW: "RETURN_RTM_DELIVERED", REFUNDED: "RETURN_RTM_DELIVERED",
+    PACKAGE_REJECTED: "RETURN_RTM_SCRAPPED", RETURN_DESTROYED: "RETURN_RTM_SCRAPPED",
+    CLOSED: "RETURN_CANCELED", WITHDRAWN: "RETURN_CANCELED",
+}
+
+
+def ofc_status(type_: str, state: str, has_parcel: bool) -> str:
+    """A line's ofc_status: the parcel's word, once the seller agreed to a return; a refund
+    with no parcel (instantRefund, a cheap return at the deadline) has none."""
+    if type_ != RETURN_AND_REFUND or state == REQUESTED:
+        return ""
+    if not has_parcel and state in (REFUNDED, WITHDRAWN, REJECTED):
+        return ""
+    return LAZADA_OFC_STATUS.get(state, "")
+
+
+def platform_words(platform: str, type_: str, state: str) -> tuple[str, str | None]:
+    """(platform_type, platform_status) in the profile's vocabulary: TikTok's return_type and
+    status, or Lazada's request_type and reverse_status."""
+    if platform == "lazada":
+        return LAZADA_REQUEST_TYPE[type_], LAZADA_REVERSE_STATUS[type_].get(state)
+    return PLATFORM_TYPE[type_], PLATFORM_STATUS[type_].get(state)

@@ -26,7 +26,11 @@ from mockplatform.orders.models import ORDER_ID
 
 DEADLINE_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID,
                                 "type": payloads.Text(choices=states.TYPES),
-                                "state": payloads.Text(choices=states.STATES)},
+                                "state": payloads.Text(choices=states.STATES),
+                                # Set where a threshold chose the action (Lazada's cheap
+                                # returns): what the timers list says it will do.
+                                "action": payloads.Text(choices=states.SYSTEM_ACTIONS,
+                                                        optional=True)},
                                subject="aftersales_request:{aftersales_id}")
 BUYER_PAYLOAD = PayloadSpec({"order_id": ORDER_ID, "order_item_ids": ORDER_ITEM_IDS,
                              "type": payloads.Text(choices=buyer.AFTER_DELIVERY),
@@ -41,6 +45,9 @@ ATTEMPT_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID},
 def _describe_deadline(subject: str, payload: dict[str, Any]) -> str:
     deadline = states.DEADLINES.get((payload["type"], payload["state"]))
     words = deadline.words if deadline else "nothing (no deadline in this state)"
+    if deadline and payload.get("action") == deadline.below_action:
+        words = (f"refund the request with no return, unanswered by the seller, its refund "
+                 f"being at most {deadline.threshold}")
     policy = f" ({deadline.policy})" if deadline else ""
     return (f"{payload['type']} request {payload['aftersales_id']}, {payload['state']}: "
             f"{words}{policy}")
@@ -58,8 +65,9 @@ def _deadline(ctx: SandboxContext, timer: DueTimer) -> None:
     deadline = states.DEADLINES.get((request.type, request.state))
     if deadline is None:
         return
-    service.move(ctx, request, deadline.action, policy_key=deadline.policy,
-                 deadline_at=service.iso(request.deadline_at))
+    action, why = service.deadline_action(ctx, request, deadline)
+    service.move(ctx, request, action, policy_key=deadline.policy,
+                 deadline_at=service.iso(request.deadline_at), **why)
 
 
 @timer_kind(return_parcel.ATTEMPT_TIMER, payload=ATTEMPT_PAYLOAD,

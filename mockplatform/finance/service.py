@@ -67,6 +67,21 @@ def rates_for(ctx: SandboxContext) -> RateTable:
     return default_rates()
 
 
+def convert(ctx: SandboxContext, amount: Decimal, source: str, target: str) -> Decimal:
+    """``amount`` of ``source`` in ``target`` at the sandbox's rate, rounded to its minor unit
+    (a policy's USD or SGD threshold in the market currency). The table quotes each currency
+    per USD: another pair crosses through USD (SGD 50 is 50 / 1.365 * 4.47 MYR), rounded
+    once, at the end."""
+    table = rates_for(ctx)
+    rate = table.rate(source, target)
+    if rate is None:
+        to_source, to_target = table.rate("USD", source), table.rate("USD", target)
+        if not to_source or to_target is None:
+            raise ValueError(f"the sandbox's rate table has no rate from {source} to {target}")
+        return round_money(amount / to_source * to_target, target)
+    return round_money(amount * rate, target)
+
+
 def market_currency(ctx: SandboxContext) -> str:
     return rates_for(ctx).market_currency[ctx.sandbox.market]
 

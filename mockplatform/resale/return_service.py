@@ -111,12 +111,7 @@ def threshold_in_market(ctx: SandboxContext) -> Decimal:
     """``return_threshold`` in the market currency at the sandbox's rate, rounded to its
     minor unit."""
     money = ctx.policies.value(THRESHOLD)["threshold"]
-    currency = ledger.market_currency(ctx)
-    rate = ledger.rates_for(ctx).rate(money.currency, currency)
-    if rate is None:
-        raise ValueError(f"the sandbox's rate table has no rate from {money.currency} to "
-                         f"{currency}")
-    return ledger.round_money(money.amount * rate, currency)
+    return ledger.convert(ctx, money.amount, money.currency, ledger.market_currency(ctx))
 
 
 # -- routing a unit ---------------------------------------------------------------------------------

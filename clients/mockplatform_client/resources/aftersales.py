@@ -81,6 +81,14 @@ class AfterSales(Resource):
     def return_not_needed(self, request: RequestRef, **kw: Any) -> MockplatformObject:
         return self._act(_REQUESTS, request, "return_not_needed", **kw)
 
+    def instant_refund(self, request: RequestRef, **kw: Any) -> MockplatformObject:
+        """Lazada: a requested refund only or return refunded at once, with no return."""
+        return self._act(_REQUESTS, request, "instant_refund", **kw)
+
+    def confirm_delivery(self, request: RequestRef, **kw: Any) -> MockplatformObject:
+        """Lazada: the seller says the return parcel arrived; its review starts."""
+        return self._act(_REQUESTS, request, "confirm_delivery", **kw)
+
     def propose_refund(self, request: RequestRef, **kw: Any) -> MockplatformObject:
         """A reshipment: a full refund instead, approved at once."""
         return self._act(_REQUESTS, request, "propose_refund", **kw)

@@ -37,6 +37,8 @@ from mockplatform.fronts.lazada import (
     fulfilment,
     orders,
     products,
+    reverse,
+    reverse_actions,
     signing,
     tracking,
 )
@@ -45,7 +47,8 @@ from mockplatform.fronts.lazada.table import APIS, GET, POST, Api
 from mockplatform.fronts.pipeline import Access, Answer, Pipeline, Request, Unit
 from mockplatform.settings import Settings
 
-API_MODULES = (auth, orders, fulfilment, tracking, cancel, products)  # what fills the table (``table.APIS``)
+# What fills the table (``table.APIS``).
+API_MODULES = (auth, orders, fulfilment, tracking, cancel, products, reverse, reverse_actions)
 FRONT = "lazada"
 PLATFORM = "lazada"  # the profile whose sandboxes the gateway serves
 SYSTEM_PARAMETERS = ("app_key", "sign_method", "timestamp", "sign")

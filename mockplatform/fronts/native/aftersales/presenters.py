@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from mockplatform.aftersales import states
 from mockplatform.aftersales.queries import RequestDetail, RequestPage, detail
+from mockplatform.engine.context import SandboxContext
 from mockplatform.finance.service import format_money
 
 
@@ -41,10 +41,10 @@ def request_json(found: RequestDetail, parcels: dict[str, Any]) -> dict[str, Any
         "claim_deadline": request.claim_deadline}
     return {
         "object": "aftersales_request", "aftersales_id": request.aftersales_id,
-        "type": request.type, "platform_type": states.PLATFORM_TYPE[request.type],
+        "type": request.type, "platform_type": found.platform_type,
         "order_id": request.order_id, "order_item_ids": list(request.order_item_ids),
         "reason": request.reason, "evidence": dict(request.evidence), "state": request.state,
-        "platform_status": states.PLATFORM_STATUS[request.type].get(request.state),
+        "platform_status": found.platform_status,
         "seller_next_action": request.seller_next_action or None,
         "deadline_at": request.deadline_at,
         "deadline_policy": request.deadline_policy or None,
@@ -63,6 +63,6 @@ def request_json(found: RequestDetail, parcels: dict[str, Any]) -> dict[str, Any
         "updated_at": request.updated_at, "closed_at": request.closed_at}
 
 
-def page_json(page: RequestPage, parcels: dict[str, Any]) -> dict[str, Any]:
-    return {"data": [request_json(detail(request), parcels) for request in page.requests],
+def page_json(ctx: SandboxContext, page: RequestPage, parcels: dict[str, Any]) -> dict[str, Any]:
+    return {"data": [request_json(detail(ctx, request), parcels) for request in page.requests],
             "has_more": page.has_more, "next_cursor": page.next_cursor}

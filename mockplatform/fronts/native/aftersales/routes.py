@@ -1,7 +1,8 @@
-"""Native API of after-sales requests (TikTok Shop, reshipment included): the seller's list, one request with its
-timeline, one endpoint per seller action; the buyer's and the carrier's test helpers. A sandbox
-whose profile has no after-sales requests yet (Lazada, AliExpress) answers 409
-``aftersales_not_available``."""
+"""Native API of after-sales requests (TikTok Shop, reshipment included; Lazada's reverse
+orders): the seller's list, one request with its timeline, one endpoint per seller action; the
+buyer's and the carrier's test helpers. A seller action the sandbox's profile does not offer is a
+409 ``action_not_offered`` naming those it does; a sandbox whose profile has no after-sales
+requests (AliExpress) answers 409 ``aftersales_not_available``."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def _id(call: Call) -> int:
 
 
 def _answer(call: Call, request) -> dict:
-    return present.request_json(queries.detail(request), queries.parcels(call.ctx, [request]))
+    return present.request_json(queries.detail(call.ctx, request),
+                                queries.parcels(call.ctx, [request]))
 
 
 @endpoint(bp, _REQUESTS, query=s.RequestListQuery, response=s.RequestListSchema,
@@ -46,7 +48,7 @@ def list_requests(call: Call):
     for name in ("type", "state"):
         query[name] = tuple(query.get(name, ()))
     page = queries.list_requests(call.ctx, queries.RequestFilter(**query))
-    return present.page_json(page, queries.parcels(call.ctx, page.requests))
+    return present.page_json(call.ctx, page, queries.parcels(call.ctx, page.requests))
 
 
 @endpoint(bp, f"{_REQUESTS}/<aftersales_id>", response=s.RequestSchema,
@@ -134,6 +136,23 @@ def approve_package(call: Call):
 def reject_package(call: Call):
     return _answer(call, actions.reject_package(call.ctx, _id(call), reason=call.body["reason"],
                                                 comment=call.body["comment"]))
+
+
+@_seller("instant_refund", "Refund at once, with no return (Lazada)",
+         "A ``requested`` refund only or return: the buyer is refunded what it paid for the "
+         "items and keeps them; no return parcel (Lazada's instantRefund). Not offered on "
+         "TikTok Shop (409 action_not_offered).")
+def instant_refund(call: Call):
+    return _answer(call, actions.instant_refund(call.ctx, _id(call)))
+
+
+@_seller("confirm_delivery", "Confirm the return parcel arrived (Lazada)",
+         "A return whose parcel is on its way (``buyer_shipped``, ``return_redelivering``): "
+         "the parcel is delivered now and the seller has return.seller_receive_review to "
+         "review it (Lazada's confirmDelivery). Under review already, nothing changes. Not "
+         "offered on TikTok Shop (409 action_not_offered).")
+def confirm_delivery(call: Call):
+    return _answer(call, actions.confirm_delivery(call.ctx, _id(call)))
 
 
 @_seller("claim_return", "Claim a failed return parcel",

@@ -55,7 +55,9 @@ class RequestLineSchema(OrderLineSchema):
 
 class OpenRequestSchema(Schema):
     JSON_SCHEMA = jsonschema.not_both("order_item_ids", "items")
-    type = fields.String(required=True, validate=validate.OneOf(states.TYPES))
+    type = fields.String(required=True, validate=validate.OneOf(states.TYPES), metadata={
+        "description": "one of the types the sandbox's profile offers (reshipment: TikTok Shop "
+                       "only); another is a 400 type_not_offered naming them"})
     order_id = fields.Integer(required=True, validate=ID)
     order_item_ids = fields.List(fields.Integer(validate=ID), validate=validate.Length(
         min=1, max=1000), metadata={"description": "the units asked about (one order item is "
