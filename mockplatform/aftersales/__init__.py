@@ -20,6 +20,10 @@ DOMAIN = Domain(
                    Subscription("order.ready_to_ship",
                                 "mockplatform.aftersales.reshipment:on_order_ready_to_ship"),
                    Subscription("order.delivered",
-                                "mockplatform.aftersales.reshipment:on_order_delivered")),
+                                "mockplatform.aftersales.reshipment:on_order_delivered"),
+                   *(Subscription(event, "mockplatform.aftersales.reshipment:"
+                                         "on_order_not_delivered")
+                     for event in ("order.failed_delivery", "order.lost_by_3pl",
+                                   "order.damaged_by_3pl"))),
     errors=("mockplatform.aftersales.errors",),
 )

@@ -15,7 +15,9 @@ follows normal fulfilment").
   ``reshipped`` and the seller pays its shipping fee (``reshipment.shipping``):
   ``logistics.shipping_fee`` for the measured weight, a ``shipping_fee`` ledger entry naming the
   request (the journey does not charge a cross-border replacement's fee a second time).
-- Its delivery (``order.delivered`` of the replacement order) makes the request ``delivered``.
+- Its delivery (``order.delivered`` of the replacement order) makes the request ``delivered``;
+  its failure (``order.failed_delivery``, ``order.lost_by_3pl``, ``order.damaged_by_3pl``)
+  makes it ``reshipment_failed``.
 - Not shipped by the deadline: the request becomes a full refund charged to the seller and the
   replacement order's units are canceled by the platform.
 - No sale: settlement pays nothing for a replacement order's units (they were paid 0), and the
@@ -192,6 +194,25 @@ def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) ->
         return
     by = ctx.kept(DELIVERED_BY).pop(request.aftersales_id, "carrier")
     service.move(ctx, request, "deliver_reshipment", states.CARRIER_ACTIONS, by=by,
+                 replacement_order_id=order.order_id, package_id=data.get("package_id"),
+                 tracking_number=data.get("tracking_number"))
+
+
+def on_order_not_delivered(ctx: SandboxContext, type_: str, data: dict[str, Any]) -> None:
+    """A replacement order's parcel failed delivery, or the carrier lost or damaged it: its
+    request ends ``reshipment_failed`` (the buyer did not get the item; the original order's
+    units are free for a new request) [choice: TikTok's request is complete once approved, and
+    its sources say nothing of a replacement that does not arrive]."""
+    if service.REASONS not in ctx.policies:
+        return
+    order = orders.get_order(ctx, data["order_id"])
+    if not is_replacement(order):
+        return
+    request = request_of(ctx, order)
+    if request is None or request.state != states.RESHIPPED:
+        return
+    service.move(ctx, request, "fail_reshipment", states.CARRIER_ACTIONS,
+                 failure=type_.removeprefix("order."), reason=data.get("reason"),
                  replacement_order_id=order.order_id, package_id=data.get("package_id"),
                  tracking_number=data.get("tracking_number"))
 

@@ -58,6 +58,9 @@ own (``instant_refund``, ``confirm_delivery``), in Lazada's words (``LAZADA_REQU
                                 order's shipping option, its fee debited to the seller)
       approved ──convert_to_refund (reshipment.ship_deadline)──> refunded (charged to the seller)
       reshipped ──deliver_reshipment (the package's journey)──> delivered
+      reshipped ──fail_reshipment (the replacement failed delivery, or the carrier lost or
+                                damaged it)──> reshipment_failed (the units are free for a
+                                new request)
 """
 
 from __future__ import annotations
@@ -87,12 +90,15 @@ WITHDRAWN = "withdrawn"
 APPROVED = "approved"
 RESHIPPED = "reshipped"
 DELIVERED = "delivered"
+# The replacement order's parcel failed delivery or was lost or damaged by the carrier.
+RESHIPMENT_FAILED = "reshipment_failed"
 
 STATES = (REQUESTED, PARTIAL_REFUND_OFFERED, AWAITING_BUYER_SHIP, BUYER_SHIPPED,
           AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM, RETURN_REDELIVERING, APPROVED,
           RESHIPPED, REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN,
-          DELIVERED)
-FINAL = (REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN, DELIVERED)
+          DELIVERED, RESHIPMENT_FAILED)
+FINAL = (REFUNDED, REJECTED, PACKAGE_REJECTED, RETURN_DESTROYED, CLOSED, WITHDRAWN, DELIVERED,
+         RESHIPMENT_FAILED)
 # States in which the return parcel exists and travels or waits.
 PARCEL_STATES = (BUYER_SHIPPED, AWAITING_PACKAGE_REVIEW, AWAITING_SELLER_CLAIM,
                  RETURN_REDELIVERING)
@@ -103,7 +109,7 @@ SELLER_ACTIONS = ("approve", "reject", "offer_partial_refund", "approve_package"
                   "ship_reshipment", "instant_refund", "confirm_delivery")
 BUYER_ACTIONS = ("accept_partial_refund", "reject_partial_refund", "ship_back", "withdraw")
 CARRIER_ACTIONS = ("fail_return_attempt", "fail_return", "deliver_return",
-                   "deliver_reshipment")
+                   "deliver_reshipment", "fail_reshipment")
 SYSTEM_ACTIONS = ("auto_approve", "partial_refund_lapsed", "close_unshipped", "auto_refund",
                   "destroy_unclaimed", "convert_to_refund", "auto_refund_low_value")
 ROLE_ACTIONS = {"SELLER": SELLER_ACTIONS, "BUYER": BUYER_ACTIONS, "CARRIER": CARRIER_ACTIONS,
@@ -166,6 +172,7 @@ MACHINES = {
         (APPROVED, "ship_reshipment", RESHIPPED),
         (APPROVED, "convert_to_refund", REFUNDED),
         (RESHIPPED, "deliver_reshipment", DELIVERED),
+        (RESHIPPED, "fail_reshipment", RESHIPMENT_FAILED),
     ]),
 }
 
@@ -255,6 +262,7 @@ PLATFORM_STATUS = {
                  APPROVED: "REPLACEMENT_REQUEST_COMPLETE",
                  RESHIPPED: "REPLACEMENT_REQUEST_COMPLETE",
                  DELIVERED: "REPLACEMENT_REQUEST_COMPLETE",
+                 RESHIPMENT_FAILED: "REPLACEMENT_REQUEST_COMPLETE",
                  REJECTED: "REPLACEMENT_REQUEST_REJECT",
                  REFUNDED: "REPLACEMENT_REQUEST_REFUND_SUCCESS",
                  WITHDRAWN: "REPLACEMENT_REQUEST_CANCEL"},

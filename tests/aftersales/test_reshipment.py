@@ -285,3 +285,40 @@ def test_readying_the_replacement_through_the_orders_api_ships_the_reshipment(ap
     assert len(ledger(sbx, "shipping_fee", request)) == 1
     assert act(sbx, request, "ship_reshipment", 409)["error"]["details"][0][
         "current_state"] == "reshipped"
+
+
+def test_a_replacement_the_carrier_loses_ends_the_request_and_frees_the_units(api):
+    sbx = sandbox(api)
+    order = delivered(sbx)
+    request = reshipment(sbx, order)
+    act(sbx, request, "approve")
+    package_id = act(sbx, request, "ship_reshipment")["reshipment"]["package_id"]
+
+    ok(sbx.post(f"/api/v1/test_helpers/packages/{package_id}/lose"))
+
+    failed = get(sbx, request)
+    assert (failed["state"], failed["platform_status"]) == (
+        "reshipment_failed", "REPLACEMENT_REQUEST_COMPLETE")
+    assert failed["closed_at"] is not None and failed["allowed_actions"] == []
+    [event] = of_request(sbx, "aftersales.fail_reshipment", request)
+    assert (event["data"]["failure"], event["data"]["package_id"]) == ("lost_by_3pl", package_id)
+    # The buyer never got the item: the units may be asked about again.
+    again = reshipment(sbx, order)
+    assert again["state"] == "requested"
+
+
+def test_a_replacement_that_fails_delivery_ends_the_request(api):
+    sbx = sandbox(api)
+    request = reshipment(sbx, delivered(sbx))
+    act(sbx, request, "approve")
+    package_id = act(sbx, request, "ship_reshipment")["reshipment"]["package_id"]
+    for _ in range(3):  # delivery.max_attempts
+        ok(sbx.post(f"/api/v1/test_helpers/packages/{package_id}/fail_next_attempt",
+                    json={"reason": "recipient_absent"}))
+    advance_by(sbx, "P40D")
+
+    failed = get(sbx, request)
+    assert failed["state"] == "reshipment_failed"
+    [event] = of_request(sbx, "aftersales.fail_reshipment", request)
+    assert (event["data"]["failure"], event["data"]["reason"]) == (
+        "failed_delivery", "recipient_absent")
