@@ -144,6 +144,12 @@ def test_cancel_requests_are_decided(seller):
            for _ in range(2)]
     first, second = (client.aftersales.open("cancellation", order_id, "change_of_mind")
                      for order_id in ids)
+    items = _ok(seller.call("/orders/items/get", {"order_ids": json.dumps(ids)}))["data"]
+    for order, request in zip(items, (first, second), strict=True):
+        [item] = order["order_items"]  # each unit shows its pending cancel request
+        assert (item["reverse_order_id"], item["is_cancel_pending"],
+                item["need_cancel_confirm"], item["return_status"]) == (
+            str(request.aftersales_id), True, True, "REQUEST_INITIATE")
     decide = "/order/reverse/cancel/seller/decide"
     _refused(seller.call(decide, {"reverse_order_id": first.aftersales_id,
                                   "agree_cancel": "false", "reason_code": "7"}), "104")
@@ -154,6 +160,9 @@ def test_cancel_requests_are_decided(seller):
         "CANCEL_SUCCESS", "REQUEST_REJECT"]
     assert client.orders.get(ids[0]).statuses == ["canceled"]
     assert client.orders.get(ids[1]).statuses == ["pending"]
+    [item] = _ok(seller.call("/order/items/get", {"order_id": ids[1]}))["data"]
+    assert (item["reverse_order_id"], item["is_cancel_pending"], item["return_status"]) == (
+        str(second.aftersales_id), False, "REQUEST_REJECT")
     _refused(seller.call(decide, {"reverse_order_id": second.aftersales_id,
                                   "agree_cancel": "true"}), "114")
 

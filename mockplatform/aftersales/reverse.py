@@ -52,6 +52,17 @@ def words(request: AfterSalesRequest) -> tuple[str, str, str]:
             states.ofc_status(request.type, request.state, request.return_package_id is not None))
 
 
+def of_items(ctx: SandboxContext, order_ids: list[int]) -> dict[int, AfterSalesRequest]:
+    """The latest request of each order item of ``order_ids`` that has one, by order item id,
+    in one query: what an order's items show of their reverse orders."""
+    latest: dict[int, AfterSalesRequest] = {}
+    for request in ctx.session.scalars(select(AfterSalesRequest).where(
+            AfterSalesRequest.sandbox_id == ctx.id, AfterSalesRequest.order_id.in_(order_ids))
+            .order_by(AfterSalesRequest.aftersales_id)):
+        latest.update(dict.fromkeys(request.order_item_ids, request))
+    return latest
+
+
 def is_dispute(request: AfterSalesRequest) -> bool:
     """The seller refused to refund: a refund only it disputed (``startDispute``), or a
     returned parcel whose refund it refused (``refuseRefund``) [choice]."""

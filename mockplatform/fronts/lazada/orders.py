@@ -16,6 +16,7 @@ import json
 import re
 from typing import Any
 
+from mockplatform.aftersales import reverse
 from mockplatform.engine.context import SandboxContext
 from mockplatform.fronts.lazada import params as p
 from mockplatform.fronts.lazada import wire
@@ -100,7 +101,8 @@ def order_get(ctx: SandboxContext, order_id: int) -> dict[str, Any]:
 
 @api("/order/items/get", methods=(GET,), parse=parse_order_id)
 def order_items_get(ctx: SandboxContext, order_id: int) -> dict[str, Any]:
-    return {"data": wire.items_json(_describe(ctx, order_id), ctx.sandbox.market)}
+    return {"data": wire.items_json(_describe(ctx, order_id), ctx.sandbox.market,
+                                    reverse.of_items(ctx, [order_id]))}
 
 
 # -- several orders' items ----------------------------------------------------------------------
@@ -130,13 +132,14 @@ def parse_order_ids(params: dict[str, str]) -> list[int]:
 @api("/orders/items/get", methods=(GET,), parse=parse_order_ids)
 def orders_items_get(ctx: SandboxContext, order_ids: list[int]) -> dict[str, Any]:
     market, found = ctx.sandbox.market, []
+    reverses = reverse.of_items(ctx, order_ids)
     for order_id in order_ids:
         try:
             detail = service.describe(ctx, order_id)
         except OrderNotFound:
             continue
         found.append({"order_id": order_id, "order_number": order_id,
-                      "order_items": wire.items_json(detail, market)})
+                      "order_items": wire.items_json(detail, market, reverses)})
     if not found:
         raise numbered(39, "No orders were found")
     return {"data": found}

@@ -19,6 +19,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
+from mockplatform.aftersales import states as aftersales_states
+from mockplatform.aftersales.models import AfterSalesRequest
+from mockplatform.aftersales.reverse import words as reverse_words
 from mockplatform.catalog import money
 from mockplatform.orders import states as item_states
 from mockplatform.orders.models import OrderItem
@@ -116,9 +119,14 @@ def order_json(detail: OrderDetail, market: str, *,
     }
 
 
-def item_json(detail: OrderDetail, item: OrderItem, market: str) -> dict[str, Any]:
-    """One unit of an order, as ``/order/items/get`` lists it."""
+def item_json(detail: OrderDetail, item: OrderItem, market: str,
+              reverse: AfterSalesRequest | None = None) -> dict[str, Any]:
+    """One unit of an order, as ``/order/items/get`` lists it; ``reverse``: the latest
+    after-sales request (reverse order) of the unit, whose id, line status and pending cancel
+    request the unit shows."""
     order, package = detail.order, detail.package_of(item)
+    cancel_pending = reverse is not None and reverse.type == aftersales_states.CANCELLATION \
+        and reverse.state == aftersales_states.REQUESTED
     rts_deadline = detail.deadlines.get("rts_deadline")
     zero = 0
     return {
@@ -143,17 +151,22 @@ def item_json(detail: OrderDetail, item: OrderItem, market: str) -> dict[str, An
         "sla_time_stamp": iso_text(rts_deadline, market) if rts_deadline else "",
         "created_at": date_text(item.created_at, market),
         "updated_at": date_text(item.updated_at, market),
-        "reason": item.reason, "reason_detail": item.reason_detail, "return_status": "",
+        "reason": item.reason, "reason_detail": item.reason_detail,
+        "return_status": reverse_words(reverse)[1] if reverse is not None else "",
         "cancel_return_initiator": item.cancel_return_initiator or "null-null",
         "order_type": "Normal", "order_flag": "NORMAL", "stage_pay_status": "",
         "is_digital": 0, "delivery_option_sof": int(order.shipping_type == SELLER_OWN_FLEET),
         "is_fbl": int(item.stock_source == "resale"), "is_reroute": 0,
         "warehouse_code": "dropshipping", "buyer_id": order.buyer_id,
-        "payment_time": millis(order.created_at), "need_cancel_confirm": False,
-        "is_cancel_pending": False, "reverse_order_id": "", "product_main_image": "",
+        "payment_time": millis(order.created_at), "need_cancel_confirm": cancel_pending,
+        "is_cancel_pending": cancel_pending,
+        "reverse_order_id": str(reverse.aftersales_id) if reverse is not None else "",
+        "product_main_image": "",
         "product_detail_url": "", "digital_delivery_info": "", "extra_attributes": "",
     }
 
 
-def items_json(detail: OrderDetail, market: str) -> list[dict[str, Any]]:
-    return [item_json(detail, item, market) for item in detail.items]
+def items_json(detail: OrderDetail, market: str,
+               reverses: dict[int, AfterSalesRequest]) -> list[dict[str, Any]]:
+    return [item_json(detail, item, market, reverses.get(item.order_item_id))
+            for item in detail.items]
