@@ -26,6 +26,7 @@ order this sandbox does not have; ``InvalidParameter`` a malformed filter or pag
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -116,10 +117,25 @@ def _ms(instant: datetime | None) -> int:
     return wire.millis(instant) if instant is not None else 0
 
 
-def _lines(ctx: SandboxContext, request: AfterSalesRequest, *, detail: bool) -> list[dict]:
-    order = orders.get_order(ctx, request.order_id)
-    items = {item.order_item_id: item for item in orders.items_of(ctx, [order.order_id])[
-        order.order_id]}
+@dataclass(frozen=True)
+class Orders:
+    """The orders of the reverse orders to show, and their items by id: read once for a
+    page."""
+
+    by_id: dict[int, Any]
+    items: dict[int, Any]
+
+    @classmethod
+    def of(cls, ctx: SandboxContext, requests: list[AfterSalesRequest]) -> Orders:
+        ids = [request.order_id for request in requests]
+        return cls(orders.get_orders(ctx, ids), {
+            item.order_item_id: item for items in orders.items_of(ctx, ids).values()
+            for item in items})
+
+
+def _lines(ctx: SandboxContext, request: AfterSalesRequest, read: Orders, *,
+           detail: bool) -> list[dict]:
+    order, items = read.by_id[request.order_id], read.items
     _type, status, ofc = reverse.words(request)
     code = reason_id(ctx, request.reason)
     ended_unrefunded = request.state in states.FINAL and request.refunded_amount is None
@@ -151,8 +167,8 @@ def _lines(ctx: SandboxContext, request: AfterSalesRequest, *, detail: bool) -> 
 
 
 def reverse_order_json(ctx: SandboxContext, request: AfterSalesRequest, *,
-                       detail: bool = False) -> dict[str, Any]:
-    lines = _lines(ctx, request, detail=detail)
+                       detail: bool = False, read: Orders | None = None) -> dict[str, Any]:
+    lines = _lines(ctx, request, read or Orders.of(ctx, [request]), detail=detail)
     return {"reverse_order_id": request.aftersales_id, "trade_order_id": request.order_id,
             "request_type": reverse.words(request)[0], "is_rtm": True,
             "shipping_type": "DROP_OFF",
@@ -236,9 +252,10 @@ def parse_list(params: dict[str, str]) -> dict[str, Any]:
 def list_reverse_orders(ctx: SandboxContext, request: dict[str, Any]) -> dict[str, Any]:
     total, rows = reverse.search(ctx, request["filter"], request["page_no"],
                                  request["page_size"])
+    read = Orders.of(ctx, rows)
     return {"result": {"success": True, "page_no": request["page_no"],
                        "page_size": request["page_size"], "total": total,
-                       "items": [reverse_order_json(ctx, row) for row in rows]}}
+                       "items": [reverse_order_json(ctx, row, read=read) for row in rows]}}
 
 
 # -- one reverse order, a line's history, the reasons ---------------------------------------------
