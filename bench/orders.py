@@ -27,6 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -64,12 +65,21 @@ LATENCY_CLOCK = "2026-01-06T16:00:00+00:00"
 class Bench:
     """One app on one database, one sandbox in it, and its bound caller."""
 
-    def __init__(self, url: str, spec: dict | None = None):
+    def __init__(self, url: str, spec: dict | None = None, *, of: Bench | None = None):
+        """A new sandbox of ``spec``; with ``of``, that bench's sandbox instead, found in
+        ``url`` (a copy of its database)."""
         self.app = create_app(Settings(database_url=url))
         self.client = self.app.test_client()
-        created = self._ok(self.client.post("/api/v1/sandboxes", json=spec or SPEC), 201)
-        self.sandbox_id = created["id"]
-        self.headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+        if of is None:
+            created = self._ok(self.client.post("/api/v1/sandboxes", json=spec or SPEC), 201)
+            self.sandbox_id = created["id"]
+            self.headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+        else:
+            self.sandbox_id, self.headers = of.sandbox_id, of.headers
+
+    @property
+    def store(self):
+        return self.app.extensions["mockplatform"]["store"]
 
     def _ok(self, response, status: int = 200) -> dict:
         if response.status_code != status:
@@ -93,7 +103,7 @@ class Bench:
         try:  # leave no rows behind in a shared database
             self.client.delete(f"/api/v1/sandboxes/{self.sandbox_id}", headers=self.headers)
         finally:
-            self.app.extensions["mockplatform"]["store"].dispose()
+            self.store.dispose()
 
 
 def seed_orders(bench: Bench, count: int, fulfilment: dict[str, int], *,
@@ -151,35 +161,47 @@ def filled(url: str, count: int) -> tuple[Bench, list[int]]:
     return bench, ids
 
 
+def compare_probes(probes: list[dict[str, Callable[[int], object]]], rounds: int,
+                   sizes: str) -> None:
+    """One row per probe: its median on the small sandbox and on the large one (``probes[0]``
+    and ``probes[1]``, the same names) and their ratio, against LATENCY_RATIO_TARGET. Each
+    probe alternates between the two in ALTERNATIONS short rounds of ``rounds`` calls in all:
+    this machine's speed drifts by up to 2x within seconds, so measuring one size after the
+    other would compare the drift, not the sizes."""
+    per_round = max(1, rounds // ALTERNATIONS)
+    for name in probes[0]:
+        timings: list[list[float]] = [[], []]
+        for side_probes in probes:
+            for i in range(10):  # warm caches and the statement cache
+                side_probes[name](i)
+        for _ in range(ALTERNATIONS):
+            for side, side_probes in enumerate(probes):
+                for i in range(per_round):
+                    start = time.perf_counter()
+                    side_probes[name](i)
+                    timings[side].append((time.perf_counter() - start) * 1000)
+        small_ms, large_ms = (statistics.median(t) for t in timings)
+        ROWS.append(ratio_row(f"{name}: median at {sizes}",
+                              f"{small_ms:.2f} / {large_ms:.2f} ms", large_ms / small_ms,
+                              LATENCY_RATIO_TARGET))
+
+
+def ratio_row(metric: str, figures: str, ratio: float, target: float) -> Row:
+    """A row comparing two figures measured in the same run: PASS when ``ratio`` <= ``target``."""
+    return Row(metric, f"{figures} (x{ratio:.2f})", f"<= x{target}",
+               "PASS" if ratio <= target else "BELOW")
+
+
 def bench_latency(tmp: str, small: int, large: int, rounds: int) -> None:
-    """Both sandboxes stay open and each probe alternates between them in short rounds: this
-    machine's speed drifts by up to 2x within seconds, so measuring one size after the other
-    would compare the drift, not the sizes."""
+    """Both sandboxes stay open while the probes alternate between them (``compare_probes``)."""
     benches = [filled(f"sqlite:///{tmp}/latency-{n}.db", n) for n in (small, large)]
     try:
         for bench, _ in benches:
             fired = bench.post(f"/api/v1/sandboxes/{bench.sandbox_id}/clock/advance",
                                {"to": LATENCY_CLOCK})["timers_fired"]
             log(f"clock moved to {LATENCY_CLOCK}: {fired:,} timers fired")
-        probes = [latency_probes(bench, ids) for bench, ids in benches]
-        per_round = max(1, rounds // ALTERNATIONS)
-        for name in probes[0]:
-            timings: list[list[float]] = [[], []]
-            for side_probes in probes:
-                for i in range(10):  # warm caches and the statement cache
-                    side_probes[name](i)
-            for _ in range(ALTERNATIONS):
-                for side, side_probes in enumerate(probes):
-                    for i in range(per_round):
-                        start = time.perf_counter()
-                        side_probes[name](i)
-                        timings[side].append((time.perf_counter() - start) * 1000)
-            small_ms, large_ms = (statistics.median(t) for t in timings)
-            ratio = large_ms / small_ms
-            ROWS.append(Row(f"{name}: median at {small:,} / {large:,} orders",
-                            f"{small_ms:.2f} / {large_ms:.2f} ms (x{ratio:.2f})",
-                            f"<= x{LATENCY_RATIO_TARGET}",
-                            "PASS" if ratio <= LATENCY_RATIO_TARGET else "BELOW"))
+        compare_probes([latency_probes(bench, ids) for bench, ids in benches], rounds,
+                       f"{small:,} / {large:,} orders")
     finally:
         for bench, _ in benches:
             bench.close()
@@ -218,6 +240,49 @@ def bench_journeys(label: str, url: str, count: int, profile: str | None,
         log(f"{label}: {fired:,} timers in {elapsed:.1f} s; newest order now {statuses}")
     finally:
         bench.close()
+
+
+class Journeys(NamedTuple):
+    """Timers fired per second of an advance, of wall time and of this process's CPU time (on a
+    shared machine the second drifts less: other processes take the CPU, not its seconds), and
+    the sandbox."""
+
+    per_second: float
+    per_cpu_second: float
+    bench: Bench
+
+
+def timed_journeys(label: str, url: str, count: int, spec: dict, days: int, profile: bool
+                   ) -> Journeys:
+    """Seed ``count`` orders to ready to ship in a new sandbox of ``spec``, then advance ``days``
+    days: a row of timers fired per second, the rates, and the sandbox (left open: close it)."""
+    bench = Bench(url, spec)
+    bench.seed(**catalog_for(count))
+    _, seeded = seed_orders(bench, count, {"ready_to_ship": 1})
+    start, cpu = time.perf_counter(), time.process_time()
+    answer = profiled(f"advance {days} days, {label}", lambda: bench.advance(f"P{days}D")) \
+        if profile else bench.advance(f"P{days}D")
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    fired = answer["timers_fired"]
+    log(f"{label}: seeded {count:,} in {seeded:.1f} s; {fired:,} timers in {elapsed:.1f} s "
+        f"({fired / elapsed:,.0f}/s), {cpu:.1f} s of CPU")
+    ROWS.append(Row(f"timers fired, {count:,} journeys + {days} days, {label}",
+                    f"{fired / elapsed:,.0f} /s ({fired:,} in {elapsed:.1f} s, {cpu:.1f} s CPU)"))
+    return Journeys(fired / elapsed, fired / cpu, bench)
+
+
+def alternating_medians(rounds: int, runs: dict[str, Callable[[int], dict[str, float]]]
+                        ) -> dict[str, dict[str, float]]:
+    """Each of ``runs`` in turn (given the round's number), ``rounds`` times: the median of each
+    figure each one returns, by name. Alternating, every kind of run sees the same drift of a
+    shared machine."""
+    figures: dict[str, list[dict[str, float]]] = {label: [] for label in runs}
+    for number in range(rounds):
+        for label, run in runs.items():
+            log(f"round {number + 1}: {label}")
+            figures[label].append(run(number))
+    return {label: {name: statistics.median(one[name] for one in values) for name in values[0]}
+            for label, values in figures.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

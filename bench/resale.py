@@ -41,14 +41,21 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import ROWS, Row, log, print_table, profiled  # noqa: E402
-from bench.orders import SPEC, Bench, catalog_for, seed_orders  # noqa: E402
+from bench.common import ROWS, Row, log, print_table  # noqa: E402
+from bench.orders import (  # noqa: E402
+    SPEC,
+    Bench,
+    alternating_medians,
+    ratio_row,
+    timed_journeys,
+)
 
 RATIO_TARGET = 1.3
 OVERVIEW_TARGET_MS = 50.0
@@ -56,25 +63,6 @@ DAYS = 90
 FAILING = {"delivery.failure_rate": {"first_attempt": 0.2, "later_attempts": 1}}
 START = "2026-01-05T01:00:00+00:00"  # a new sandbox's clock (bench/orders.py's SPEC)
 END = "2026-04-05T01:00:00+00:00"  # 90 days later
-
-
-def journeys(label: str, url: str, count: int, overrides: dict, profile: bool
-             ) -> tuple[float, Bench]:
-    """Seed ``count`` orders to ready to ship in a new sandbox, advance 90 days: timers fired
-    per second, and the sandbox (left open for the overview)."""
-    bench = Bench(url, {**SPEC, "policy_overrides": overrides})
-    bench.seed(**catalog_for(count))
-    _, seeded = seed_orders(bench, count, {"ready_to_ship": 1})
-    start = time.perf_counter()
-    answer = profiled(f"advance {DAYS} days, {label}", lambda: bench.advance(f"P{DAYS}D")) \
-        if profile else bench.advance(f"P{DAYS}D")
-    elapsed = time.perf_counter() - start
-    fired = answer["timers_fired"]
-    log(f"{label}: seeded {count:,} in {seeded:.1f} s; {fired:,} timers in {elapsed:.1f} s "
-        f"({fired / elapsed:,.0f}/s)")
-    ROWS.append(Row(f"timers fired, {count:,} journeys + {DAYS} days, {label}",
-                    f"{fired / elapsed:,.0f} /s ({fired:,} in {elapsed:.1f} s)"))
-    return fired / elapsed, bench
 
 
 def timed(bench: Bench, calls: int, **query) -> list[float]:
@@ -127,25 +115,27 @@ def main(argv: list[str] | None = None) -> int:
     print(f"mockplatform resale bench: python {sys.version.split()[0]}, {os.cpu_count()} cpus, "
           f"{args.orders:,} orders, {args.rounds} round(s)", flush=True)
     tmp = tempfile.mkdtemp(prefix="mp-bench-resale-")
-    rates: dict[str, list[float]] = {"resale": [], "orders only": []}
     try:
-        for number in range(args.rounds):
-            for label, overrides in (("resale", FAILING), ("orders only", {})):
-                log(f"round {number + 1}: {label}")
-                rate, bench = journeys(label, f"sqlite:///{tmp}/{label[0]}{number}.db",
-                                       args.orders, overrides,
-                                       args.profile == "advance" and label == "resale")
-                rates[label].append(rate)
+        def run(label: str, overrides: dict) -> Callable[[int], dict[str, float]]:
+            def one(number: int) -> dict[str, float]:
+                timed = timed_journeys(
+                    label, f"sqlite:///{tmp}/{label[0]}{number}.db", args.orders,
+                    {**SPEC, "policy_overrides": overrides}, DAYS,
+                    args.profile == "advance" and label == "resale")
                 try:
                     if label == "resale" and number == args.rounds - 1:
-                        bench_overview(bench, args.calls)
+                        bench_overview(timed.bench, args.calls)
                 finally:
-                    bench.close()
-        resale, orders_only = (statistics.median(rates[k]) for k in ("resale", "orders only"))
-        ratio = orders_only / resale
-        ROWS.append(Row("orders-only / resale timers per second (medians)",
-                        f"{orders_only:,.0f} / {resale:,.0f} = x{ratio:.2f}",
-                        f"<= x{RATIO_TARGET}", "PASS" if ratio <= RATIO_TARGET else "BELOW"))
+                    timed.bench.close()
+                return {"rate": timed.per_second}
+            return one
+
+        rates = alternating_medians(args.rounds, {"resale": run("resale", FAILING),
+                                                  "orders only": run("orders only", {})})
+        resale, orders_only = rates["resale"]["rate"], rates["orders only"]["rate"]
+        ROWS.append(ratio_row("orders-only / resale timers per second (medians)",
+                              f"{orders_only:,.0f} / {resale:,.0f}", orders_only / resale,
+                              RATIO_TARGET))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print_table()

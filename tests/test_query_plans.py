@@ -15,14 +15,15 @@ import re
 import pytest
 from sqlalchemy import event
 
+from tests.aftersales.support import REQUESTS, tiktok
 from tests.conftest import DATABASE_URL
-from tests.logistics.support import new_sandbox
+from tests.logistics.support import advance_by, new_sandbox
 from tests.orders.support import ok
 from tests.resale.support import failed
 
-pytestmark = pytest.mark.skipif(not DATABASE_URL.startswith("sqlite"),
-                                reason="EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by "
-                                       "its statistics")
+SQLITE = DATABASE_URL.startswith("sqlite")
+sqlite_only = pytest.mark.skipif(not SQLITE, reason="EXPLAIN QUERY PLAN is SQLite's; "
+                                                    "PostgreSQL plans by its statistics")
 
 # A plan line that reads every row of a table, or every row of the sandbox by its key.
 WALKS = re.compile(r"^SCAN \w+$|^SCAN \w+ USING|"
@@ -38,7 +39,8 @@ def _recorded(store):
     def record(conn, cursor, statement, parameters, context, executemany):
         if not executemany and statement.lstrip().upper().startswith(
                 ("SELECT", "UPDATE", "DELETE")):
-            statements.setdefault(statement, tuple(parameters or ()))
+            statements.setdefault(statement, parameters if isinstance(parameters, dict)
+                                  else tuple(parameters or ()))
 
     event.listen(store.engine, "before_cursor_execute", record)
     return statements, lambda: event.remove(store.engine, "before_cursor_execute", record)
@@ -56,6 +58,7 @@ def _narrower_than_a_sandbox(statement: str) -> bool:
     return " AND " in where and not any(marker in where for marker in WHOLE_SANDBOX)
 
 
+@sqlite_only
 def test_lookups_within_a_sandbox_use_an_index(store, sbx):
     statements, stop = _recorded(store)
     try:
@@ -113,6 +116,7 @@ def _assert_no_walks(store, statements: dict[str, tuple], strict_for: tuple[str,
     assert not walks, "\n".join(f"{plan}: {sql}" for sql, plan in walks)
 
 
+@sqlite_only
 def test_resale_lookups_use_an_index(store, api):
     sbx = new_sandbox(api)
     statements, stop = _recorded(store)
@@ -138,3 +142,59 @@ def test_resale_lookups_use_an_index(store, api):
 
     _assert_no_walks(store, statements,
                      strict_for=("resale_items.", "events.subject", "failed_delivery_at"))
+
+
+def test_the_sellers_queue_is_paged_from_its_index(store, api):
+    """A page of the requests awaiting the seller, due before an instant or not, after a cursor
+    or not, takes its ids from ix_aftersales_awaiting in id order and stops at the page: no
+    sort of every request due before the instant (SQLite's choice when the statement reads
+    whole rows), nothing read from the table but the page's rows. PostgreSQL plans by its
+    statistics, which a test's tables do not have: there every scan but an index-only one is
+    ruled out, so that the plan shows the index alone can answer which ids make the page,
+    in order (no sort below the LIMIT), the deadline one of its conditions."""
+    sbx = tiktok(api, policy_overrides={"aftersales.request_rate": {"rate": 1}})
+    ok(sbx.post("/api/v1/test_helpers/seed", json={"products": 5, "buyers": 3}), 201)
+    ok(sbx.post("/api/v1/test_helpers/seed", json={
+        "orders": 3, "fulfilment": {"ready_to_ship": 1}}), 201)
+    advance_by(sbx, "P7D")  # delivered, and their requests opened a little before
+    statements, stop = _recorded(store)
+    try:
+        first = ok(sbx.get(REQUESTS, query_string={"awaiting_seller": "true", "limit": 1}))
+        assert first["next_cursor"], "the scenario needs a queue of more than one request"
+        for query in ({"after": first["next_cursor"]},
+                      {"deadline_before": "2026-03-01T00:00:00Z"},
+                      {"deadline_before": "2026-03-01T00:00:00Z", "after": first["next_cursor"]}):
+            ok(sbx.get(REQUESTS, query_string={"awaiting_seller": "true", "limit": 1, **query}))
+    finally:
+        stop()
+
+    pages = [(statement, parameters) for statement, parameters in statements.items()
+             if "awaiting_seller" in statement and "aftersales_requests" in statement]
+    assert len(pages) == 4
+    with store.engine.connect() as connection:
+        for statement, parameters in pages:
+            plan = (_sqlite_plan if SQLITE else _postgres_plan)(connection, statement, parameters)
+            deadline = "deadline_at <" in statement
+            if SQLITE:
+                assert any("USING COVERING INDEX ix_aftersales_awaiting (sandbox_id=? AND "
+                           "awaiting_seller=?" in line for line in plan), plan
+                assert not [line for line in plan if "TEMP B-TREE" in line], plan
+            else:
+                at = next(i for i, line in enumerate(plan) if "Limit" in line)
+                assert "Index Only Scan using ix_aftersales_awaiting" in plan[at + 1], plan
+                cond = plan[at + 2]
+                assert "Index Cond" in cond and "awaiting_seller = true" in cond, plan
+                assert ("deadline_at <" in cond) == deadline, plan
+
+
+def _sqlite_plan(connection, statement: str, parameters) -> list[str]:
+    return [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                         parameters).all()]
+
+
+def _postgres_plan(connection, statement: str, parameters) -> list[str]:
+    with connection.begin():
+        for scan in ("seqscan", "bitmapscan", "indexscan"):
+            connection.exec_driver_sql(f"SET LOCAL enable_{scan} = off")
+        return [row[0] for row in connection.exec_driver_sql(
+            "EXPLAIN (COSTS OFF) " + statement, parameters).all()]

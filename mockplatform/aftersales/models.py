@@ -103,8 +103,10 @@ class AfterSalesRequest(Base):
         Index("ix_aftersales_order", "sandbox_id", "order_id", "aftersales_id"),
         Index("ix_aftersales_state", "sandbox_id", "state", "aftersales_id"),
         Index("ix_aftersales_type", "sandbox_id", "type", "aftersales_id"),
-        # The seller's queue: what awaits it, soonest deadline first or in id order.
-        Index("ix_aftersales_awaiting", "sandbox_id", "awaiting_seller", "aftersales_id"),
+        # The seller's queue in id order, its deadlines beside the ids: a page of the queue
+        # due before an instant is found in this index alone (queries.list_requests).
+        Index("ix_aftersales_awaiting", "sandbox_id", "awaiting_seller", "aftersales_id",
+              "deadline_at"),
         Index("ix_aftersales_deadline", "sandbox_id", "deadline_at", "aftersales_id"),
         Index("ix_aftersales_return_package", "sandbox_id", "return_package_id"),
     )

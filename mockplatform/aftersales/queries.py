@@ -53,6 +53,11 @@ class RequestDetail:
 
 
 def list_requests(ctx: SandboxContext, query: RequestFilter) -> RequestPage:
+    """A page in id order. The seller's queue (``awaiting_seller``) is paged by its ids first,
+    read from ``ix_aftersales_awaiting`` alone, then their rows: with the row's columns to
+    return, SQLite would rather take every request due before ``deadline_before`` from the
+    deadline index and sort them, a cost that grows with the sandbox, than walk the queue in id
+    order and stop at a page."""
     service.require_available(ctx)
     model = AfterSalesRequest
     conditions = []
@@ -66,10 +71,16 @@ def list_requests(ctx: SandboxContext, query: RequestFilter) -> RequestPage:
         conditions.append(model.awaiting_seller == query.awaiting_seller)
     if query.deadline_before is not None:
         conditions.append(model.deadline_at < query.deadline_before)
-    stmt = select(model).where(model.sandbox_id == ctx.id, *conditions)
     if query.after is not None:
-        stmt = stmt.where(model.aftersales_id > query.after)
-    rows = list(ctx.session.scalars(stmt.order_by(model.aftersales_id).limit(query.limit + 1)))
+        conditions.append(model.aftersales_id > query.after)
+    size = query.limit + 1
+    if query.awaiting_seller:
+        ids = select(model.aftersales_id).where(model.sandbox_id == ctx.id, *conditions) \
+            .order_by(model.aftersales_id).limit(size).scalar_subquery()
+        stmt = select(model).where(model.sandbox_id == ctx.id, model.aftersales_id.in_(ids))
+    else:
+        stmt = select(model).where(model.sandbox_id == ctx.id, *conditions).limit(size)
+    rows = list(ctx.session.scalars(stmt.order_by(model.aftersales_id)))
     rows, has_more = rows[:query.limit], len(rows) > query.limit
     return RequestPage(requests=rows, has_more=has_more,
                        next_cursor=str(rows[-1].aftersales_id) if has_more else None)

@@ -194,6 +194,10 @@ def open_request(ctx: SandboxContext, *, type_: str, order_id: int,
         timeline=[], created_at=ctx.now,
         updated_at=ctx.now, closed_at=None)
     ctx.session.add(request)
+    # Kept as read: its timers and the order's next request find it without writing everything
+    # pending to look it up.
+    ctx.kept(package_service.HELD)[AfterSalesRequest, (ctx.id, number)] = request
+    _kept_of_order(ctx, order.order_id).append(request)
     note(ctx, request, "requested", "BUYER", reason=reason,
          requested_refund=_money(request.requested_refund, request.currency))
     _start_deadline(ctx, request)
@@ -302,9 +306,29 @@ def _not_in_another_request(ctx: SandboxContext, order: Order, items: list[Order
 
 
 def of_order(ctx: SandboxContext, order_id: int) -> list[AfterSalesRequest]:
-    return list(ctx.session.scalars(select(AfterSalesRequest).where(
-        AfterSalesRequest.sandbox_id == ctx.id, AfterSalesRequest.order_id == order_id)
-        .order_by(AfterSalesRequest.aftersales_id)))
+    return list(_kept_of_order(ctx, order_id))
+
+
+# The requests of each order asked about, kept for the unit of work with those it opened: the
+# buyer's timers ask at every request they open, in the middle of an advance, where a query
+# would first write everything the advance changed so far (a flush per request, which cost more
+# than the rest of the after-sales work of a 30-day advance).
+OF_ORDER = "aftersales.of_order"
+
+
+def _kept_of_order(ctx: SandboxContext, order_id: int) -> list[AfterSalesRequest]:
+    """The order's requests in id order, as the unit of work has them. Read without autoflush:
+    a request not yet written was opened in this unit of work, after its order's list was
+    kept (``open_request`` asks first), and added to it; a written one's order never changes,
+    and the session answers it with its changes."""
+    known = ctx.kept(OF_ORDER)
+    requests = known.get(order_id)
+    if requests is None:
+        with ctx.session.no_autoflush:
+            requests = known[order_id] = list(ctx.session.scalars(select(AfterSalesRequest).where(
+                AfterSalesRequest.sandbox_id == ctx.id, AfterSalesRequest.order_id == order_id)
+                .order_by(AfterSalesRequest.aftersales_id)))
+    return requests
 
 
 # -- moving a request ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from mockplatform.engine import payloads
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.payloads import PayloadSpec
 from mockplatform.engine.scheduler import DueTimer, timer_kind
+from mockplatform.logistics import packages as package_service
 from mockplatform.orders.models import ORDER_ID
 
 DEADLINE_PAYLOAD = PayloadSpec({"aftersales_id": AFTERSALES_ID,
@@ -53,11 +54,19 @@ def _describe_deadline(subject: str, payload: dict[str, Any]) -> str:
             f"{words}{policy}")
 
 
+def _prefetch(ctx: SandboxContext, timers: list[DueTimer]) -> None:
+    """The batch's requests in one query, kept for the unit of work: looked up one by one, each
+    would first write everything the advance changed so far."""
+    package_service.hold_all(ctx, AfterSalesRequest, AfterSalesRequest.aftersales_id,
+                             (timer.payload["aftersales_id"] for timer in timers))
+
+
 def _request(ctx: SandboxContext, timer: DueTimer) -> AfterSalesRequest | None:
-    return ctx.session.get(AfterSalesRequest, (ctx.id, timer.payload["aftersales_id"]))
+    return package_service.held(ctx, AfterSalesRequest, (ctx.id, timer.payload["aftersales_id"]))
 
 
-@timer_kind(service.DEADLINE_TIMER, payload=DEADLINE_PAYLOAD, describe=_describe_deadline)
+@timer_kind(service.DEADLINE_TIMER, payload=DEADLINE_PAYLOAD, describe=_describe_deadline,
+            prefetch=_prefetch)
 def _deadline(ctx: SandboxContext, timer: DueTimer) -> None:
     request = _request(ctx, timer)
     if request is None or request.state != timer.payload["state"]:
@@ -70,7 +79,7 @@ def _deadline(ctx: SandboxContext, timer: DueTimer) -> None:
                  deadline_at=service.iso(request.deadline_at), **why)
 
 
-@timer_kind(return_parcel.ATTEMPT_TIMER, payload=ATTEMPT_PAYLOAD,
+@timer_kind(return_parcel.ATTEMPT_TIMER, payload=ATTEMPT_PAYLOAD, prefetch=_prefetch,
             describe="return parcel of after-sales request {aftersales_id}: the carrier offers it "
                      "to the seller (return.parcel_journey)")
 def _return_attempt(ctx: SandboxContext, timer: DueTimer) -> None:
