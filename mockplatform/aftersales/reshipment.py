@@ -182,19 +182,25 @@ def _charge(ctx: SandboxContext, request: AfterSalesRequest, order: Order,
 
 # -- the buyer has it -------------------------------------------------------------------------
 
-def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
-    """A replacement order's package reached the buyer: its request is ``delivered``."""
+def _reshipped(ctx: SandboxContext, data: dict[str, Any]) -> AfterSalesRequest | None:
+    """The ``reshipped`` request whose replacement order an order event names, if any."""
     if service.REASONS not in ctx.policies:
-        return
+        return None
     order = orders.get_order(ctx, data["order_id"])
     if not is_replacement(order):
-        return
+        return None
     request = request_of(ctx, order)
-    if request is None or request.state != states.RESHIPPED:
+    return request if request is not None and request.state == states.RESHIPPED else None
+
+
+def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
+    """A replacement order's package reached the buyer: its request is ``delivered``."""
+    request = _reshipped(ctx, data)
+    if request is None:
         return
     by = ctx.kept(DELIVERED_BY).pop(request.aftersales_id, "carrier")
     service.move(ctx, request, "deliver_reshipment", states.CARRIER_ACTIONS, by=by,
-                 replacement_order_id=order.order_id, package_id=data.get("package_id"),
+                 replacement_order_id=request.replacement_order_id, package_id=data.get("package_id"),
                  tracking_number=data.get("tracking_number"))
 
 
@@ -203,17 +209,13 @@ def on_order_not_delivered(ctx: SandboxContext, type_: str, data: dict[str, Any]
     request ends ``reshipment_failed`` (the buyer did not get the item; the original order's
     units are free for a new request) [choice: TikTok's request is complete once approved, and
     its sources say nothing of a replacement that does not arrive]."""
-    if service.REASONS not in ctx.policies:
-        return
-    order = orders.get_order(ctx, data["order_id"])
-    if not is_replacement(order):
-        return
-    request = request_of(ctx, order)
-    if request is None or request.state != states.RESHIPPED:
+    request = _reshipped(ctx, data)
+    if request is None:
         return
     service.move(ctx, request, "fail_reshipment", states.CARRIER_ACTIONS,
                  failure=type_.removeprefix("order."), reason=data.get("reason"),
-                 replacement_order_id=order.order_id, package_id=data.get("package_id"),
+                 replacement_order_id=request.replacement_order_id,
+                 package_id=data.get("package_id"),
                  tracking_number=data.get("tracking_number"))
 
 
