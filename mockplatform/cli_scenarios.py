@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from typing import Any
 from urllib.parse import quote
 
 import click
 import yaml
 
+# The sandbox made for a scenario that names none.
+DEFAULT_SANDBOX = {"platform": "lazada", "market": "MY"}
 EXIT_FAILED = 1  # an expectation failed, or the run was refused (ClickException also exits 1)
 
 
@@ -62,7 +65,7 @@ def register(main: click.Group, server_options, call) -> None:
             raise click.UsageError("name a scenario (mockplatform scenario list), or --all")
         values = dict(_param(p) for p in params)
         answers: list[dict[str, Any]] = []
-        with click.progressbar(names, label="scenarios", file=click.get_text_stream("stderr"),
+        with click.progressbar(names, label="scenarios", file=sys.stderr,
                                item_show_func=lambda n: n or "") as bar:
             for name in bar:
                 answers.append(_run_one(call, base, name, sandbox, token, timeout, values))
@@ -106,7 +109,8 @@ def _run_one(call, base: str, name: str, sandbox: str | None, token: str | None,
     key = token
     if sandbox is None:
         created = call("POST", f"{base}/api/v1/sandboxes", token, timeout,
-                       json={**settings, "name": f"scenario {os.path.basename(name)}"[:200]})
+                       json={**DEFAULT_SANDBOX, **settings,
+                             "name": f"scenario {os.path.basename(name)}"[:200]})
         created = created.json()
         sandbox, key = created["id"], created["credentials"]["api_key"]
     return call("POST", f"{base}/api/v1/sandboxes/{quote(sandbox, safe='')}/scenarios/run",

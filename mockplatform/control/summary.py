@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from mockplatform.aftersales.models import AfterSalesRequest
 from mockplatform.engine import clock as clocks
@@ -64,8 +64,9 @@ def _orders(ctx: SandboxContext) -> dict[str, Any]:
     # ``status`` filter finds it), so these counts may add up to more than the orders.
     orders_by_status = _grouped(ctx, OrderItem.status,
                                 count=func.count(OrderItem.order_id.distinct()))
+    # In the delayed view now (as the orders list's ``delayed=true``): its warning instant came.
     orders_total, delayed = ctx.session.execute(
-        select(func.count(), func.count(Order.delayed_from))
+        select(func.count(), func.count(case((Order.delayed_from <= ctx.now, 1))))
         .where(Order.sandbox_id == ctx.id)).one()
     ever_failed_orders = ctx.session.scalar(
         select(func.count(OrderItem.order_id.distinct()))

@@ -31,7 +31,7 @@ class Scenarios(Resource):
         The answer's ``passed`` says whether every expectation held; ``failed`` lists those
         that did not, each with its ``why``; ``steps`` each step's result and ``summary`` the
         sandbox's summary afterwards. A document that does not load is a 400 naming each
-        problem; a step the domain refuses a 409 naming the step (``InvalidRequestError`` and
+        problem; a step the domain refuses a 409 naming the step (``BadRequestError`` and
         ``ConflictError``).
         """
         if (name is None) == (scenario is None):
