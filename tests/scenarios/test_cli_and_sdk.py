@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import yaml
 from click.testing import CliRunner
+from mockplatform_client import Client
+from mockplatform_client.errors import BadRequestError
 
 from mockplatform.cli import main
 from mockplatform.testing.plugin import ThreadedServer
-from mockplatform_client import Client
-from mockplatform_client.errors import BadRequestError
 
 
 @pytest.fixture(scope="module")

@@ -112,3 +112,13 @@ def test_the_summary_groups_a_seeded_population(api):
     assert summary["timers"]["pending"] == len(timers)
     if timers:
         assert summary["timers"]["next_due_at"] == timers[0]["due_at"]
+
+
+def test_advance_to_a_timestamp_and_a_refused_one(api):
+    sandbox, sbx = sandbox_for(api)
+    later = {"name": "later", "steps": [{"advance": {"to": "2026-01-06T00:00:00+08:00"}}]}
+    answer = run_ok(sbx, sandbox, scenario=later)
+    assert answer["finished_at"] == "2026-01-05T16:00:00+00:00"
+    earlier = {"name": "earlier", "steps": [{"advance": {"to": "2020-01-01T00:00:00Z"}}]}
+    [detail] = errors(run(sbx, sandbox, scenario=earlier), 409)
+    assert detail["error"]["code"] == "clock_cannot_go_backwards"

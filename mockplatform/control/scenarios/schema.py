@@ -93,7 +93,7 @@ class Text(Type):
         if not value or len(value) > self.max_length:
             return problems.add(path, f"expected 1 to {self.max_length} characters")
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return problems.add(path, f"expected a name matching {self.pattern}")
+            return problems.add(path, f"expected text matching {self.pattern}")
         return value
 
 

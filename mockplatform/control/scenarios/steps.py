@@ -29,6 +29,7 @@ from mockplatform.control.scenarios.schema import (
     Integer,
     ListOf,
     Mapping,
+    Reference,
     Text,
     Type,
 )
@@ -98,9 +99,10 @@ def step(name: str, actor: str, summary: str, fields: dict[str, Type] | None = N
 
 ORDER_REF = {"order": Ref(kind=ORDER)}
 REQUEST_REF = {"request": Ref(kind=REQUEST)}
-BUYER = Mapping(fields={name: Text(max_length=255) for name in (
-    "first_name", "last_name", "phone", "email", "address1", "address2", "city", "region",
-    "postcode")})
+# The buyer's fields as the native API takes them (a phone as its schema checks it).
+BUYER = Mapping(fields={**{name: Text(max_length=255) for name in (
+    "first_name", "last_name", "email", "address1", "address2", "city", "region", "postcode")},
+    "phone": Text(max_length=40, pattern=r"\+?[0-9][0-9 ()-]{5,38}")})
 LINES = ListOf(Mapping(fields={"seller_sku": Text(max_length=100),
                                "quantity": Integer(minimum=1, maximum=1000)},
                        required=("seller_sku",)))
@@ -173,7 +175,7 @@ def _product(run: Run, args: dict) -> dict[str, Any]:
       "timer due on the way.", {"by": Duration(), "to": Instant()})
 def _advance(run: Run, args: dict) -> dict[str, Any]:
     to = args.get("to")
-    if to is not None and not isinstance(to, str):
+    if isinstance(to, Reference):
         to = run.resolve(to)
     result = clock_service.advance(run.ctx, by=args.get("by"), to=to)
     return {"now": iso(result.clock.now), "timers_fired": result.timers_fired,
