@@ -1,5 +1,5 @@
-"""``mockplatform`` command line: ``serve``; ``snapshot`` and ``restore``, which talk to a
-running server over HTTP."""
+"""``mockplatform`` command line: ``serve``; ``snapshot``, ``restore`` and ``scenario`` (in
+cli_scenarios.py), which talk to a running server over HTTP."""
 
 from __future__ import annotations
 
@@ -236,6 +236,15 @@ def _call(method: str, url: str, token: str | None, timeout: float, *,
             message = response.text[:500]
         raise click.ClickException(f"{response.status_code} from {url}: {message}")
     return response
+
+
+def _scenario_commands() -> None:
+    from mockplatform import cli_scenarios  # noqa: PLC0415 - a module of its own, same group
+
+    cli_scenarios.register(main, _server_options, _call)
+
+
+_scenario_commands()
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from .resources import (
     Resale,
     ReturnService,
     Sandboxes,
+    Scenarios,
     SemiHosted,
     TestHelpers,
     Timers,
@@ -134,6 +135,10 @@ class Client:
     @cached_property
     def tracking(self) -> Tracking:
         return Tracking(self)
+
+    @cached_property
+    def scenarios(self) -> Scenarios:
+        return Scenarios(self)
 
     # Configuration.
 

@@ -10,6 +10,7 @@ from .policies import Policies
 from .products import Products
 from .resale import Resale, ReturnService
 from .sandboxes import Sandboxes
+from .scenarios import Scenarios
 from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
@@ -17,4 +18,4 @@ from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "AfterSales", "Buyers", "Clock", "Events", "Ledger",
            "LedgerPage", "Orders", "Packages", "Policies", "Products", "Resale", "ReturnService",
-           "Sandboxes", "SemiHosted", "TestHelpers", "Timers", "Tracking", "label_document"]
+           "Sandboxes", "Scenarios", "SemiHosted", "TestHelpers", "Timers", "Tracking", "label_document"]

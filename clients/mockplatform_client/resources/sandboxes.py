@@ -79,6 +79,13 @@ class Sandboxes(Resource):
                              json=without_none(snapshot=snapshot, name=name),
                              idempotency_key=idempotency_key, admin=True)
 
+    def summary(self, sandbox: SandboxRef | None = None) -> MockplatformObject:
+        """What happened, at a glance: ``orders`` and ``items`` by status (and
+        ``ever_failed_delivery``), ``failure_reasons``, ``cancel_reasons``, ``resale_items`` and
+        ``aftersales_requests`` by state, pending ``timers`` by kind with the next due,
+        ``ledger`` totals by kind in the market currency, ``events`` by type."""
+        return self._request("GET", self._path_of(sandbox, "summary"))
+
     def _path_of(self, sandbox: SandboxRef | None, *segments: str) -> str:
         if sandbox is None:
             return self._sandbox_path(*segments)

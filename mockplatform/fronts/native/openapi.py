@@ -48,6 +48,8 @@ TAGS = {
               "Overview",
     "aftersales": "Buyers' cancellation requests, refunds only and returns (TikTok Shop), the "
                   "return parcel and failed returns",
+    "scenarios": "Named stories run in a sandbox in one request (fixtures/scenarios/), with "
+                 "expectations on its summary, events and ledger",
     "meta": "Liveness and this documentation",
 }
 
