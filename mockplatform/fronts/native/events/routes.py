@@ -30,7 +30,7 @@ def events(call: Call):
     (or ``Accept: text/csv``) answers the same page as CSV, the next page's URL in the ``Link``
     header."""
     query = call.query
-    subjects = tuple(query.get("subject", ()))
+    subjects = query["subject"]
     if "order_id" in query:
         if subjects:
             raise ValidationFailed.field("subject", "give subject or order_id, not both (an "

@@ -13,7 +13,8 @@ from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.schemas import PageQuery, Timestamp
 
 MAX_SUBJECTS = 20
-_SUBJECT_PATTERN = f"^(?:{'|'.join(SUBJECT_TYPES)}):.+$"
+_ONE_SUBJECT = f"(?:{'|'.join(SUBJECT_TYPES)}):[^,]+"
+_SUBJECT_PATTERN = f"^{_ONE_SUBJECT}(?:,{_ONE_SUBJECT})*$"
 
 EVENTS_CSV = CsvFormat(columns=("id", "occurred_at", "type", "subject", "data"),
                        filename="events.csv")
@@ -25,6 +26,7 @@ def split_commas(values: list[str]) -> list[str]:
 
 
 def _subject_types(values: list[str]) -> None:
+    values = split_commas(values)
     for value in values:
         kind, colon, rest = value.partition(":")
         if not colon or kind not in SUBJECT_TYPES or not rest:
@@ -61,19 +63,21 @@ class TimelineQuery(PageQuery):
                                   "occurred_to")
 
     @post_load
-    def _split_types(self, data, **kwargs):
-        data["type"] = tuple(split_commas(data.get("type", [])))
+    def _split_lists(self, data, **kwargs):
+        for name in ("type", "subject"):
+            data[name] = tuple(split_commas(data.get(name, [])))
         return data
 
 
 class EventQuery(TimelineQuery):
-    subject = fields.List(fields.String(validate=validate.Length(max=120),
+    subject = fields.List(fields.String(validate=validate.Length(max=2500),
                                         metadata={"pattern": _SUBJECT_PATTERN}),
                           validate=_subject_types,
                           metadata={"description": f"an event's subject, <type>:<id> with a "
                                                    f"type among {', '.join(SUBJECT_TYPES)} "
                                                    f"(order:3000000001, package:FP0100000001); "
-                                                   f"repeat for several (at most "
+                                                   f"repeat or separate with commas for "
+                                                   f"several (at most "
                                                    f"{MAX_SUBJECTS})"})
     order_id = fields.Integer(validate=validate.Range(
         min=1, max=10 ** MAX_DIGITS - 1, error="expected a positive numeric id"), metadata={
