@@ -105,9 +105,11 @@ class EventFilter:
     until_seq: int | None = None
 
 
-def list_events(ctx: SandboxContext, query: EventFilter, *,
+def list_events(ctx: SandboxContext, query: EventFilter | None = None, *,
+                types: list[str] | None = None, after_seq: int = 0,
                 limit: int = 100) -> tuple[list[Event], bool]:
-    """Events in the order they happened.
+    """Events in the order they happened: those ``query`` selects, or (without one) of
+    ``types`` after ``after_seq``.
 
     Subjects are read one by one from ``ix_events_subject``, each already in order, and merged:
     asked for several at once, a database without statistics (SQLite) would rather walk every
@@ -116,6 +118,8 @@ def list_events(ctx: SandboxContext, query: EventFilter, *,
     (an event's instant is not indexed: an index on it would cost every event recorded, the
     hottest insert there is).
     """
+    if query is None:
+        query = EventFilter(types=tuple(types or ()), after_seq=after_seq)
     ctx.inserts.write()
     stmt = select(Event).where(Event.sandbox_id == ctx.sandbox.id, Event.seq > query.after_seq)
     if query.until_seq is not None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -255,3 +257,44 @@ def test_status_failed_delivery_says_where_the_failed_orders_are(failed):
     assert "ever_failed_delivery=true" in asked["notes"][0]
     assert [o["order_id"] for o in ever["data"]] == [order["order_id"]]
     assert ever["notes"] == [] and other["notes"] == []
+
+
+def test_an_orders_timeline_holds_its_after_sales_requests_and_refunds(api):
+    from tests.aftersales.support import delivered, open_request, tiktok
+
+    sbx = tiktok(api)
+    order = delivered(sbx)
+    request = open_request(sbx, "refund_only", order, "damaged_item",
+                           evidence={"text": "cracked", "urls": ["https://img.example/1.jpg"]})
+    ok(sbx.post(f"/api/v1/aftersales/requests/{request['aftersales_id']}/approve"))
+
+    timeline = _all(sbx, f"/api/v1/orders/{order['order_id']}/timeline")
+
+    subject = f"aftersales_request:{request['aftersales_id']}"
+    mine = [e for e in timeline if e["subject"] == subject]
+    assert [e["type"] for e in mine if e["type"].startswith("aftersales.")][:2] == [
+        "aftersales.requested", "aftersales.approve"]
+    assert any(e["type"] == "ledger.entry_posted" and e["data"]["kind"] == "refund"
+               for e in mine)
+    assert mine == _all(sbx, subject=subject)
+
+
+# -- the ledger's kinds, documented --------------------------------------------------------------
+
+def test_every_kind_the_code_posts_is_in_the_enum_the_document_and_the_readme(api):
+    from mockplatform.finance.service import KINDS
+
+    root = Path(__file__).resolve().parents[2]
+    posted = {kind for path in (root / "mockplatform").rglob("*.py")
+              for kind in re.findall(r'post_entry\(\s*ctx,\s*kind="(\w+)"', path.read_text())}
+    document = ok(api.get("/api/v1/openapi.json"))
+    entry = document["components"]["schemas"]["LedgerEntry"]["properties"]
+    query = next(p for p in document["paths"]["/api/v1/ledger"]["get"]["parameters"]
+                 if p["name"] == "kind")
+    readme = (root / "README.md").read_text()
+
+    assert posted and posted <= set(KINDS)
+    assert entry["kind"]["enum"] == list(KINDS) == query["schema"]["items"]["enum"]
+    assert {"amount", "market_amount"} <= set(entry) and "original" in \
+        entry["amount"]["description"]
+    assert all(f"| `{kind}` |" in readme for kind in KINDS)
