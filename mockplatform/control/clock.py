@@ -30,6 +30,7 @@ class AdvanceResult:
     timers_fired: int
     events: list
     events_total: int
+    last_event_seq: int = 0  # the last event the advance recorded (0: none)
 
 
 def state(ctx: SandboxContext) -> ClockState:
@@ -72,7 +73,8 @@ def advance(ctx: SandboxContext, *, by: timedelta | None = None,
     ctx.save_clock()
     events, total = ctx.events.since(mark)
     return AdvanceResult(previous_now=previous, clock=state(ctx), timers_fired=fired,
-                         events=events, events_total=total)
+                         events=events, events_total=total,
+                         last_event_seq=ctx.events.last_seq if total else 0)
 
 
 def _backwards(previous: datetime, field: str, why: str, **detail) -> ClockCannotGoBackwards:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, false, func, not_, or_, select
+from sqlalchemy import and_, distinct, exists, false, func, not_, or_, select
 
 from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
@@ -24,6 +24,7 @@ from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
 from mockplatform.orders.models import Order, OrderItem
 from mockplatform.orders.service import OrderDetail, detail, items_of, packages_of
+from mockplatform.orders.states import FAILED_DELIVERY
 
 SORT_FIELDS = ("created_at", "updated_at")
 # Up to this many orders with an item asked for are found by their ids (see ``_with_items``).
@@ -95,7 +96,7 @@ def _ever_failed_delivery(ctx: SandboxContext, wanted: bool):
 @dataclass(frozen=True)
 class OrderFilter:
     """What the seller's order list is asked for. Instants are aware and inclusive; ``status``
-    matches an order when any of its items has one of the statuses; ``ever_failed_delivery``
+    matches an order when any of its items has one of the statuses now; ``ever_failed_delivery``
     when any of its items failed delivery at some point (or, False, none did); ``after`` is the
     ``next_cursor`` of the page before; ``offset`` skips that many orders instead (a front
     whose platform pages by offset; not with ``after``)."""
@@ -119,6 +120,24 @@ class OrderPage:
     orders: list[OrderDetail]
     has_more: bool
     next_cursor: str | None
+    # What the caller may not expect of the filters asked for (see ``_notes``).
+    notes: tuple[str, ...] = ()
+
+
+def _notes(ctx: SandboxContext, query: OrderFilter) -> tuple[str, ...]:
+    """``status`` matches each item's status now, and an item is ``failed_delivery`` only until
+    the platform ships it back or takes it into resale, within hours: asked for it, the list is
+    usually empty although many orders failed. Say so, with how many did and the filter that
+    finds them (counted from ``ix_order_items_failed`` alone)."""
+    if FAILED_DELIVERY not in query.status or query.ever_failed_delivery is not None:
+        return ()
+    failed = ctx.session.scalar(select(func.count(distinct(OrderItem.order_id))).where(
+        OrderItem.sandbox_id == ctx.id, OrderItem.failed_delivery_at >= clocks.EARLIEST))
+    return (f"status matches each item's status now; an item stays failed_delivery only until "
+            f"it is shipped back or taken into resale (shipped_back, resale_pending, "
+            f"package_scrapped, ...). {failed} order{'' if failed == 1 else 's'} of this sandbox "
+            f"had an item fail delivery: list them with ever_failed_delivery=true (without "
+            f"status).",)
 
 
 def _filtered(ctx: SandboxContext, query: OrderFilter):
@@ -176,4 +195,5 @@ def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
     return OrderPage(
         orders=[detail(ctx, row, items[row.order_id], packages[row.order_id]) for row in rows],
         has_more=has_more,
-        next_cursor=encode_cursor(rows[-1], sort_by, direction) if has_more else None)
+        next_cursor=encode_cursor(rows[-1], sort_by, direction) if has_more else None,
+        notes=_notes(ctx, query))

@@ -169,7 +169,8 @@ def test_unknown_query_parameters_are_refused_beside_known_ones(sbx):
     error = assert_error(sbx.get("/api/v1/events?limit=5&cursor=evt_00000001"), 400,
                          "validation_failed", field="cursor", location="query")
 
-    assert "after, limit, type" in error["details"][0]["message"]
+    assert "after, limit, occurred_from, occurred_to, order_id, subject, type, until" in \
+        error["details"][0]["message"]
 
 
 # -- timestamps ----------------------------------------------------------------------------------

@@ -62,7 +62,8 @@ def test_the_query_parameters_are_documented(api):
     events = _document(api)["paths"]["/api/v1/events"]["get"]
 
     names = {p["name"] for p in events["parameters"] if p["in"] == "query"}
-    assert names == {"type", "after", "limit"}
+    assert names == {"type", "subject", "order_id", "occurred_from", "occurred_to", "after",
+                     "until", "limit", "format"}
 
 
 def test_the_docs_page_and_its_assets_load(api):

@@ -72,6 +72,10 @@ RULES_IN_WORDS: dict[str, list[tuple[str, str]]] = {
     "POST /api/v1/test_helpers/ledger/settleable": [
         ("amount", "a .* is always a"), ("amount", ".* amounts have"), ("amount", "converts to")],
     "GET /api/v1/ledger": [("occurred_before", "must not be before")],
+    "GET /api/v1/events": [("occurred_to", "must not be before"),
+                           ("subject", "give subject or order_id, not both"),
+                           ("subject", "at most 20 subjects")],  # counted after the commas
+    "GET /api/v1/orders/{order_id}/timeline": [("occurred_to", "must not be before")],
     # a type the sandbox's profile does not offer (a reshipment on Lazada)
     "POST /api/v1/test_helpers/aftersales/requests": [("type", "expected one of")],
     "GET /api/v1/calendar/deadline": [("duration", "a .* duration must be a whole number")],

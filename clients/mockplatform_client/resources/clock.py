@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from .._encoding import Duration, Timestamp, without_none
 from .._object import MockplatformObject
 from .._pagination import Page
@@ -20,15 +22,22 @@ class Clock(Resource):
         """Move the clock ``by`` a duration or ``to`` a time (or ``NEXT_TIMER``).
 
         Returns what happened: ``previous_now``, the new ``clock``, ``timers_fired`` and the
-        ``events`` raised, as a ``Page`` whose ``auto_paging_iter()`` goes past the first 100.
+        ``events`` raised, as a ``Page`` whose ``auto_paging_iter()`` goes past the first 100
+        and stops at the advance's last event; ``events.total_count`` is how many in all.
         """
         if (by is None) == (to is None):
             raise ValueError("advance() takes exactly one of by= or to=")
         result = self._request("POST", self._sandbox_path("clock", "advance"),
                                json=without_none(by=by, to=to), idempotency_key=idempotency_key)
-        if isinstance(result.get("events"), dict):
-            # The cursor of the first events continues in the sandbox's event list.
-            result["events"] = Page(self._client, "/api/v1/events", None, result["events"])
+        events = result.get("events")
+        if isinstance(events, dict):
+            # The cursor of the first events continues in the sandbox's event list, up to the
+            # advance's last event (the ``until`` of its ``next_page``).
+            until = parse_qs(urlsplit(events.get("next_page") or "").query).get("until")
+            page = Page(self._client, "/api/v1/events", {"until": until[-1]} if until else None,
+                        events)
+            page.total_count = events.get("total_count")
+            result["events"] = page
         return result
 
     def freeze(self, *, idempotency_key: str | None = None) -> MockplatformObject:

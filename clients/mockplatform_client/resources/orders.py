@@ -12,7 +12,7 @@ from typing import Any, Literal
 from .._encoding import Timestamp, without_none
 from .._object import MockplatformObject
 from .._pagination import Page
-from ._base import Resource, quote_id
+from ._base import Resource, comma_list, quote_id
 
 OrderStatus = Literal["unpaid", "pending", "accepted", "packed", "ready_to_ship", "shipped",
                       "delivered", "failed_delivery", "resale_pending", "resale_listed",
@@ -84,6 +84,16 @@ class Orders(Resource):
         """The order with its ``items``, ``statuses``, ``deadlines``, ``delayed`` flag and
         ``package_ids``. (``order["items"]``: ``items`` is also a dict method.)"""
         return self._request("GET", f"{_PATH}/{order_id_of(order)}")
+
+    def timeline(self, order: OrderRef, *, type: str | Iterable[str] | None = None,
+                 occurred_from: Timestamp | None = None, occurred_to: Timestamp | None = None,
+                 limit: int | None = None, after: str | None = None) -> Page:
+        """The events of the order, its items, packages, resale units and after-sales
+        requests, in the order they happened (``occurred_from`` inclusive, ``occurred_to``
+        exclusive, in sandbox time)."""
+        return self._get_page(f"{_PATH}/{order_id_of(order)}/timeline", {
+            "type": comma_list(type), "occurred_from": occurred_from,
+            "occurred_to": occurred_to, "limit": limit, "after": after})
 
     def items(self, order: OrderRef) -> list[MockplatformObject]:
         """The order's items, one per unit, in ``order_item_id`` order."""

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from mockplatform.fronts.native.aftersales import routes as aftersales
     from mockplatform.fronts.native.catalog import routes as catalog
     from mockplatform.fronts.native.control import routes as control
+    from mockplatform.fronts.native.events import routes as events
     from mockplatform.fronts.native.finance import routes as finance
     from mockplatform.fronts.native.logistics import routes as logistics
     from mockplatform.fronts.native.orders import routes as orders
@@ -23,7 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(system.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(openapi.bp)
-    for area in (finance, catalog, orders, logistics, resale, aftersales):
+    for area in (finance, catalog, orders, logistics, resale, aftersales, events):
         app.register_blueprint(area.bp)
     from mockplatform.fronts.native.resale_overview import bp as resale_overview
     app.register_blueprint(resale_overview)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, request
 from werkzeug.datastructures import MultiDict
@@ -80,7 +81,21 @@ def csv_response(spec: CsvFormat, json_text: str, status: int, path_args: dict) 
     response = Response(buffer.getvalue(), status=status, mimetype=MEDIA_TYPES[CSV])
     response.headers["Content-Disposition"] = \
         f'attachment; filename="{_safe_filename(spec.filename.format(**path_args))}"'
+    link = _next_link(payload)
+    if link:
+        response.headers["Link"] = link
     return response
+
+
+def _next_link(payload: Any) -> str | None:
+    """A page of a list in CSV has no room for its cursor: the next page's URL goes in a
+    ``Link: <...>; rel="next"`` header (RFC 8288), the same query with ``after`` moved on."""
+    if not isinstance(payload, dict) or not payload.get("has_more") \
+            or not payload.get("next_cursor"):
+        return None
+    args = MultiDict(request.args)
+    args.setlist("after", [payload["next_cursor"]])
+    return f'<{request.path}?{urlencode(list(args.items(multi=True)))}>; rel="next"'
 
 
 # A cell a spreadsheet would run as a formula when the file is opened (OWASP's "CSV injection"):

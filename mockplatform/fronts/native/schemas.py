@@ -264,12 +264,32 @@ class EventSchema(Schema):
 EventListSchema = list_schema(EventSchema, "EventListSchema")
 
 
-class EventQuery(PageQuery):
-    type = fields.List(fields.String(validate=validate.Length(min=1, max=80)), metadata={
-        "description": "an event type, or a prefix such as order.*; repeat or separate with "
-                       "commas for several"})
-    after = fields.String(metadata={"description": "an event id: return the events after it",
-                                    **jsonschema.prefixed_id(ids.EVENT_PREFIX)})
+def _event_id(seq: int) -> str:
+    return ids.format_id(ids.EVENT_PREFIX, seq)
+
+
+def _advance_next_page(result) -> str | None:
+    if result.events_total <= len(result.events) or not result.events:
+        return None
+    return (f"/api/v1/events?after={_event_id(result.events[-1].seq)}"
+            f"&until={_event_id(result.last_event_seq)}")
+
+
+class AdvanceEventsSchema(Schema):
+    """The events an advance recorded: the first page, how many in all, and where the rest
+    are (``next_page``: the event feed from after this page up to the advance's last event)."""
+
+    object = fields.Constant("list")
+    data = fields.List(fields.Nested(EventSchema), attribute="events")
+    has_more = fields.Function(lambda r: r.events_total > len(r.events))
+    next_cursor = fields.Function(lambda r: _event_id(r.events[-1].seq)
+                                  if r.events_total > len(r.events) and r.events else None)
+    total_count = fields.Integer(attribute="events_total", metadata={
+        "description": "how many events the advance recorded in all, on every page"})
+    next_page = fields.Function(_advance_next_page, metadata={
+        "description": "the rest of the advance's events, or null when data holds them all: "
+                       "GET it and follow each page's next_cursor (as after=); until= keeps "
+                       "later events out"})
 
 
 class AdvanceResultSchema(Schema):
@@ -277,15 +297,7 @@ class AdvanceResultSchema(Schema):
     previous_now = Timestamp()
     clock = fields.Nested(ClockSchema)
     timers_fired = fields.Integer()
-    events = fields.Method("_events")
-
-    def _events(self, result):
-        events = result.events
-        has_more = result.events_total > len(events)
-        return {"object": "list", "data": EventSchema(many=True).dump(events),
-                "has_more": has_more,
-                "next_cursor": ids.format_id(ids.EVENT_PREFIX, events[-1].seq)
-                if has_more and events else None}
+    events = fields.Nested(AdvanceEventsSchema)
 
 
 class TimerSchema(Schema):

@@ -112,8 +112,14 @@ def get_clock(call: Call):
           summary="Advance the clock, firing every timer due on the way", tags=["clock"])
 def advance_clock(call: Call):
     """Give ``by`` (a duration) or ``to`` (a timestamp, or ``next_timer``). Each timer fires at
-    its own due instant, in order; timers scheduled on the way fire too if due by the target."""
-    return clock_service.advance(call.ctx, by=call.body.get("by"), to=call.body.get("to"))
+    its own due instant, in order; timers scheduled on the way fire too if due by the target.
+
+    ``events`` holds the first 100 events the advance recorded, ``total_count`` says how many
+    it recorded in all, and ``next_page`` (null when there are no more) is the event-feed URL of
+    the rest: exactly the advance's events, paged by each page's ``next_cursor``."""
+    result = clock_service.advance(call.ctx, by=call.body.get("by"), to=call.body.get("to"))
+    return {"previous_now": result.previous_now, "clock": result.clock,
+            "timers_fired": result.timers_fired, "events": result}
 
 
 @endpoint(bp, "/sandboxes/<sandbox_id>/clock/freeze", method="POST", auth=SANDBOX_PATH,

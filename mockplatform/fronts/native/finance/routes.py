@@ -13,12 +13,15 @@ from mockplatform.fronts.native.finance import schemas as s
 bp = Blueprint("finance", __name__, url_prefix="/api/v1")
 
 
-@endpoint(bp, "/ledger", query=s.LedgerQuery, response=s.LedgerListSchema,
+@endpoint(bp, "/ledger", query=s.LedgerQuery, response=s.LedgerListSchema, csv=s.LEDGER_CSV,
           summary="The seller's ledger, oldest entry first, with the balance", tags=["ledger"])
 def ledger(call: Call):
-    """Fines, settlements, fees, refunds and adjustments, each with its amount in its own
-    currency and converted into the market currency. ``balance`` sums every entry the filters
-    select, across all pages. ``occurred_after`` is inclusive, ``occurred_before`` exclusive."""
+    """Fines, settlements, fees, refunds, compensation and adjustments, each with its original
+    ``amount`` in its own ``currency`` and, separately, its ``market_amount`` in the market
+    currency. ``balance`` sums the market amounts of every entry the filters select, across
+    all pages: it never mixes currencies. ``occurred_after`` is inclusive, ``occurred_before``
+    exclusive. ``format=csv`` (or ``Accept: text/csv``) answers the same page as CSV, the next
+    page's URL in the ``Link`` header."""
     query = call.query
     after = query.get("after")
     return service.list_entries(

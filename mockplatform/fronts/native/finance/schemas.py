@@ -9,8 +9,15 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate
 from mockplatform.engine.policies import CURRENCIES
 from mockplatform.finance import service
 from mockplatform.fronts.native import jsonschema
+from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.schemas import JSONObject, PageQuery, Timestamp
 
+KINDS_TEXT = ("fine (a debit: a late ready-to-ship, a late semi-hosted shipment), "
+              "shipping_fee (a debit: a parcel's or a reshipment's carriage), refund (a debit: "
+              "an after-sales refund to the buyer), settlement (a credit: the payout of a "
+              "delivered item), compensation (a credit: a lost or damaged parcel, the return "
+              "service.s worry-free compensation), adjustment (either sign: a test helper's "
+              "entry)")
 AMOUNT_EXAMPLE = 'a decimal amount such as "12.50" (a string keeps every digit)'
 
 
@@ -39,18 +46,33 @@ def _currency(**kwargs) -> fields.String:
         "description": "ISO 4217 code; the sandbox's market currency when left out"}, **kwargs)
 
 
+LEDGER_CSV = CsvFormat(columns=("id", "occurred_at", "kind", "direction", "amount", "currency",
+                                "market_amount", "market_currency", "rate", "subject",
+                                "policy_key", "details"), filename="ledger.csv")
+
+
 class LedgerEntrySchema(Schema):
     id = fields.Function(lambda e: service.entry_id(e.seq))
     object = fields.Constant("ledger_entry")
     occurred_at = Timestamp()
-    kind = fields.String(metadata={"enum": list(service.KINDS)})
-    direction = fields.Function(service.direction_of)
-    amount = fields.Function(lambda e: service.format_money(e.amount, e.currency))
-    currency = fields.String()
-    market_amount = fields.Function(lambda e: service.format_money(e.market_amount,
-                                                                   e.market_currency))
-    market_currency = fields.String()
-    rate = fields.Function(lambda e: service.format_rate(e.rate))
+    kind = fields.String(metadata={"enum": list(service.KINDS), "description": KINDS_TEXT})
+    direction = fields.Function(service.direction_of, metadata={
+        "enum": [service.DEBIT, service.CREDIT],
+        "description": "debit charges the seller (amounts negative), credit pays the seller"})
+    amount = fields.Function(lambda e: service.format_money(e.amount, e.currency), metadata={
+        "description": "the original amount, signed, in `currency`: the currency the rule or "
+                       "the order is set in (a USD fine stays USD). Do not add amounts of "
+                       "different entries: add market_amount"})
+    currency = fields.String(metadata={"description": "ISO 4217 code of `amount`"})
+    market_amount = fields.Function(
+        lambda e: service.format_money(e.market_amount, e.market_currency), metadata={
+            "description": "`amount` converted into the market currency at `rate` and rounded "
+                           "to its minor unit: what the balance adds up"})
+    market_currency = fields.String(metadata={
+        "description": "the sandbox market's currency (MYR in MY), the same on every entry"})
+    rate = fields.Function(lambda e: service.format_rate(e.rate), metadata={
+        "description": "market currency units per unit of `currency` (1 when they are the "
+                       "same)"})
     subject = fields.String()
     policy_key = fields.String()
     details = JSONObject()
@@ -75,7 +97,8 @@ class LedgerListSchema(Schema):
 class LedgerQuery(PageQuery):
     kind = fields.List(fields.String(validate=validate.Length(min=1, max=40),
                                      metadata={"enum": list(service.KINDS)}), metadata={
-        "description": f"one of {', '.join(service.KINDS)}; repeat or separate with commas"})
+        "description": f"one of {', '.join(service.KINDS)}; repeat or separate with commas. "
+                       f"{KINDS_TEXT}"})
     subject = fields.String(validate=validate.Length(min=1, max=120))
     occurred_after = Timestamp(metadata={"description": "entries at or after this instant"})
     occurred_before = Timestamp(metadata={"description": "entries before this instant"})

@@ -61,7 +61,7 @@ def order_json(detail: OrderDetail) -> dict[str, Any]:
 
 def order_page_json(page: OrderPage) -> dict[str, Any]:
     return {"data": [order_json(detail) for detail in page.orders], "has_more": page.has_more,
-            "next_cursor": page.next_cursor}
+            "next_cursor": page.next_cursor, "notes": list(page.notes)}
 
 
 def package_json(detail: PackageDetail) -> dict[str, Any]:

@@ -77,7 +77,11 @@ class CommaList(fields.List):
 
 
 class OrderListQuery(PageQuery):
-    status = CommaList(fields.String(validate=validate.OneOf(states.ALL_STATUSES)))
+    status = CommaList(fields.String(validate=validate.OneOf(states.ALL_STATUSES)), metadata={
+        "description": "orders with an item whose status is now one of these (repeat or "
+                       "separate with commas). An item is failed_delivery only until it is "
+                       "shipped back or taken into resale, within hours: to find the orders "
+                       "whose items failed delivery, use ever_failed_delivery=true"})
     created_after = Timestamp()
     created_before = Timestamp()
     updated_after = Timestamp()
@@ -234,7 +238,11 @@ class OrderSchema(Schema):
     updated_at = Timestamp()
 
 
-OrderListSchema = list_schema(OrderSchema, "OrderListSchema")
+class OrderListSchema(list_schema(OrderSchema, "OrderPageSchema")):
+    notes = fields.List(fields.String(), metadata={
+        "description": "what the filters may not do as expected, in words (empty mostly): "
+                       "asked for status=failed_delivery, how many orders had an item fail "
+                       "delivery and the filter that lists them (ever_failed_delivery=true)"})
 
 
 class OrderItemListSchema(Schema):

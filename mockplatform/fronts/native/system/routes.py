@@ -1,4 +1,4 @@
-"""Native API of the engine: events, policies, calendar, test timers, health."""
+"""Native API of the engine: policies, calendar, test timers, health."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from flask import Blueprint
 from mockplatform import __version__
 from mockplatform.control import authorizations, test_timers
 from mockplatform.engine import clock as clocks
-from mockplatform.engine import ids
 from mockplatform.engine.calendar import MAX_COUNTED_DAYS, local_date
 from mockplatform.engine.calendar import deadline as calendar_deadline
 from mockplatform.engine.durations import format_duration
-from mockplatform.engine.events import list_events
 from mockplatform.engine.policies import load_table
 from mockplatform.errors import ValidationFailed
 from mockplatform.fronts.native import schemas as s
@@ -27,19 +25,6 @@ MAX_CALENDAR_DAYS = MAX_COUNTED_DAYS
           tags=["meta"])
 def healthz(call: Call):
     return {"status": "ok", "version": __version__}
-
-
-@endpoint(bp, "/events", query=s.EventQuery, response=s.EventListSchema,
-          summary="The event feed, in the order things happened", tags=["events"])
-def events(call: Call):
-    """Every state change records an event at its virtual instant. Page with ``after``."""
-    after = call.query.get("after")
-    after_seq = ids.parse_id(ids.EVENT_PREFIX, after, field="after") if after else 0
-    types = [t.strip() for value in call.query.get("type", []) for t in value.split(",")
-             if t.strip()]
-    rows, has_more = list_events(call.ctx, types=types, after_seq=after_seq,
-                                 limit=call.query["limit"])
-    return s.page(rows, has_more, lambda e: ids.format_id(ids.EVENT_PREFIX, e.seq))
 
 
 @endpoint(bp, "/policies", auth=OPTIONAL_SANDBOX, query=s.PolicyQuery,
