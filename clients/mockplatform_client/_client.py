@@ -24,6 +24,8 @@ from .resources import (
     Buyers,
     Clock,
     Events,
+    Faults,
+    Journal,
     Ledger,
     Orders,
     Packages,
@@ -134,6 +136,14 @@ class Client:
     @cached_property
     def tracking(self) -> Tracking:
         return Tracking(self)
+
+    @cached_property
+    def faults(self) -> Faults:
+        return Faults(self)
+
+    @cached_property
+    def journal(self) -> Journal:
+        return Journal(self)
 
     # Configuration.
 
