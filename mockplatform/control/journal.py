@@ -6,9 +6,9 @@ writes what has gathered in one transaction, so that a GET, which writes nothing
 not queue for SQLite's write lock. Consistency: a journal read (and reset, delete, clear)
 first writes what its own process holds, under the same lock as the thread, so in one process
 (the pytest plugin's server, ``serve --workers 1``) a call answered before the read is always
-in it. Across several worker processes an entry of another process lands within one write
-(a few milliseconds unless the database is busy): a read may miss a call answered by another
-worker a moment before.
+in it. Across several worker processes an entry of another process lands within
+``GATHER_SECONDS`` (0.1 s) and one write: a read may miss a call answered by another worker a
+moment before.
 
 Bounded: each write keeps the newest ``journal_max_entries`` of each sandbox it wrote to,
 deleting the oldest. Bodies are kept up to ``journal_body_bytes`` characters each. Entry ids
@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
 from mockplatform.errors import ValidationFailed
 from mockplatform.store.models import Base, UTCDateTime
@@ -44,6 +45,11 @@ from mockplatform.store.session import Store
 ENTRY_PREFIX = "jrn_"
 # How long the writer thread waits idle before it ends (it starts again with the next entry).
 IDLE_SECONDS = 10.0
+# How long an entry may wait for others to share its write, and how many make a write at once:
+# one write per request would double a GET's work (a write transaction beside a read); one per
+# 100 ms costs a request next to nothing (bench/README.md).
+GATHER_SECONDS = 0.1
+BATCH = 500
 log = logging.getLogger(__name__)
 
 
@@ -97,7 +103,8 @@ class JournalWriter:
                 self._thread = threading.Thread(target=self._run, daemon=True,
                                                 name="mockplatform-journal")
                 self._thread.start()
-            self._wake.notify()
+            if len(self._pending) in (1, BATCH):
+                self._wake.notify()
 
     def flush(self) -> None:
         """Write every entry added so far (those the thread took included) before returning."""
@@ -114,6 +121,10 @@ class JournalWriter:
                         and not self._pending:
                     self._thread = None
                     return
+                # Gather: the entries of the next GATHER_SECONDS share one write.
+                until = clocks.monotonic() + GATHER_SECONDS
+                while len(self._pending) < BATCH and (left := until - clocks.monotonic()) > 0:
+                    self._wake.wait(left)
             try:
                 self.flush()
             except Exception:  # the journal never takes the server down: say so and go on
