@@ -95,9 +95,26 @@ class JournalWriter:
         self._wake = threading.Condition()
         self._writing = threading.Lock()  # one write at a time, in the order entries came
         self._thread: threading.Thread | None = None
+        self._closed = False
+        store.on_dispose.append(self.close)
+
+    def close(self) -> None:
+        """Write what is pending and stop the thread (before the store's engine goes)."""
+        with self._wake:
+            self._closed = True
+            thread = self._thread
+            self._wake.notify()
+        if thread is not None:
+            thread.join(timeout=10)
+        try:
+            self.flush()
+        except Exception:  # the schema dropped already, say: the entries go with it
+            log.exception("journal entries could not be written at close")
 
     def add(self, entry: dict[str, Any]) -> None:
         with self._wake:
+            if self._closed:
+                return
             self._pending.append(entry)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, daemon=True,
@@ -117,13 +134,15 @@ class JournalWriter:
     def _run(self) -> None:
         while True:
             with self._wake:
-                if not self._pending and not self._wake.wait(IDLE_SECONDS) \
-                        and not self._pending:
+                if not self._pending and not self._closed:
+                    self._wake.wait(IDLE_SECONDS)
+                if self._closed or not self._pending:
                     self._thread = None
                     return
                 # Gather: the entries of the next GATHER_SECONDS share one write.
                 until = clocks.monotonic() + GATHER_SECONDS
-                while len(self._pending) < BATCH and (left := until - clocks.monotonic()) > 0:
+                while (len(self._pending) < BATCH and not self._closed
+                       and (left := until - clocks.monotonic()) > 0):
                     self._wake.wait(left)
             try:
                 self.flush()
