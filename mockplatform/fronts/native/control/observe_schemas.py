@@ -10,6 +10,7 @@ from mockplatform.fronts.native.schemas import PageQuery, Timestamp, list_schema
 
 MAX_LATENCY_MS = 30_000
 MAX_RETRY_AFTER = 3600
+MAX_COUNT = 10**9  # every / first
 CODE = validate.Regexp(r"^[A-Za-z0-9_.\-]{1,64}$",
                        error="letters, digits, '_', '.' or '-', at most 64 characters")
 
@@ -24,7 +25,29 @@ class FaultMatchSchema(Schema):
                        "leading slash optional) or a native endpoint's name (get_order)"})
 
 
+def _effect_rules() -> dict:
+    """``JSON_SCHEMA``: each effect type with the fields it takes (``EFFECT_FIELDS``)."""
+    every_field = set().union(*faults.EFFECT_FIELDS.values())
+    branches = []
+    for kind, taken in faults.EFFECT_FIELDS.items():
+        branch: dict = {"properties": {"type": {"enum": [kind]}}}
+        others = sorted(every_field - taken)
+        if others:
+            branch["not"] = {"anyOf": [{"required": [name]} for name in others]}
+        if kind == faults.LATENCY:
+            branch["required"] = ["ms"]
+        if kind == faults.ERROR:
+            branch["required"] = ["status"]
+            branch["anyOf"] = [{"properties": {"status": {"minimum": 400}}},
+                               {"properties": {"status": {"enum": [200]}},
+                                "required": ["code"]}]
+        branches.append(branch)
+    return {"anyOf": branches}
+
+
 class FaultEffectSchema(Schema):
+    JSON_SCHEMA = _effect_rules()
+
     type = fields.String(required=True, validate=validate.OneOf(faults.EFFECTS))
     ms = fields.Integer(strict=True, validate=validate.Range(
         min=1, max=MAX_LATENCY_MS, error=f"must be between 1 and {MAX_LATENCY_MS}"),
@@ -67,14 +90,14 @@ class FaultWhenSchema(Schema):
         min=0, max=1, error="must be between 0 and 1"), metadata={
         "description": "the chance of each call, drawn from the sandbox's seed (the same calls "
                        "give the same faults)"})
-    every = fields.Integer(strict=True, validate=validate.Range(min=1), metadata={
+    every = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_COUNT), metadata={
         "description": "every Nth call the match selects (N, 2N, ...)"})
-    first = fields.Integer(strict=True, validate=validate.Range(min=1), metadata={
+    first = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_COUNT), metadata={
         "description": "the first N calls the match selects"})
     start = Timestamp(data_key="from", metadata={
         "description": "sandbox time from which the rule applies (inclusive)"})
     end = Timestamp(data_key="until", metadata={
-        "description": "sandbox time until which it applies (exclusive)"})
+        "description": "sandbox time until which it applies (exclusive); must be after from"})
 
     @validates_schema
     def _window(self, data, **kwargs):
@@ -117,7 +140,8 @@ class JournalQuery(PageQuery):
         "description": "HTTP status; repeat for several"})
     front = fields.String(validate=validate.OneOf(faults.FRONTS))
     start = Timestamp(data_key="from", metadata={"description": "sandbox time, inclusive"})
-    end = Timestamp(data_key="to", metadata={"description": "sandbox time, exclusive"})
+    end = Timestamp(data_key="to", metadata={
+        "description": "sandbox time, exclusive; must be after from"})
     after = fields.String(metadata={"description": "an entry id: return the entries after it",
                                     **jsonschema.prefixed_id(journal.ENTRY_PREFIX)})
 
