@@ -32,8 +32,6 @@ class Settings:
     journal: bool = True
     journal_max_entries: int = 10_000
     journal_body_bytes: int = 4096
-    # The longest latency a fault rule may add (real time, in milliseconds).
-    fault_max_latency_ms: int = 30_000
     extra: dict = field(default_factory=dict)
 
     @classmethod
