@@ -3,6 +3,7 @@
     python3 bench/http.py                                  # the project's .venv, 3 rounds
     python3 bench/http.py --venv /tmp/mp-before --rounds 5
     python3 bench/http.py --compare /tmp/mp-before .venv   # A, B, A, B, ...: medians and B/A
+    python3 bench/http.py --env-a MOCKPLATFORM_JOURNAL=off # one install, A with that setting
 
 Each round starts a fresh server from the venv's ``mockplatform`` (SQLite file in a temporary
 directory, a free port on 127.0.0.1), times it to the first answer of /healthz, creates a
@@ -104,7 +105,8 @@ def call(method: str, url: str, key: str | None = None, body: dict | None = None
 class Server:
     """``mockplatform serve`` from one venv, in its own process group and data directory."""
 
-    def __init__(self, venv: Path, workdir: Path, serve_args: list[str], timeout: float):
+    def __init__(self, venv: Path, workdir: Path, serve_args: list[str], timeout: float,
+                 env: dict[str, str] | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "server.log"
@@ -112,7 +114,8 @@ class Server:
                 "--port", str(self.port), "--data-dir", str(workdir / "data"), *serve_args]
         t0 = time.perf_counter()
         with open(self.log_path, "w") as logfile:
-            self.proc = subprocess.Popen(argv, cwd=workdir, env=clean_env(), stdout=logfile,
+            self.proc = subprocess.Popen(argv, cwd=workdir, env={**clean_env(), **(env or {})},
+                                         stdout=logfile,
                                          stderr=subprocess.STDOUT, start_new_session=True)
         self.startup_ms = self._wait_ready(t0, timeout)
 
@@ -209,11 +212,11 @@ def errors(run: dict) -> int:
                                 "err_status"))
 
 
-def measure(venv: Path, opts: argparse.Namespace) -> dict:
-    """One round for one install: a fresh server, every metric."""
+def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = None) -> dict:
+    """One round for one install (and its extra environment): a fresh server, every metric."""
     workdir = Path(tempfile.mkdtemp(prefix="mp-bench-http-"))
     try:
-        server = Server(venv, workdir, shlex.split(opts.serve_args), opts.startup_timeout)
+        server = Server(venv, workdir, shlex.split(opts.serve_args), opts.startup_timeout, env)
         try:
             key, oid = seed(server.base)
             time.sleep(opts.settle)
@@ -308,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-timeout", type=float, default=60.0)
     parser.add_argument("--serve-args", default="",
                         help='extra arguments to mockplatform serve, e.g. "--workers 2"')
+    parser.add_argument("--env-a", action="append", default=[], metavar="NAME=VALUE",
+                        help="measure one install twice, A with this environment variable "
+                             "(repeatable), B without: MOCKPLATFORM_JOURNAL=off")
     parser.add_argument("--json", dest="json_path", help="also write every round's figures here")
     opts = parser.parse_args(argv)
     opts.seq_duration = opts.seq_duration or opts.duration
@@ -321,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
         if not (venv / "bin" / "mockplatform").exists():
             parser.error(f"{venv}/bin/mockplatform not found")
     names = [f"{venv} ({describe(venv)})" for venv in venvs]
+    envs: list[dict[str, str]] = [{} for _ in venvs]
+    if opts.env_a:
+        if opts.compare:
+            parser.error("--env-a and --compare exclude each other")
+        pairs = [item.partition("=") for item in opts.env_a]
+        envs = [{name: value for name, _, value in pairs}, {}]
+        venvs, names = venvs * 2, [f"{names[0]} with {' '.join(opts.env_a)}", names[0]]
     if len(set(names)) < len(names):
         names = [f"{n} #{i + 1}" for i, n in enumerate(names)]
     print(f"wrk -t{opts.conns} -c{opts.conns}, {opts.duration} s at c{opts.conns} and "
@@ -329,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: dict[str, list[dict]] = {name: [] for name in names}
     started = time.monotonic()
     for n in range(opts.rounds):
-        for i, (venv, name) in enumerate(zip(venvs, names, strict=True)):
-            row = measure(venv, opts)
+        for i, (venv, name, env) in enumerate(zip(venvs, names, envs, strict=True)):
+            row = measure(venv, opts, env)
             rows[name].append(row)
             tag = f"{'AB'[i]} " if len(names) == 2 else ""
             log(f"round {n + 1}/{opts.rounds} {tag}startup {row['startup_ms']:.0f} ms, "

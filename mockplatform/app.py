@@ -9,7 +9,7 @@ from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from mockplatform import domains
-from mockplatform.fronts import lazada, native
+from mockplatform.fronts import lazada, native, observe
 from mockplatform.fronts.pipeline import Pipeline
 from mockplatform.settings import Settings
 from mockplatform.store.session import Store
@@ -26,12 +26,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         store = Store(settings.resolved_database_url, echo=settings.sql_echo,
                       pool_size=settings.pool_size)
         store.create_schema()
+    pipeline = Pipeline(store, settings)
     app.extensions["mockplatform"] = {"settings": settings, "store": store,
-                                      "pipeline": Pipeline(store, settings)}
+                                      "pipeline": pipeline}
 
     domains.load()
     native.init_app(app)
     lazada.init_app(app)
+    observe.init_app(app, pipeline, store, settings)  # fault rules and the request journal
     _request_ids(app)
     return app
 

@@ -27,6 +27,11 @@ class Settings:
     # Database connections each process keeps open; None: the store's default (serve passes
     # its threads per worker).
     pool_size: int | None = None
+    # The request journal (control/journal.py): on or off, the entries kept per sandbox (the
+    # oldest dropped first) and the bytes of each request and response body kept.
+    journal: bool = True
+    journal_max_entries: int = 10_000
+    journal_body_bytes: int = 4096
     extra: dict = field(default_factory=dict)
 
     @classmethod

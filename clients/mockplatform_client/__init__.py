@@ -44,9 +44,10 @@ from .errors import (
     UnprocessableEntityError,
     UnsupportedMediaTypeError,
 )
-from .resources import NEXT_TIMER
+from .resources import NEXT_TIMER, JournalAssertionError
 
 __all__ = [
+    "JournalAssertionError",
     "__version__",
     "Client",
     "MockplatformObject",

@@ -24,6 +24,8 @@ from .resources import (
     Buyers,
     Clock,
     Events,
+    Faults,
+    Journal,
     Ledger,
     Orders,
     Packages,
@@ -139,6 +141,14 @@ class Client:
     @cached_property
     def scenarios(self) -> Scenarios:
         return Scenarios(self)
+
+    @cached_property
+    def faults(self) -> Faults:
+        return Faults(self)
+
+    @cached_property
+    def journal(self) -> Journal:
+        return Journal(self)
 
     # Configuration.
 

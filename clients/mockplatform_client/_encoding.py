@@ -63,9 +63,10 @@ def encode_json(body: Any) -> bytes:
     return json.dumps(body, default=to_wire, separators=(",", ":")).encode("utf-8")
 
 
-def encode_params(params: Mapping[str, Any] | None) -> dict[str, str]:
-    """Query parameters as strings; ``None`` means "not given" and is left out."""
-    encoded: dict[str, str] = {}
+def encode_params(params: Mapping[str, Any] | None) -> dict[str, str | list[str]]:
+    """Query parameters as strings (a list: the parameter repeated); ``None`` means "not
+    given" and is left out."""
+    encoded: dict[str, str | list[str]] = {}
     for name, value in (params or {}).items():
         if value is None:
             continue
@@ -73,6 +74,8 @@ def encode_params(params: Mapping[str, Any] | None) -> dict[str, str]:
             encoded[name] = "true" if value else "false"
         elif isinstance(value, str | int | float):
             encoded[name] = str(value)
+        elif isinstance(value, list | tuple):
+            encoded[name] = [str(item) for item in value]
         else:
             encoded[name] = to_wire(value)
     return encoded

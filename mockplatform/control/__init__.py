@@ -1,11 +1,12 @@
-"""The control plane: sandboxes, their clocks, snapshots and test timers. Domain-like (no
-HTTP), above the business domains."""
+"""The control plane: sandboxes, their clocks, snapshots, test timers, fault rules and the
+request journal. Domain-like (no HTTP), above the business domains."""
 
 from mockplatform.engine.registry import Domain
 
 DOMAIN = Domain(
     name="control",
-    modules=("mockplatform.control.test_timers", "mockplatform.control.authorizations"),
+    modules=("mockplatform.control.test_timers", "mockplatform.control.authorizations",
+             "mockplatform.control.journal"),
     timer_kinds=("test_helpers.timer",),
     errors=("mockplatform.control.errors",),
 )

@@ -6,6 +6,7 @@ freezegun or time-machine in a user's in-process tests move a running clock too.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -107,3 +108,8 @@ class Clock:
         self.mode = RUNNING
         self.speed = speed
         self.anchor_wall = wall_now()
+
+
+def monotonic() -> float:
+    """Seconds on a monotonic clock: how long a request took (the journal), never an instant."""
+    return time.perf_counter()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -44,6 +45,9 @@ class Request:
     # A writing request locks its sandbox; a reading one that finds timers due is redone as one.
     write: bool
     idempotency_key: str | None = None
+    # A call that manages the sandbox (sandboxes, clock, faults, journal): never faulted, not
+    # journaled.
+    control_plane: bool = False
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Exchange:
 
     request: Request
     sandbox_id: str | None = None
+    sandbox_now: datetime | None = None  # the sandbox's instant when the request was served
     # Set once the answer is known (after_commit, after_response).
     answer: Answer | None = None
     error: MockplatformError | None = None
@@ -168,7 +173,7 @@ class Pipeline:
             if access.sandbox is not None:
                 ctx = SandboxContext(session, access.sandbox, settings)
                 ctx.writable = write
-                exchange.sandbox_id = ctx.id
+                exchange.sandbox_id, exchange.sandbox_now = ctx.id, ctx.now
             loaded, fingerprint = handler.load()
             key = request.idempotency_key
             if key:
@@ -193,7 +198,7 @@ class Pipeline:
             ctx = unit.ctx  # an operation that creates a sandbox hands its context back
             if ctx is not None:
                 ctx.finish()
-                exchange.sandbox_id = ctx.id
+                exchange.sandbox_id, exchange.sandbox_now = ctx.id, ctx.now
             answer = handler.render(result, unit)
             if key:
                 if ctx is not None and ctx.id == scope[0]:

@@ -142,7 +142,7 @@ class ExactDecimal(TypeDecorator):
 
 # Bump whenever a table or column changes: a database made by another version is refused with
 # a clear message instead of failing later on a missing column.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 class Base(DeclarativeBase):
@@ -183,6 +183,10 @@ class Sandbox(Base):
     # Changed in place thousands of times in one advance (every event and timer takes a number):
     # a plain dict, marked changed once when the unit of work finishes (``SandboxContext``).
     counters: Mapped[dict] = mapped_column(json_type(), default=dict)
+    # The sandbox's fault rules and their call counts (control/faults.py): read by every request
+    # with the row it already loads, so a sandbox without rules pays no query for them. Not
+    # part of a snapshot, and emptied by reset.
+    faults: Mapped[dict] = mapped_column(json_type(), default=dict)
 
     api_key: Mapped[str] = mapped_column(String(80), unique=True)
     app_key: Mapped[str] = mapped_column(String(20), unique=True)

@@ -16,7 +16,7 @@ do (timers due) is redone as a write by the caller.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
@@ -63,6 +63,8 @@ class Store:
         # A SQLite file's WAL is checkpointed by a thread, not by a request (checkpoint.py).
         self.checkpointer = (Checkpointer(self.url.database)
                              if self.is_sqlite and not self._memory else None)
+        # What must stop before the engine goes (the journal's writer thread).
+        self.on_dispose: list[Callable[[], None]] = []
 
     def _make_engine(self, echo: bool) -> Engine:
         # Every unit of work ends in its own commit or rollback (``transaction``), so the pool
@@ -151,6 +153,8 @@ class Store:
         Base.metadata.drop_all(self.engine)
 
     def dispose(self) -> None:
+        for stop in self.on_dispose:
+            stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         self.engine.dispose()

@@ -8,6 +8,8 @@ Fixtures:
   ``@pytest.mark.mockplatform_sandbox(platform="tiktok_shop", market="TH", seed=7, ...)``.
 - ``client``: a ``mockplatform_client.Client`` bound to that sandbox.
 - ``mockplatform_admin``: a client for sandbox management (the admin token if one is given).
+- ``journal``: the request journal of that sandbox (``client.journal``):
+  ``journal.assert_called("order/package/rts", times=1)``.
 
 For the day a test fails: ``--mockplatform-keep-failed`` (ini ``mockplatform_keep_failed``,
 env ``MOCKPLATFORM_KEEP_FAILED=1``) keeps the sandbox of a failed test instead of deleting it,
@@ -210,6 +212,13 @@ def sandbox(request: pytest.FixtureRequest, mockplatform_admin, mockplatform_url
 def client(mockplatform_admin, sandbox):
     """A ``mockplatform_client.Client`` bound to the test's ``sandbox`` (its api key)."""
     return mockplatform_admin.for_sandbox(sandbox)
+
+
+@pytest.fixture
+def journal(client):
+    """The request journal of the test's sandbox: ``journal.assert_called("order/get")``,
+    ``journal.list(status=429)``; the same as ``client.journal``."""
+    return client.journal
 
 
 # -- the day a test fails ---------------------------------------------------------------------

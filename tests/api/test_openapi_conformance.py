@@ -58,6 +58,10 @@ RULES_IN_WORDS: dict[str, list[tuple[str, str]]] = {
     "POST /api/v1/sandboxes/restore": [("snapshot", "expected a document made by")],
     "GET /api/v1/policies": [("platform", "the sandbox's own platform"),
                              ("market", "the sandbox's own platform")],
+    "POST /api/v1/sandboxes/{sandbox_id}/faults": [("when.until", "must be after 'from'")],
+    "PUT /api/v1/sandboxes/{sandbox_id}/faults": [(r"rules\.\d+\.when\.until",
+                                                   "must be after 'from'")],
+    "GET /api/v1/sandboxes/{sandbox_id}/journal": [("to", "must be after 'from'")],
     "GET /api/v1/calendar": [("to", "at most 3660 days after"), ("to", "must not be before")],
     "GET /api/v1/tracking/reports": [("to", "must be after from"), ("to", "at most")],
     "GET /api/v1/resale/overview": [("to", "must be after from"), ("to", "at most"),
@@ -114,9 +118,10 @@ def _sandbox(api, wanted: set[str]) -> tuple[dict, dict]:
            "item_id": str(product["item_id"]), "sku_id": str(product["skus"][0]["sku_id"]),
            "buyer_id": str(order["buyer_id"]), "package_id": item["package_id"],
            "tracking_number": item["tracking_code"],
-           # A Lazada sandbox has no after-sales requests: every such operation is a 409.
+           # No such after-sales request in the Lazada sandbox: a 404.
            "aftersales_id": "600000000000001",
-           "name": "failed_delivery_then_resold"}  # a shipped scenario
+           "name": "failed_delivery_then_resold",  # a shipped scenario
+           "rule_id": "flt_1"}  # no such rule: its DELETE is a 404
     if "resale_item_id" in wanted:
         ids["resale_item_id"] = _listed_resale_item(sbx, sandbox, product["skus"][0]["sku_id"])
     return sandbox, ids

@@ -3,6 +3,8 @@ from .aftersales import AfterSales
 from .buyers import Buyers
 from .clock import NEXT_TIMER, Clock
 from .events import Events
+from .faults import Faults
+from .journal import Journal, JournalAssertionError
 from .ledger import Ledger, LedgerPage
 from .orders import Orders
 from .packages import Packages, label_document
@@ -18,4 +20,5 @@ from .tracking import Tracking
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "AfterSales", "Buyers", "Clock", "Events", "Ledger",
            "LedgerPage", "Orders", "Packages", "Policies", "Products", "Resale", "ReturnService",
-           "Sandboxes", "Scenarios", "SemiHosted", "TestHelpers", "Timers", "Tracking", "label_document"]
+           "Sandboxes", "Scenarios", "SemiHosted", "TestHelpers", "Timers", "Tracking",
+           "label_document", "Faults", "Journal", "JournalAssertionError"]

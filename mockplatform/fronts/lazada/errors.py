@@ -16,7 +16,8 @@ each API). Where it names none, the choices made here:
 - ``InvalidParameter`` (ISV): any other bad input the reference gives no code for, and a
   parameter holding characters that cannot be stored (NUL, unpaired surrogates).
 - ``OperationNotAllowed`` (ISP): a domain conflict (a state that does not allow the action).
-- ``ApiCallLimit`` (ISV): the server's rate limits; ``UnknownRuntimeException`` (SYSTEM):
+- ``ApiCallLimit`` (ISV): the server's rate limits and a fault rule's rate limit;
+  ``ServiceUnavailable`` (SYSTEM): a fault rule's 5xx; ``UnknownRuntimeException`` (SYSTEM):
   anything else, never a 500.
 
 The package-level fulfilment APIs (reference section 6.2) answer a refused request as Lazada's
@@ -30,7 +31,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockplatform.control.errors import InvalidAuthorizationCode, InvalidRefreshToken
+from mockplatform.control.errors import (
+    InjectedFault,
+    InvalidAuthorizationCode,
+    InvalidRefreshToken,
+)
 from mockplatform.errors import (
     Conflict,
     InvalidRequest,
@@ -82,6 +87,8 @@ def as_lazada(error: MockplatformError) -> LazadaError:
     """``error`` in Lazada's terms (see the module's docstring for the choices)."""
     if isinstance(error, LazadaError):
         return error
+    if isinstance(error, InjectedFault):
+        return _injected(error)
     if isinstance(error, InvalidAuthorizationCode):
         return LazadaError("InvalidCode", f"Invalid authorization code ({error.message})")
     if isinstance(error, InvalidRefreshToken):
@@ -95,6 +102,21 @@ def as_lazada(error: MockplatformError) -> LazadaError:
     if isinstance(error, Conflict):
         return LazadaError("OperationNotAllowed", error.message, lazada_type=ISP)
     return LazadaError("UnknownRuntimeException", error.message, lazada_type=SYSTEM)
+
+
+def _injected(error: InjectedFault) -> LazadaError:
+    """A fault rule's answer: its own code, else Lazada's for the status (``ApiCallLimit`` for
+    a rate limit, ``ServiceUnavailable`` of type SYSTEM for a 5xx: our choice, the reference
+    names no code for the gateway's own failures)."""
+    if error.status == 429:
+        message = error.message if error.platform_code else (
+            f"Api access frequency exceeds the limit. this ban will last "
+            f"{error.retry_after or 1} seconds")
+        return LazadaError(error.platform_code or "ApiCallLimit", message)
+    if error.status >= 500:
+        return LazadaError(error.platform_code or "ServiceUnavailable", error.message,
+                           lazada_type=SYSTEM)
+    return LazadaError(error.platform_code or "InjectedFault", error.message)
 
 
 def envelope(error: MockplatformError, request_id: str) -> str:

@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 
 from mockplatform.control import authorizations
 from mockplatform.control import sandboxes as sandbox_service
+from mockplatform.control.errors import InjectedFault
 from mockplatform.engine import clock as clocks
 from mockplatform.engine.policies import load_table
 from mockplatform.errors import MockplatformError
@@ -71,7 +72,10 @@ def gateway(name: str) -> Response:
     answer = pipeline.run(Request(front=FRONT, operation=api_name, method=request.method,
                                   path=request.path, write=api is not None and api.write),
                           handler)
-    return Response(answer.text, status=200, mimetype="application/json")
+    # 200 for every answer of Lazada's own, errors included; a fault rule's status otherwise.
+    response = Response(answer.text, status=answer.status, mimetype="application/json")
+    response.headers.update(answer.headers)
+    return response
 
 
 def _request_id() -> str:
@@ -179,6 +183,9 @@ class _Handler:
         return Answer(200, json.dumps(body, ensure_ascii=False, separators=(",", ":")))
 
     def render_error(self, error: MockplatformError) -> Answer:
+        if isinstance(error, InjectedFault):  # a fault rule's own status and Retry-After
+            return Answer(error.gateway_status, envelope(error, _request_id()),
+                          dict(error.headers))
         return Answer(200, envelope(error, _request_id()))
 
     def replay(self, status: int, text: str) -> Answer:  # Lazada has no Idempotency-Key

@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from mockplatform.fronts.native import errors, openapi  # noqa: PLC0415 - built per app
     from mockplatform.fronts.native.aftersales import routes as aftersales
     from mockplatform.fronts.native.catalog import routes as catalog
+    from mockplatform.fronts.native.control import observe
     from mockplatform.fronts.native.control import routes as control
     from mockplatform.fronts.native.events import routes as events
     from mockplatform.fronts.native.finance import routes as finance
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(system.health_bp)
     app.register_blueprint(system.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(observe.bp)
     app.register_blueprint(openapi.bp)
     for area in (finance, catalog, orders, logistics, resale, aftersales, events):
         app.register_blueprint(area.bp)

@@ -50,6 +50,10 @@ SANDBOX_PATH = "sandbox_path"  # the api key of the sandbox in the path, or the 
 # The sandbox in the path, by the admin token when one is configured, else by its api key.
 SANDBOX_PATH_ADMIN = "sandbox_path_admin"
 OPTIONAL_SANDBOX = "optional_sandbox"  # a sandbox's api key if given, else public
+# The tags of the control plane: calls that manage a sandbox rather than act in it, neither
+# faulted nor journaled (fronts/observe.py).
+CONTROL_TAGS = frozenset({"sandboxes", "clock", "faults", "journal", "webhooks", "scenarios",
+                          "summary"})
 
 
 @dataclass
@@ -70,6 +74,10 @@ class EndpointSpec:
     body_limit: str | None = None  # the Settings field bounding its body (see bodies.py)
     # The blueprint that serves it: the OpenAPI document of an app lists only what it serves.
     blueprint: Blueprint | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def control_plane(self) -> bool:
+        return not CONTROL_TAGS.isdisjoint(self.tags)
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -152,7 +160,8 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     handler = _Handler(spec, view, path_args)
     answer = pipeline.run(
         Request(front=FRONT, operation=view.__name__, method=request.method, path=request.path,
-                write=spec.method != "GET", idempotency_key=key or None), handler)
+                write=spec.method != "GET", idempotency_key=key or None,
+                control_plane=spec.control_plane), handler)
     if answer.error:
         response = Response(answer.text, status=answer.status, mimetype="application/json")
     else:

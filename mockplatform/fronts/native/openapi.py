@@ -36,6 +36,9 @@ _UPLOAD_STATUS_TEXT = {413: "File too large",
 TAGS = {
     "sandboxes": "Start here: create a sandbox; its api key is the bearer of every other call",
     "clock": "The sandbox's virtual clock, and the timers due on it",
+    "faults": "Make the sandbox's API misbehave on purpose: latency, errors, rate limits, "
+              "malformed answers, dropped connections",
+    "journal": "What was called in the sandbox, on every front, and what it answered",
     "test_helpers": "Act as the buyer, the carrier or the test itself",
     "events": "Everything that happened in the sandbox, in order",
     "policies": "The policies the sandbox enforces, and its market's calendar",

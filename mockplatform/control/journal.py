@@ -1,0 +1,207 @@
+"""The request journal: what was called in a sandbox, on every front, and what it answered.
+
+An entry is written outside the request's unit of work, once its answer is known, by a writer
+per process (``JournalWriter``): the request only appends a dict to a buffer, and a thread
+writes what has gathered in one transaction, so that a GET, which writes nothing itself, does
+not queue for SQLite's write lock. Consistency: a journal read (and reset, delete, clear)
+first writes what its own process holds, under the same lock as the thread, so in one process
+(the pytest plugin's server, ``serve --workers 1``) a call answered before the read is always
+in it. Across several worker processes an entry of another process lands within
+``GATHER_SECONDS`` (0.1 s) and one write: a read may miss a call answered by another worker a
+moment before.
+
+Bounded: each write keeps the newest ``journal_max_entries`` of each sandbox it wrote to,
+deleting the oldest. Bodies are kept up to ``journal_body_bytes`` characters each. Entry ids
+number every sandbox's entries together: they are cursors, not seeded data.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    Index,
+    Integer,
+    String,
+    Text,
+    delete,
+    insert,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from mockplatform.engine import clock as clocks
+from mockplatform.engine import ids
+from mockplatform.errors import ValidationFailed
+from mockplatform.store.models import Base, UTCDateTime
+from mockplatform.store.session import Store
+
+ENTRY_PREFIX = "jrn_"
+# How long the writer thread waits idle before it ends (it starts again with the next entry).
+IDLE_SECONDS = 10.0
+# How long an entry may wait for others to share its write, and how many make a write at once:
+# one write per request would double a GET's work (a write transaction beside a read); one per
+# 100 ms costs a request next to nothing (bench/README.md).
+GATHER_SECONDS = 0.1
+BATCH = 500
+log = logging.getLogger(__name__)
+
+
+class JournalEntry(Base):
+    __tablename__ = "journal_entries"
+    __snapshot__ = False  # what was called in one sandbox is not the state of another
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
+                                    primary_key=True, autoincrement=True)
+    sandbox_id: Mapped[str] = mapped_column(String(40))
+    sandbox_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    wall_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    front: Mapped[str] = mapped_column(String(20))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    query: Mapped[str] = mapped_column(Text, default="")
+    operation: Mapped[str] = mapped_column(String(120))
+    status: Mapped[int] = mapped_column(Integer)
+    latency_ms: Mapped[float] = mapped_column(Float)
+    fault_rule: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    fault_effect: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    request_body: Mapped[str] = mapped_column(Text, default="")
+    request_truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+    response_body: Mapped[str] = mapped_column(Text, default="")
+    response_truncated: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_journal_sandbox", "sandbox_id", "id"),
+                      Index("ix_journal_operation", "sandbox_id", "operation", "id"))
+
+
+def clip(text: str, limit: int) -> tuple[str, bool]:
+    """``text`` cut to ``limit`` characters, and whether it was cut."""
+    return (text, False) if len(text) <= limit else (text[:limit], True)
+
+
+class JournalWriter:
+    """The entries of one process, buffered and written by a thread (see the module's doc)."""
+
+    def __init__(self, store: Store, max_entries: int):
+        self.store = store
+        self.max_entries = max_entries
+        self._pending: list[dict[str, Any]] = []
+        self._wake = threading.Condition()
+        self._writing = threading.Lock()  # one write at a time, in the order entries came
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        store.on_dispose.append(self.close)
+
+    def close(self) -> None:
+        """Write what is pending and stop the thread (before the store's engine goes)."""
+        with self._wake:
+            self._closed = True
+            thread = self._thread
+            self._wake.notify()
+        if thread is not None:
+            thread.join(timeout=10)
+        try:
+            self.flush()
+        except Exception:  # the schema dropped already, say: the entries go with it
+            log.exception("journal entries could not be written at close")
+
+    def add(self, entry: dict[str, Any]) -> None:
+        with self._wake:
+            if self._closed:
+                return
+            self._pending.append(entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, daemon=True,
+                                                name="mockplatform-journal")
+                self._thread.start()
+            if len(self._pending) in (1, BATCH):
+                self._wake.notify()
+
+    def flush(self) -> None:
+        """Write every entry added so far (those the thread took included) before returning."""
+        with self._writing:
+            with self._wake:
+                entries, self._pending = self._pending, []
+            if entries:
+                self._write(entries)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                if not self._pending and not self._closed:
+                    self._wake.wait(IDLE_SECONDS)
+                if self._closed or not self._pending:
+                    self._thread = None
+                    return
+                # Gather: the entries of the next GATHER_SECONDS share one write.
+                until = clocks.monotonic() + GATHER_SECONDS
+                while (len(self._pending) < BATCH and not self._closed
+                       and (left := until - clocks.monotonic()) > 0):
+                    self._wake.wait(left)
+            try:
+                self.flush()
+            except Exception:  # the journal never takes the server down: say so and go on
+                log.exception("journal entries could not be written")
+
+    def _write(self, entries: list[dict[str, Any]]) -> None:
+        with self.store.transaction() as session:
+            session.execute(insert(JournalEntry), entries)
+            for sandbox_id in {entry["sandbox_id"] for entry in entries}:
+                trim(session, sandbox_id, self.max_entries)
+
+
+def trim(session: Session, sandbox_id: str, keep: int) -> None:
+    """Delete all but the newest ``keep`` entries of the sandbox."""
+    oldest_kept = session.scalar(
+        select(JournalEntry.id).where(JournalEntry.sandbox_id == sandbox_id)
+        .order_by(JournalEntry.id.desc()).offset(keep - 1).limit(1))
+    if oldest_kept is not None:
+        session.execute(delete(JournalEntry).where(JournalEntry.sandbox_id == sandbox_id,
+                                                   JournalEntry.id < oldest_kept))
+
+
+def entries(session: Session, sandbox_id: str, *, operation: str | None = None,
+            statuses: list[int] | None = None, front: str | None = None,
+            start: datetime | None = None, end: datetime | None = None,
+            after: str | None = None, limit: int) -> tuple[list[JournalEntry], bool]:
+    """A page of the sandbox's entries, oldest first; ``start``/``end`` bound the sandbox
+    time (from inclusive, to exclusive)."""
+    if start is not None and end is not None and end <= start:
+        raise ValidationFailed.field("to", f"must be after 'from' ({start.isoformat()})",
+                                     location="query")
+    stmt = select(JournalEntry).where(JournalEntry.sandbox_id == sandbox_id)
+    if operation:
+        stmt = stmt.where(JournalEntry.operation.in_(_spellings(operation)))
+    if statuses:
+        stmt = stmt.where(JournalEntry.status.in_(statuses))
+    if front:
+        stmt = stmt.where(JournalEntry.front == front)
+    if start is not None:
+        stmt = stmt.where(JournalEntry.sandbox_at >= start)
+    if end is not None:
+        stmt = stmt.where(JournalEntry.sandbox_at < end)
+    if after:
+        stmt = stmt.where(JournalEntry.id > ids.parse_id(ENTRY_PREFIX, after, field="after"))
+    rows = list(session.scalars(stmt.order_by(JournalEntry.id).limit(limit + 1)))
+    return rows[:limit], len(rows) > limit
+
+
+def _spellings(operation: str) -> list[str]:
+    bare = operation.lstrip("/")
+    spellings = [bare, "/" + bare]
+    return spellings
+
+
+def clear(session: Session, sandbox_id: str) -> int:
+    return session.execute(delete(JournalEntry).where(
+        JournalEntry.sandbox_id == sandbox_id)).rowcount
+
+
+def entry_id(entry: JournalEntry) -> str:
+    return ids.format_id(ENTRY_PREFIX, entry.id)
