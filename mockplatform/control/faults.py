@@ -47,6 +47,30 @@ EFFECT_FIELDS = {LATENCY: {"ms"}, ERROR: {"status", "code", "message", "retry_af
 DEFAULT_RETRY_AFTER = 1
 
 
+def effect_problems(effect: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with an effect beyond each field's own value: a field its type does not
+    take, a field its type needs, an error status that is no error. By field; empty if
+    none. (The native front's schema and a scenario's ``faults`` step both ask.)"""
+    kind = effect.get("type")
+    if kind not in EFFECT_FIELDS:
+        return {}
+    taken = EFFECT_FIELDS[kind]
+    problems = {name: f"not taken by effect type {kind!r}; it takes: "
+                      f"{', '.join(sorted(taken)) or 'nothing besides type'}"
+                for name in effect if name != "type" and name not in taken}
+    if kind == LATENCY and "ms" not in effect:
+        problems["ms"] = "required for effect type 'latency'"
+    if kind == ERROR:
+        status = effect.get("status")
+        if status is None:
+            problems["status"] = "required for effect type 'error'"
+        elif 200 < status < 400:
+            problems["status"] = "an error answers 400-599, or 200 with a platform code"
+        elif status == 200 and "code" not in effect:
+            problems["code"] = "required with status 200 (the platform's error code)"
+    return problems
+
+
 @dataclass(frozen=True)
 class Call:
     """What a rule can match of a request."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockplatform.control.scenarios import document, library, runner
+from mockplatform.control.scenarios import document, fault_steps, library, runner
+
+__all__ = ["document", "fault_steps", "library", "run", "runner"]
 from mockplatform.engine.context import SandboxContext
 
 

@@ -112,6 +112,18 @@ class Integer(Type):
 
 
 @dataclass(frozen=True)
+class Ratio(Type):
+    """A number from 0 to 1 (a probability)."""
+
+    def check(self, value, path, problems):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return self.wrong(value, path, problems, "a number from 0 to 1")
+        if not 0 <= value <= 1:
+            return problems.add(path, "expected a number from 0 to 1")
+        return value
+
+
+@dataclass(frozen=True)
 class Boolean(Type):
     def check(self, value, path, problems):
         if not isinstance(value, bool):

@@ -2,7 +2,7 @@
 carrier, the warehouse, the clock), the fields it takes and the domain operation it calls: the
 very functions the native API's views call, in the same unit of work (no HTTP loopback).
 
-A new step is one ``register(Step(...))`` (the fault-injection step will be one): the loader
+A new step is one ``register(Step(...))`` (the ``faults`` step is one: fault_steps.py): the loader
 learns its fields, the closest-name hints and the README's list from this table.
 """
 
@@ -69,7 +69,7 @@ class Defines(Text):
 @dataclass(frozen=True)
 class Step:
     name: str
-    actor: str  # seller, buyer, carrier, warehouse, clock, catalog
+    actor: str  # seller, buyer, carrier, warehouse, clock, catalog, platform
     summary: str
     run: Callable[[Run, dict[str, Any]], dict[str, Any]]
     fields: dict[str, Type] = field(default_factory=dict)

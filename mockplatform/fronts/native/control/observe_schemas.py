@@ -65,24 +65,9 @@ class FaultEffectSchema(Schema):
 
     @validates_schema
     def _fields_of_the_type(self, data, **kwargs):
-        kind = data.get("type")
-        if kind not in faults.EFFECT_FIELDS:
-            return
-        taken = faults.EFFECT_FIELDS[kind]
-        errors = {name: [f"not taken by effect type {kind!r}; it takes: "
-                         f"{', '.join(sorted(taken)) or 'nothing besides type'}"]
-                  for name in data if name != "type" and name not in taken}
-        if kind == faults.LATENCY and "ms" not in data:
-            errors["ms"] = ["required for effect type 'latency'"]
-        if kind == faults.ERROR:
-            if "status" not in data:
-                errors["status"] = ["required for effect type 'error'"]
-            elif 200 < data["status"] < 400:
-                errors["status"] = ["an error answers 400-599, or 200 with a platform code"]
-            elif data["status"] == 200 and "code" not in data:
-                errors["code"] = ["required with status 200 (the platform's error code)"]
-        if errors:
-            raise ValidationError(errors)
+        problems = faults.effect_problems(data)
+        if problems:
+            raise ValidationError({name: [message] for name, message in problems.items()})
 
 
 class FaultWhenSchema(Schema):
