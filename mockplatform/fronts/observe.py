@@ -12,6 +12,8 @@ runs, or gunicorn's, as ``serve`` runs) the socket is shut down before the answe
 and the client sees the connection closed without an answer. Without a socket (Flask's test
 client) there is nothing to drop: the answer is an empty 502 with ``X-Mockplatform-Dropped``.
 
+Test helpers (``Request.test_helper``) are journaled but never faulted: a rule that matches
+everything breaks the integration's calls, not the test's own set-up.
 Control-plane calls (``Request.control_plane``) are neither faulted nor journaled, as WireMock
 leaves its admin API out of its journal: a test's own set-up does not crowd what it asserts on.
 """
@@ -67,7 +69,7 @@ def init_app(app: Flask, pipeline: Pipeline, store: Store, settings: Settings) -
 
 def _fault_before_call(exchange: Exchange) -> None:
     req = exchange.request
-    if req.control_plane or exchange.ctx is None:
+    if req.control_plane or req.test_helper or exchange.ctx is None:
         return
     applied = faults.apply(exchange.ctx, faults.Call(req.front, req.method, req.path,
                                                      req.operation))

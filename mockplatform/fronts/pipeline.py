@@ -48,6 +48,10 @@ class Request:
     # A call that manages the sandbox (sandboxes, clock, faults, journal): never faulted, not
     # journaled.
     control_plane: bool = False
+    # A test helper (acting as the buyer, the carrier, the warehouse): journaled, never
+    # faulted, so that a rule matching everything breaks the integration's calls, not the
+    # test's own set-up.
+    test_helper: bool = False
 
 
 @dataclass

@@ -48,6 +48,10 @@ def test_a_rule_code_and_message_replace_the_defaults(sbx):
     assert error["message"] == "down"
 
 
+PRODUCTS = "/api/v1/products"
+PRODUCT = {"name": "Kettle", "skus": [{"seller_sku": "K-1", "price": "10.00", "stock": 1}]}
+
+
 def test_a_rate_limit_is_a_429_with_retry_after(sbx):
     add(sbx, effect={"type": "rate_limit", "retry_after": 3})
     response = sbx.get(EVENTS)
@@ -59,12 +63,22 @@ def test_a_faulted_write_changes_nothing(sbx):
     add(sbx, match={"method": "POST"}, effect=ERROR_503, when={"first": 1})
     before = sbx.get(EVENTS).get_json()["data"]
 
-    refused = sbx.post("/api/v1/test_helpers/timers", json={"label": "x", "delay": "PT1H"})
+    refused = sbx.post(PRODUCTS, json=PRODUCT)
     assert refused.status_code == 503
-    assert sbx.get(f"{sbx.base}/timers").get_json()["data"] == []
+    assert sbx.get(PRODUCTS).get_json()["data"] == []
     assert sbx.get(EVENTS).get_json()["data"] == before
-    accepted = sbx.post("/api/v1/test_helpers/timers", json={"label": "x", "delay": "PT1H"})
+    accepted = sbx.post(PRODUCTS, json=PRODUCT)
     assert accepted.status_code == 201
+
+
+def test_test_helpers_are_never_faulted_but_journaled(sbx):
+    add(sbx, effect=ERROR_503)  # matches every call
+    helper = sbx.post("/api/v1/test_helpers/timers", json={"label": "x", "delay": "PT1H"})
+    assert helper.status_code == 201
+    assert sbx.get(EVENTS).status_code == 503
+    operations = [entry["operation"] for entry in sbx.get(
+        f"{sbx.base}/journal").get_json()["data"]]
+    assert "schedule_test_timer" in operations
 
 
 def test_the_first_n_calls_fail_then_every_call_passes(sbx):
@@ -152,10 +166,10 @@ def test_latency_sleeps_after_the_operation_ran(sbx, monkeypatch):
     monkeypatch.setattr(observe, "sleep", slept.append)
     add(sbx, match={"method": "POST"}, effect={"type": "latency", "ms": 250})
 
-    response = sbx.post("/api/v1/test_helpers/timers", json={"label": "x", "delay": "PT1H"})
+    response = sbx.post(PRODUCTS, json=PRODUCT)
 
     assert response.status_code == 201 and slept == [0.25]
-    assert len(sbx.get(f"{sbx.base}/timers").get_json()["data"]) == 1
+    assert len(sbx.get(PRODUCTS).get_json()["data"]) == 1
 
 
 def test_a_drop_without_a_socket_is_an_empty_502_marked_dropped(sbx):

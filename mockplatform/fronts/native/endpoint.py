@@ -52,6 +52,7 @@ SANDBOX_PATH_ADMIN = "sandbox_path_admin"
 OPTIONAL_SANDBOX = "optional_sandbox"  # a sandbox's api key if given, else public
 # The tags of the control plane: calls that manage a sandbox rather than act in it, neither
 # faulted nor journaled (fronts/observe.py).
+TEST_HELPER_TAG = "test_helpers"
 CONTROL_TAGS = frozenset({"sandboxes", "clock", "faults", "journal", "webhooks", "scenarios",
                           "summary"})
 
@@ -78,6 +79,10 @@ class EndpointSpec:
     @property
     def control_plane(self) -> bool:
         return not CONTROL_TAGS.isdisjoint(self.tags)
+
+    @property
+    def test_helper(self) -> bool:
+        return TEST_HELPER_TAG in self.tags
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -161,7 +166,7 @@ def _handle(spec: EndpointSpec, view: Callable[[Call], Any], path_args: dict) ->
     answer = pipeline.run(
         Request(front=FRONT, operation=view.__name__, method=request.method, path=request.path,
                 write=spec.method != "GET", idempotency_key=key or None,
-                control_plane=spec.control_plane), handler)
+                control_plane=spec.control_plane, test_helper=spec.test_helper), handler)
     if answer.error:
         response = Response(answer.text, status=answer.status, mimetype="application/json")
     else:
