@@ -27,6 +27,10 @@ class Settings:
     # Database connections each process keeps open; None: the store's default (serve passes
     # its threads per worker).
     pool_size: int | None = None
+    # Threads per process that send webhooks (control/webhooks/dispatcher.py), and how often
+    # they look for deliveries made due by a running clock when nothing wakes them.
+    webhook_threads: int = 2
+    webhook_poll_ms: int = 1000
     extra: dict = field(default_factory=dict)
 
     @classmethod

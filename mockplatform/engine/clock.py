@@ -6,6 +6,7 @@ freezegun or time-machine in a user's in-process tests move a running clock too.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -60,6 +61,11 @@ def later(instant: datetime, delta: timedelta, *, field: str, what: str = "ends 
 
 def wall_now() -> datetime:
     return datetime.now(UTC)
+
+
+def elapsed() -> float:
+    """A monotonic reading in seconds, to time what takes wall time (a webhook's answer)."""
+    return time.perf_counter()
 
 
 @dataclass

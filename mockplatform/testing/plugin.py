@@ -8,6 +8,8 @@ Fixtures:
   ``@pytest.mark.mockplatform_sandbox(platform="tiktok_shop", market="TH", seed=7, ...)``.
 - ``client``: a ``mockplatform_client.Client`` bound to that sandbox.
 - ``mockplatform_admin``: a client for sandbox management (the admin token if one is given).
+- ``webhook_receiver``: a threaded HTTP receiver on a free port that checks signatures and
+  collects pushes; ``subscribe(client)`` points an endpoint at it, ``wait_for(n)`` waits for n.
 
 Nothing starts unless a test asks for these fixtures.
 """
@@ -60,6 +62,7 @@ class ThreadedServer:
         return self
 
     def stop(self) -> None:
+        self.app.extensions["mockplatform"]["webhooks"].stop()
         self._server.shutdown()
         self._thread.join(timeout=10)
         self._server.server_close()
@@ -118,3 +121,18 @@ def sandbox(request: pytest.FixtureRequest, mockplatform_admin):
 @pytest.fixture
 def client(mockplatform_admin, sandbox):
     return mockplatform_admin.for_sandbox(sandbox)
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A webhook receiver on a free port (mockplatform/testing/receiver.py): ``subscribe(client,
+    event_types=[...], format="native")`` creates an endpoint pointing at it; each push is kept
+    with ``verified`` (its signature checked per format); ``wait_for(n)`` returns the first n,
+    or fails after a bounded wait; ``respond(status=500 | delay=s | close=True)`` misbehaves."""
+    from mockplatform.testing.receiver import WebhookReceiver
+
+    receiver = WebhookReceiver()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()

@@ -14,7 +14,9 @@ from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
 from .tracking import Tracking
+from .webhooks import WebhookDeliveries, WebhookEndpoints
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "AfterSales", "Buyers", "Clock", "Events", "Ledger",
            "LedgerPage", "Orders", "Packages", "Policies", "Products", "Resale", "ReturnService",
-           "Sandboxes", "SemiHosted", "TestHelpers", "Timers", "Tracking", "label_document"]
+           "Sandboxes", "SemiHosted", "TestHelpers", "Timers", "Tracking", "WebhookDeliveries", "WebhookEndpoints",
+           "label_document"]

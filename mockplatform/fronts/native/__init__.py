@@ -27,3 +27,5 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(area.bp)
     from mockplatform.fronts.native.resale_overview import bp as resale_overview
     app.register_blueprint(resale_overview)
+    from mockplatform.fronts.native.webhooks import routes as webhooks
+    app.register_blueprint(webhooks.bp)

@@ -1,0 +1,277 @@
+"""The dispatcher: threads of the server process that send what the outbox holds.
+
+A round: find the sandboxes with pending deliveries; for each, read its clock (no lock), claim
+the deliveries due by its now in one conditional UPDATE (a lease: token and wall-time expiry),
+commit, send them with no transaction open, and record each attempt in a short transaction of
+its own, guarded by the token. Two processes never hold the same delivery: the UPDATE's
+condition is checked again on the row it changes (a write transaction on SQLite, a row lock under
+PostgreSQL's READ COMMITTED). A sender that dies leaves its lease to lapse, and the delivery is
+sent again by whoever claims it next: at least once, never lost.
+
+A failed attempt makes the next one due at a SANDBOX instant, the instant it was made plus the
+format's delay; advancing the clock makes it due. The threads sleep between rounds, woken at
+once after a commit that wrote deliveries (or touched a sandbox that has some pending), else
+every ``poll`` seconds (a running clock makes retries due with no request at all). They start
+with the first delivery or endpoint, not with the app: a server nobody pushes from runs none.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import socket
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from mockplatform.control.webhooks import outbox, sender
+from mockplatform.control.webhooks.formats import FORMATS, Event, Sender, dumps
+from mockplatform.control.webhooks.models import (
+    DELIVERED,
+    FAILED,
+    NO_RESEND,
+    PENDING,
+    RESEND_FINISHED,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from mockplatform.engine import clock as clocks
+from mockplatform.engine import ids
+from mockplatform.store.models import Event as EventRow
+from mockplatform.store.models import Sandbox
+from mockplatform.store.session import Store
+
+log = logging.getLogger("mockplatform.webhooks")
+D = WebhookDelivery
+BATCH = 50
+LEASE = timedelta(seconds=60)  # far beyond any format's time limit
+DELIVERY_PREFIX = "whd_"
+_tokens = itertools.count(1)
+
+
+@dataclass
+class Work:
+    """One claimed delivery, with all it takes to send it."""
+
+    delivery: tuple  # (seq, endpoint_seq, event_seq, part, attempts, auto_attempts, manual)
+    endpoint: tuple  # (url, format, secret)
+    event: Event
+    sender: Sender
+    sandbox_id: str
+    sandbox_at: datetime
+    token: str
+
+
+class Dispatcher:
+    def __init__(self, store: Store, *, threads: int = 2, poll: float = 1.0):
+        self.store = store
+        self.threads = threads
+        self.poll = poll
+        self._wake = threading.Event()
+        self._started_in: int | None = None
+        self._start_lock = threading.Lock()
+        self._stopped = False
+        self._workers: list[threading.Thread] = []
+        # Sandboxes known here to have pending deliveries: a write to one wakes the threads
+        # (an advance may have made its retries due).
+        self._pending: set[str] = set()
+        self._host = socket.gethostname()
+
+    # -- the pipeline's hook --------------------------------------------------------------------
+
+    def after_commit(self, exchange) -> None:
+        wrote = outbox.take_written()
+        if wrote:
+            self._pending.update(wrote)
+            self.poke()
+        elif exchange.request.write and exchange.sandbox_id in self._pending:
+            self.poke()
+
+    def resume(self) -> None:
+        """At start-up: deliveries left pending by an earlier process are sent by this one."""
+        with self.store.transaction(write=False) as session:
+            pending = session.scalar(select(D.seq).where(D.status == PENDING).limit(1))
+        if pending is not None:
+            self.poke()
+
+    def poke(self) -> None:
+        self._ensure_started()
+        self._wake.set()
+
+    def _ensure_started(self) -> None:
+        pid = os.getpid()
+        if self._started_in == pid or self._stopped:
+            return
+        with self._start_lock:
+            if self._started_in == pid:
+                return
+            self._workers = [threading.Thread(target=self._loop, daemon=True,
+                                              name=f"mockplatform-webhooks-{n}")
+                             for n in range(self.threads)]
+            for worker in self._workers:
+                worker.start()
+            self._started_in = pid
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
+        for worker in self._workers:
+            worker.join(timeout=15)
+
+    def _loop(self) -> None:
+        while not self._stopped:
+            try:
+                sent = self.run_once()
+            except Exception:  # a database hiccup must not end the thread
+                log.exception("webhook dispatcher round failed")
+                sent = 0
+            if not sent and not self._stopped:
+                self._wake.wait(self.poll)
+                self._wake.clear()
+        sender.close_all()
+
+    # -- rounds ---------------------------------------------------------------------------------
+
+    def run_once(self, sandbox_id: str | None = None) -> int:
+        """Send what is due now (in one sandbox, or in all); how many attempts were made."""
+        sandboxes = [sandbox_id] if sandbox_id else self._sandboxes_pending()
+        made = 0
+        for one in sandboxes:
+            while not self._stopped:
+                claimed = self._claim(one)
+                if not claimed:
+                    break
+                for work in claimed:
+                    self._attempt(work)
+                made += len(claimed)
+        return made
+
+    def drain(self, sandbox_id: str, timeout: float = 10.0) -> int:
+        """Send everything due in the sandbox, in this thread, and wait for what other threads
+        hold; returns the attempts made here. For tests: after it, what is not sent was not due."""
+        deadline = clocks.elapsed() + timeout
+        made = 0
+        while True:
+            made += self.run_once(sandbox_id)
+            if not self._in_flight(sandbox_id) or clocks.elapsed() > deadline:
+                return made
+            self._wake.wait(0.01)
+
+    def _sandboxes_pending(self) -> list[str]:
+        with self.store.transaction(write=False) as session:
+            found = list(session.scalars(select(D.sandbox_id).where(D.status == PENDING).distinct()))
+        self._pending = set(found)
+        return found
+
+    def _in_flight(self, sandbox_id: str) -> bool:
+        wall = clocks.wall_now()
+        with self.store.transaction(write=False) as session:
+            return session.scalar(select(D.seq).where(
+                D.status == PENDING, D.sandbox_id == sandbox_id, D.lease_until > wall).limit(1)) \
+                is not None
+
+    def _claim(self, sandbox_id: str) -> list[Work]:
+        with self.store.transaction(write=True) as session:
+            sandbox = session.execute(select(
+                Sandbox.clock_mode, Sandbox.clock_speed, Sandbox.clock_anchor_virtual,
+                Sandbox.clock_anchor_wall, Sandbox.seed, Sandbox.market, Sandbox.app_key,
+                Sandbox.app_secret).where(Sandbox.id == sandbox_id)).one_or_none()
+            if sandbox is None:
+                return []
+            now = clocks.Clock(mode=sandbox[0], speed=sandbox[1], anchor_virtual=sandbox[2],
+                               anchor_wall=sandbox[3]).now()
+            wall = clocks.wall_now()
+            endpoints = {seq: (url, fmt, secret) for seq, url, fmt, secret in session.execute(
+                select(WebhookEndpoint.seq, WebhookEndpoint.url, WebhookEndpoint.format,
+                       WebhookEndpoint.secret).where(WebhookEndpoint.sandbox_id == sandbox_id,
+                                                     WebhookEndpoint.enabled.is_(True)))}
+            free = or_(D.lease_until.is_(None), D.lease_until < wall)
+            due = [D.status == PENDING, D.sandbox_id == sandbox_id, D.next_attempt_at <= now,
+                   D.endpoint_seq.in_(list(endpoints)), free]
+            candidates = list(session.scalars(select(D.seq).where(*due)
+                                              .order_by(D.next_attempt_at, D.seq).limit(BATCH)))
+            if not candidates:
+                return []
+            token = f"{self._host}:{os.getpid()}:{next(_tokens)}"
+            session.execute(update(D).where(*due, D.seq.in_(candidates))
+                            .values(lease_token=token, lease_until=wall + LEASE)
+                            .execution_options(synchronize_session=False))
+            rows = session.execute(select(
+                D.seq, D.endpoint_seq, D.event_seq, D.part, D.attempts, D.auto_attempts,
+                D.manual).where(D.sandbox_id == sandbox_id, D.lease_token == token)
+                .order_by(D.seq)).all()
+            events = {e.seq: Event(e.seq, e.type, e.occurred_at, e.subject, e.data)
+                      for e in session.scalars(select(EventRow).where(
+                          EventRow.sandbox_id == sandbox_id,
+                          EventRow.seq.in_({row[2] for row in rows})))}
+        who = Sender(seed=sandbox[4], market=sandbox[5], app_key=sandbox[6],
+                     app_secret=sandbox[7])
+        return [Work(tuple(row), endpoints[row[1]], events[row[2]], who, sandbox_id, now, token)
+                for row in rows]
+
+    # -- one attempt ----------------------------------------------------------------------------
+
+    def _attempt(self, work: Work) -> None:
+        seq, _endpoint_seq, event_seq, part, attempts, _auto, manual = work.delivery
+        url, format_name, secret = work.endpoint
+        fmt = FORMATS[format_name]
+        body = dumps(fmt.body(work.event, part, work.sender))
+        wall = clocks.wall_now()
+        headers = {"Content-Type": "application/json", "User-Agent": "mockplatform-webhooks/1",
+                   "Mockplatform-Delivery": ids.format_id(DELIVERY_PREFIX, seq),
+                   "Mockplatform-Event-Id": ids.format_id(ids.EVENT_PREFIX, event_seq),
+                   "Mockplatform-Event-Type": work.event.type,
+                   "Mockplatform-Attempt": str(attempts + 1),
+                   **fmt.headers(body, secret, work.sender, int(wall.timestamp()))}
+        result = sender.post(url, body, headers, fmt.timeout)
+        self._record(work, result, wall, manual != NO_RESEND)
+
+    def _record(self, work: Work, result: sender.Result, wall: datetime, manual: bool) -> None:
+        seq, endpoint_seq, _event, _part, attempts, auto_attempts, resend = work.delivery
+        fmt = FORMATS[work.endpoint[1]]
+        if not manual:
+            auto_attempts += 1
+        status, next_at = _outcome(fmt.retries, result.succeeded, auto_attempts,
+                                   resend == RESEND_FINISHED, work.sandbox_at)
+        with self.store.transaction(write=True) as session:
+            changed = session.execute(
+                update(D).where(D.sandbox_id == work.sandbox_id, D.seq == seq,
+                                D.lease_token == work.token)
+                .values(status=status, next_attempt_at=next_at, attempts=attempts + 1,
+                        auto_attempts=auto_attempts, manual=NO_RESEND, lease_token=None,
+                        lease_until=None)
+                .execution_options(synchronize_session=False)).rowcount
+            if changed != 1:
+                return  # deleted meanwhile (the endpoint, a reset), or the lease lapsed
+            session.add(WebhookAttempt(
+                sandbox_id=work.sandbox_id, delivery_seq=seq, number=attempts + 1,
+                endpoint_seq=endpoint_seq, trigger="manual" if manual else "auto",
+                sandbox_at=work.sandbox_at, wall_at=wall, succeeded=result.succeeded,
+                status_code=result.status_code, latency_ms=result.latency_ms,
+                response_excerpt=result.excerpt, error=result.error))
+
+
+def _outcome(retries: tuple[timedelta, ...], succeeded: bool, auto_attempts: int,
+             was_finished: bool, sandbox_at: datetime) -> tuple[str, datetime | None]:
+    """The delivery's status and next attempt after an attempt."""
+    if succeeded:
+        return DELIVERED, None
+    if was_finished or auto_attempts > len(retries):
+        return FAILED, None
+    delay = retries[auto_attempts - 1] if auto_attempts else timedelta(0)
+    try:
+        return PENDING, clocks.later(sandbox_at, delay, field="retry")
+    except clocks.BeyondLatest:
+        return FAILED, None
+
+
+def retry_instants(retries: tuple[timedelta, ...], first: datetime) -> list[datetime]:
+    """Every attempt's instant when each fails at once on a frozen clock: the schedule."""
+    instants = [first]
+    for delay in retries:
+        instants.append(instants[-1] + delay)
+    return instants
