@@ -45,7 +45,10 @@ def event_types() -> tuple[str, ...]:
     found = set(_NAMED)
     found.update(EVENT_OF_ACTION.values())
     found.update(event for _action, event in LOSSES.values())
-    found.update(f"order.{status}" for status in order_states.STATUSES)
+    found.update(f"order.{status}" for machine in (order_states.ITEM,
+                                                    order_states.SEMI_HOSTED_ITEM,
+                                                    order_states.TIKTOK_ITEM)
+                 for status in machine.states)
     found.update(f"aftersales.{action}" for action in aftersales_states.ROLES)
     return tuple(sorted(found))
 

@@ -104,10 +104,10 @@ class Dispatcher:
 
     def _ensure_started(self) -> None:
         pid = os.getpid()
-        if self._started_in == pid or self._stopped:
+        if self._started_in == pid:
             return
         with self._start_lock:
-            if self._started_in == pid:
+            if self._started_in == pid or self._stopped:
                 return
             self._workers = [threading.Thread(target=self._loop, daemon=True,
                                               name=f"mockplatform-webhooks-{n}")
@@ -117,10 +117,14 @@ class Dispatcher:
             self._started_in = pid
 
     def stop(self) -> None:
-        self._stopped = True
-        self._wake.set()
-        for worker in self._workers:
-            worker.join(timeout=15)
+        """End the threads (a later poke starts them again)."""
+        with self._start_lock:
+            self._stopped = True
+            self._wake.set()
+            for worker in self._workers:
+                worker.join(timeout=15)
+            self._workers, self._started_in = [], None
+            self._stopped = False
 
     def _loop(self) -> None:
         while not self._stopped:
