@@ -48,6 +48,8 @@ TAGS = {
               "Overview",
     "aftersales": "Buyers' cancellation requests, refunds only and returns (TikTok Shop), the "
                   "return parcel and failed returns",
+    "webhooks": "Endpoints the sandbox pushes its events to (native, Lazada or TikTok Shop "
+                "format), their deliveries, attempts and resend",
     "meta": "Liveness and this documentation",
 }
 
