@@ -63,6 +63,7 @@ class Store:
         # A SQLite file's WAL is checkpointed by a thread, not by a request (checkpoint.py).
         self.checkpointer = (Checkpointer(self.url.database)
                              if self.is_sqlite and not self._memory else None)
+        self.on_dispose: list = []
 
     def _make_engine(self, echo: bool) -> Engine:
         # Every unit of work ends in its own commit or rollback (``transaction``), so the pool
@@ -151,6 +152,8 @@ class Store:
         Base.metadata.drop_all(self.engine)
 
     def dispose(self) -> None:
+        for stop in self.on_dispose:  # threads that use the store (the webhook dispatcher)
+            stop()
         if self.checkpointer is not None:
             self.checkpointer.stop()
         self.engine.dispose()

@@ -80,6 +80,7 @@ class Dispatcher:
         # (an advance may have made its retries due).
         self._pending: set[str] = set()
         self._host = socket.gethostname()
+        store.on_dispose.append(self.stop)
 
     # -- the pipeline's hook --------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ FORMAT_HELP = ("native (the event, Mockplatform-Signature: t=<unix>,v1=<hex HMAC
 PATTERNS_HELP = ("event types: exact (order.delivered), a prefix (order.*) or * for every event; "
                  "each must match a type the server emits (GET /api/v1/webhook_event_types)")
 URL = fields.String(validate=validate.Length(min=1, max=2048),
-                    metadata={"description": "where to POST: an http:// or https:// URL"})
+                    metadata={"description": "where to POST: an http:// or https:// URL with a "
+                                          "host, without spaces or control characters"})
 PATTERNS = fields.List(fields.String(validate=validate.Length(min=1, max=80)),
                        validate=validate.Length(min=1, max=endpoints.MAX_PATTERNS),
                        metadata={"description": PATTERNS_HELP})
@@ -26,7 +27,8 @@ DESCRIPTION = fields.String(validate=validate.Length(max=500))
 
 class EndpointCreateSchema(Schema):
     url = fields.String(required=True, validate=validate.Length(min=1, max=2048),
-                        metadata={"description": "where to POST: an http:// or https:// URL"})
+                        metadata={"description": "where to POST: an http:// or https:// URL with a "
+                                          "host, without spaces or control characters"})
     event_types = fields.List(fields.String(validate=validate.Length(min=1, max=80)),
                               validate=validate.Length(min=1, max=endpoints.MAX_PATTERNS),
                               metadata={"description": PATTERNS_HELP + "; default ['*']"})
@@ -34,8 +36,9 @@ class EndpointCreateSchema(Schema):
                            metadata={"description": FORMAT_HELP + "; default native"})
     secret = fields.String(validate=validate.Length(min=endpoints.MIN_SECRET,
                                                     max=endpoints.MAX_SECRET),
-                           metadata={"description": "the native format's signing secret; "
-                                     "by default whsec_ and 64 hex digits drawn from the seed"})
+                           metadata={"description": "the native format's signing secret: "
+                                     "printable ASCII without spaces; by default whsec_ and 64 "
+                                     "hex digits drawn from the seed"})
     description = DESCRIPTION
     enabled = fields.Boolean()
 
@@ -118,7 +121,8 @@ class DeliveryQuery(PageQuery):
 
 class AttemptQuery(PageQuery):
     after = fields.String(metadata={"description": "continue after this attempt: "
-                                    "<delivery id>:<number>"})
+                                    "<delivery id>:<number>",
+                                    "pattern": r"^whd_[0-9]{1,18}:[0-9]{1,9}$"})
 
 
 class EventTypesSchema(Schema):
