@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -48,7 +49,12 @@ from mockplatform.store.session import Store
 log = logging.getLogger("mockplatform.webhooks")
 D = WebhookDelivery
 BATCH = 50
-LEASE = timedelta(seconds=60)  # far beyond any format's time limit
+# A claimed batch is recorded once it is all sent: its lease outlasts a batch that every
+# receiver answers at the longest time limit (native's 10 s).
+LEASE = timedelta(seconds=BATCH * 10 + 60)
+# After a wake, how long the thread lets a burst of requests commit their deliveries before it
+# claims: fewer, larger claims.
+COALESCE = 0.005
 DELIVERY_PREFIX = "whd_"
 _tokens = itertools.count(1)
 
@@ -79,6 +85,9 @@ class Dispatcher:
         # Sandboxes known here to have pending deliveries: a write to one wakes the threads
         # (an advance may have made its retries due).
         self._pending: set[str] = set()
+        # What the next round looks at: the sandboxes poked since, or (a poll) every one.
+        self._poked: set[str] = set()
+        self._scan = True
         self._host = socket.gethostname()
         store.on_dispose.append(self.stop)
 
@@ -88,9 +97,9 @@ class Dispatcher:
         wrote = outbox.take_written()
         if wrote:
             self._pending.update(wrote)
-            self.poke()
+            self.poke(wrote)
         elif exchange.request.write and exchange.sandbox_id in self._pending:
-            self.poke()
+            self.poke({exchange.sandbox_id})
 
     def resume(self) -> None:
         """At start-up: deliveries left pending by an earlier process are sent by this one."""
@@ -99,7 +108,12 @@ class Dispatcher:
         if pending is not None:
             self.poke()
 
-    def poke(self) -> None:
+    def poke(self, sandboxes: set[str] | None = None) -> None:
+        """Wake the threads: for ``sandboxes`` (no scan of every sandbox), or for all."""
+        if sandboxes is None:
+            self._scan = True
+        else:
+            self._poked.update(sandboxes)
         self._ensure_started()
         self._wake.set()
 
@@ -129,14 +143,20 @@ class Dispatcher:
 
     def _loop(self) -> None:
         while not self._stopped:
+            scan, self._scan = self._scan, False
+            poked, self._poked = self._poked, set()
             try:
-                sent = self.run_once()
+                sent = 0
+                for sandbox_id in (None,) if scan else poked:
+                    sent += self.run_once(sandbox_id)
             except Exception:  # a database hiccup must not end the thread
                 log.exception("webhook dispatcher round failed")
                 sent = 0
-            if not sent and not self._stopped:
-                self._wake.wait(self.poll)
+            if not sent and not self._stopped and not self._poked:
+                if not self._wake.wait(self.poll):
+                    self._scan = True  # nothing woke it: look at every sandbox
                 self._wake.clear()
+                time.sleep(COALESCE)
         sender.close_all()
 
     # -- rounds ---------------------------------------------------------------------------------
@@ -150,8 +170,7 @@ class Dispatcher:
                 claimed = self._claim(one)
                 if not claimed:
                     break
-                for work in claimed:
-                    self._attempt(work)
+                self._record([(work, *self._attempt(work)) for work in claimed])
                 made += len(claimed)
         return made
 
@@ -232,32 +251,38 @@ class Dispatcher:
                    "Mockplatform-Event-Type": work.event.type,
                    "Mockplatform-Attempt": str(attempts + 1),
                    **fmt.headers(body, secret, work.sender, int(wall.timestamp()))}
-        result = sender.post(url, body, headers, fmt.timeout)
-        self._record(work, result, wall, manual != NO_RESEND)
+        return sender.post(url, body, headers, fmt.timeout), wall
 
-    def _record(self, work: Work, result: sender.Result, wall: datetime, manual: bool) -> None:
+    def _record(self, done: list[tuple[Work, sender.Result, datetime]]) -> None:
+        """Every attempt of a batch, in one transaction."""
+        with self.store.transaction(write=True) as session:
+            for work, result, wall in done:
+                self._record_one(session, work, result, wall)
+
+    @staticmethod
+    def _record_one(session, work: Work, result: sender.Result, wall: datetime) -> None:
         seq, endpoint_seq, _event, _part, attempts, auto_attempts, resend = work.delivery
         fmt = FORMATS[work.endpoint[1]]
+        manual = resend != NO_RESEND
         if not manual:
             auto_attempts += 1
         status, next_at = _outcome(fmt.retries, result.succeeded, auto_attempts,
                                    resend == RESEND_FINISHED, work.sandbox_at)
-        with self.store.transaction(write=True) as session:
-            changed = session.execute(
-                update(D).where(D.sandbox_id == work.sandbox_id, D.seq == seq,
-                                D.lease_token == work.token)
-                .values(status=status, next_attempt_at=next_at, attempts=attempts + 1,
-                        auto_attempts=auto_attempts, manual=NO_RESEND, lease_token=None,
-                        lease_until=None)
-                .execution_options(synchronize_session=False)).rowcount
-            if changed != 1:
-                return  # deleted meanwhile (the endpoint, a reset), or the lease lapsed
-            session.add(WebhookAttempt(
-                sandbox_id=work.sandbox_id, delivery_seq=seq, number=attempts + 1,
-                endpoint_seq=endpoint_seq, trigger="manual" if manual else "auto",
-                sandbox_at=work.sandbox_at, wall_at=wall, succeeded=result.succeeded,
-                status_code=result.status_code, latency_ms=result.latency_ms,
-                response_excerpt=result.excerpt, error=result.error))
+        changed = session.execute(
+            update(D).where(D.sandbox_id == work.sandbox_id, D.seq == seq,
+                            D.lease_token == work.token)
+            .values(status=status, next_attempt_at=next_at, attempts=attempts + 1,
+                    auto_attempts=auto_attempts, manual=NO_RESEND, lease_token=None,
+                    lease_until=None)
+            .execution_options(synchronize_session=False)).rowcount
+        if changed != 1:
+            return  # deleted meanwhile (the endpoint, a reset), or the lease lapsed
+        session.add(WebhookAttempt(
+            sandbox_id=work.sandbox_id, delivery_seq=seq, number=attempts + 1,
+            endpoint_seq=endpoint_seq, trigger="manual" if manual else "auto",
+            sandbox_at=work.sandbox_at, wall_at=wall, succeeded=result.succeeded,
+            status_code=result.status_code, latency_ms=result.latency_ms,
+            response_excerpt=result.excerpt, error=result.error))
 
 
 def _outcome(retries: tuple[timedelta, ...], succeeded: bool, auto_attempts: int,
