@@ -26,7 +26,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from mockplatform.control.webhooks import outbox, sender
 from mockplatform.control.webhooks.formats import FORMATS, Event, Sender, dumps
@@ -42,19 +42,22 @@ from mockplatform.control.webhooks.models import (
 )
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
+from mockplatform.store import bulk
 from mockplatform.store.models import Event as EventRow
 from mockplatform.store.models import Sandbox
 from mockplatform.store.session import Store
 
 log = logging.getLogger("mockplatform.webhooks")
 D = WebhookDelivery
+DELIVERIES, ATTEMPTS = WebhookDelivery.__table__, WebhookAttempt.__table__
 BATCH = 50
 # A claimed batch is recorded once it is all sent: its lease outlasts a batch that every
 # receiver answers at the longest time limit (native's 10 s).
 LEASE = timedelta(seconds=BATCH * 10 + 60)
 # After a wake, how long the thread lets a burst of requests commit their deliveries before it
-# claims: fewer, larger claims.
-COALESCE = 0.005
+# claims: fewer, larger claims (a push leaves at most this much after its commit, unless a
+# backlog keeps the thread busy).
+COALESCE = 0.2
 DELIVERY_PREFIX = "whd_"
 _tokens = itertools.count(1)
 
@@ -152,11 +155,17 @@ class Dispatcher:
             except Exception:  # a database hiccup must not end the thread
                 log.exception("webhook dispatcher round failed")
                 sent = 0
-            if not sent and not self._stopped and not self._poked:
+            if self._stopped:
+                break
+            if sent >= BATCH:
+                continue  # a backlog: straight on
+            if not self._poked:
                 if not self._wake.wait(self.poll):
                     self._scan = True  # nothing woke it: look at every sandbox
                 self._wake.clear()
-                time.sleep(COALESCE)
+            # Let the requests of a burst commit their deliveries first: a claim costs a few
+            # statements, and one claim of many deliveries costs about what one of a few does.
+            time.sleep(COALESCE)
         sender.close_all()
 
     # -- rounds ---------------------------------------------------------------------------------
@@ -168,10 +177,10 @@ class Dispatcher:
         for one in sandboxes:
             while not self._stopped:
                 claimed = self._claim(one)
-                if not claimed:
-                    break
                 self._record([(work, *self._attempt(work)) for work in claimed])
                 made += len(claimed)
+                if len(claimed) < BATCH:
+                    break  # nothing more due now (what comes later pokes again)
         return made
 
     def drain(self, sandbox_id: str, timeout: float = 10.0) -> int:
@@ -199,7 +208,10 @@ class Dispatcher:
                 is not None
 
     def _claim(self, sandbox_id: str) -> list[Work]:
-        with self.store.transaction(write=True) as session:
+        """Lease the deliveries due in the sandbox (at most BATCH). What is due is read without
+        the write lock; only the lease (a conditional UPDATE) and reading back what it took are
+        written, so a round that finds nothing due locks nothing."""
+        with self.store.transaction(write=False) as session:
             sandbox = session.execute(select(
                 Sandbox.clock_mode, Sandbox.clock_speed, Sandbox.clock_anchor_virtual,
                 Sandbox.clock_anchor_wall, Sandbox.seed, Sandbox.market, Sandbox.app_key,
@@ -208,34 +220,34 @@ class Dispatcher:
                 return []
             now = clocks.Clock(mode=sandbox[0], speed=sandbox[1], anchor_virtual=sandbox[2],
                                anchor_wall=sandbox[3]).now()
-            wall = clocks.wall_now()
             endpoints = {seq: (url, fmt, secret) for seq, url, fmt, secret in session.execute(
                 select(WebhookEndpoint.seq, WebhookEndpoint.url, WebhookEndpoint.format,
                        WebhookEndpoint.secret).where(WebhookEndpoint.sandbox_id == sandbox_id,
                                                      WebhookEndpoint.enabled.is_(True)))}
-            free = or_(D.lease_until.is_(None), D.lease_until < wall)
+            wall = clocks.wall_now()
             due = [D.status == PENDING, D.sandbox_id == sandbox_id, D.next_attempt_at <= now,
-                   D.endpoint_seq.in_(list(endpoints)), free]
+                   D.endpoint_seq.in_(list(endpoints)),
+                   or_(D.lease_until.is_(None), D.lease_until < wall)]
             candidates = list(session.scalars(select(D.seq).where(*due)
                                               .order_by(D.next_attempt_at, D.seq).limit(BATCH)))
-            if not candidates:
-                return []
-            token = f"{self._host}:{os.getpid()}:{next(_tokens)}"
-            session.execute(update(D).where(*due, D.seq.in_(candidates))
-                            .values(lease_token=token, lease_until=wall + LEASE)
-                            .execution_options(synchronize_session=False))
-            rows = session.execute(select(
-                D.seq, D.endpoint_seq, D.event_seq, D.part, D.attempts, D.auto_attempts,
-                D.manual).where(D.sandbox_id == sandbox_id, D.lease_token == token)
+        if not candidates:
+            return []
+        token = f"{self._host}:{os.getpid()}:{next(_tokens)}"
+        with self.store.transaction(write=True) as session:
+            session.execute(update(DELIVERIES).where(*due, D.seq.in_(candidates))
+                            .values(lease_token=token, lease_until=wall + LEASE))
+            rows = session.execute(
+                select(D.seq, D.endpoint_seq, D.event_seq, D.part, D.attempts, D.auto_attempts,
+                       D.manual, EventRow.type, EventRow.occurred_at, EventRow.subject,
+                       EventRow.data)
+                .join(EventRow, (EventRow.sandbox_id == D.sandbox_id)
+                      & (EventRow.seq == D.event_seq))
+                .where(D.sandbox_id == sandbox_id, D.lease_token == token)
                 .order_by(D.seq)).all()
-            events = {e.seq: Event(e.seq, e.type, e.occurred_at, e.subject, e.data)
-                      for e in session.scalars(select(EventRow).where(
-                          EventRow.sandbox_id == sandbox_id,
-                          EventRow.seq.in_({row[2] for row in rows})))}
         who = Sender(seed=sandbox[4], market=sandbox[5], app_key=sandbox[6],
                      app_secret=sandbox[7])
-        return [Work(tuple(row), endpoints[row[1]], events[row[2]], who, sandbox_id, now, token)
-                for row in rows]
+        return [Work(tuple(row[:7]), endpoints[row[1]], Event(row[2], *row[7:]), who,
+                     sandbox_id, now, token) for row in rows]
 
     # -- one attempt ----------------------------------------------------------------------------
 
@@ -254,35 +266,53 @@ class Dispatcher:
         return sender.post(url, body, headers, fmt.timeout), wall
 
     def _record(self, done: list[tuple[Work, sender.Result, datetime]]) -> None:
-        """Every attempt of a batch, in one transaction."""
+        """Every attempt of a batch (one claim: one sandbox, one token), in one transaction: one
+        executemany UPDATE of the deliveries still held, one INSERT of their attempts."""
+        if not done:
+            return
+        sandbox_id, token = done[0][0].sandbox_id, done[0][0].token
         with self.store.transaction(write=True) as session:
+            held = set(session.scalars(select(D.seq).where(D.sandbox_id == sandbox_id,
+                                                           D.lease_token == token)))
+            changes, attempts = [], []
             for work, result, wall in done:
-                self._record_one(session, work, result, wall)
+                if work.delivery[0] in held:  # else deleted meanwhile, or the lease lapsed
+                    change, attempt = _after(work, result, wall)
+                    changes.append(change)
+                    attempts.append(attempt)
+            if changes:
+                connection = session.connection()
+                connection.execute(_RECORD, changes)
+                bulk.insert_rows(connection, ATTEMPTS, attempts)
 
-    @staticmethod
-    def _record_one(session, work: Work, result: sender.Result, wall: datetime) -> None:
-        seq, endpoint_seq, _event, _part, attempts, auto_attempts, resend = work.delivery
-        fmt = FORMATS[work.endpoint[1]]
-        manual = resend != NO_RESEND
-        if not manual:
-            auto_attempts += 1
-        status, next_at = _outcome(fmt.retries, result.succeeded, auto_attempts,
-                                   resend == RESEND_FINISHED, work.sandbox_at)
-        changed = session.execute(
-            update(D).where(D.sandbox_id == work.sandbox_id, D.seq == seq,
-                            D.lease_token == work.token)
-            .values(status=status, next_attempt_at=next_at, attempts=attempts + 1,
-                    auto_attempts=auto_attempts, manual=NO_RESEND, lease_token=None,
-                    lease_until=None)
-            .execution_options(synchronize_session=False)).rowcount
-        if changed != 1:
-            return  # deleted meanwhile (the endpoint, a reset), or the lease lapsed
-        session.add(WebhookAttempt(
-            sandbox_id=work.sandbox_id, delivery_seq=seq, number=attempts + 1,
-            endpoint_seq=endpoint_seq, trigger="manual" if manual else "auto",
-            sandbox_at=work.sandbox_at, wall_at=wall, succeeded=result.succeeded,
-            status_code=result.status_code, latency_ms=result.latency_ms,
-            response_excerpt=result.excerpt, error=result.error))
+
+_RECORD = (update(DELIVERIES)
+           .where(DELIVERIES.c.sandbox_id == bindparam("b_sandbox"),
+                  DELIVERIES.c.seq == bindparam("b_seq"),
+                  DELIVERIES.c.lease_token == bindparam("b_token"))
+           .values(status=bindparam("status"), next_attempt_at=bindparam("next_attempt_at"),
+                   attempts=bindparam("attempts"), auto_attempts=bindparam("auto_attempts"),
+                   manual=NO_RESEND, lease_token=None, lease_until=None))
+
+
+def _after(work: Work, result: sender.Result, wall: datetime) -> tuple[dict, dict]:
+    """The delivery's change and the attempt's row, after one attempt."""
+    seq, endpoint_seq, _event, _part, attempts, auto_attempts, resend = work.delivery
+    fmt = FORMATS[work.endpoint[1]]
+    manual = resend != NO_RESEND
+    if not manual:
+        auto_attempts += 1
+    status, next_at = _outcome(fmt.retries, result.succeeded, auto_attempts,
+                               resend == RESEND_FINISHED, work.sandbox_at)
+    change = {"b_sandbox": work.sandbox_id, "b_seq": seq, "b_token": work.token,
+              "status": status, "next_attempt_at": next_at, "attempts": attempts + 1,
+              "auto_attempts": auto_attempts}
+    attempt = {"sandbox_id": work.sandbox_id, "delivery_seq": seq, "number": attempts + 1,
+               "endpoint_seq": endpoint_seq, "trigger": "manual" if manual else "auto",
+               "sandbox_at": work.sandbox_at, "wall_at": wall, "succeeded": result.succeeded,
+               "status_code": result.status_code, "latency_ms": result.latency_ms,
+               "response_excerpt": result.excerpt, "error": result.error}
+    return change, attempt
 
 
 def _outcome(retries: tuple[timedelta, ...], succeeded: bool, auto_attempts: int,
