@@ -212,13 +212,72 @@ def errors(run: dict) -> int:
                                 "err_status"))
 
 
-def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = None) -> dict:
-    """One round for one install (and its extra environment): a fresh server, every metric."""
+RECEIVER = """
+import http.server, sys
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    count = 0
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        H.count += 1
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def do_GET(self):
+        body = str(H.count).encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(body)))
+        self.end_headers(); self.wfile.write(body)
+    def log_message(self, *a): pass
+server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+server.daemon_threads = True
+server.serve_forever()
+"""
+
+
+class Receiver:
+    """A fast webhook receiver (stdlib, its own process): answers every POST 200 at once, and
+    GET with how many it received."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.process = subprocess.Popen([sys.executable, "-c", RECEIVER, str(self.port)])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                self.count()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the webhook receiver did not start")
+
+    def count(self) -> int:
+        with urllib.request.urlopen(self.url, timeout=5) as answer:
+            return int(answer.read())
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def subscribe(base: str, key: str, url: str) -> None:
+    sandbox = call("GET", f"{base}/api/v1/sandbox", key)[1]["id"]
+    status, body = call("POST", f"{base}/api/v1/sandboxes/{sandbox}/webhook_endpoints", key,
+                        {"url": url, "event_types": ["*"]})
+    if status != 201:
+        raise RuntimeError(f"create webhook endpoint: {status} {body}")
+
+
+def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = None,
+            webhook_url: str | None = None) -> dict:
+    """One round for one install (and its extra environment): a fresh server, every metric.
+    With ``webhook_url``, one webhook endpoint subscribed to every event pushes to it during
+    the load."""
     workdir = Path(tempfile.mkdtemp(prefix="mp-bench-http-"))
     try:
         server = Server(venv, workdir, shlex.split(opts.serve_args), opts.startup_timeout, env)
         try:
             key, oid = seed(server.base)
+            if webhook_url:
+                subscribe(server.base, key, webhook_url)
             time.sleep(opts.settle)
             row = {"startup_ms": server.startup_ms, "idle_rss": server.rss_mib(),
                    "loadavg": float(Path("/proc/loadavg").read_text().split()[0])}
@@ -314,6 +373,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env-a", action="append", default=[], metavar="NAME=VALUE",
                         help="measure one install twice, A with this environment variable "
                              "(repeatable), B without: MOCKPLATFORM_JOURNAL=off")
+    parser.add_argument("--webhooks", action="store_true",
+                        help="one install, rounds alternating without and with one webhook "
+                             "endpoint subscribed to every event (a fast receiver)")
     parser.add_argument("--json", dest="json_path", help="also write every round's figures here")
     opts = parser.parse_args(argv)
     opts.seq_duration = opts.seq_duration or opts.duration
@@ -334,6 +396,13 @@ def main(argv: list[str] | None = None) -> int:
         pairs = [item.partition("=") for item in opts.env_a]
         envs = [{name: value for name, _, value in pairs}, {}]
         venvs, names = venvs * 2, [f"{names[0]} with {' '.join(opts.env_a)}", names[0]]
+    receiver = None
+    if opts.webhooks:
+        if opts.compare or opts.env_a:
+            parser.error("--webhooks excludes --compare and --env-a")
+        receiver = Receiver()
+        venvs, names = venvs * 2, [f"{names[0]} without webhooks", f"{names[0]} with webhooks"]
+        envs = [{}, {}]
     if len(set(names)) < len(names):
         names = [f"{n} #{i + 1}" for i, n in enumerate(names)]
     print(f"wrk -t{opts.conns} -c{opts.conns}, {opts.duration} s at c{opts.conns} and "
@@ -343,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     for n in range(opts.rounds):
         for i, (venv, name, env) in enumerate(zip(venvs, names, envs, strict=True)):
-            row = measure(venv, opts, env)
+            row = measure(venv, opts, env, receiver.url if receiver and i == 1 else None)
             rows[name].append(row)
             tag = f"{'AB'[i]} " if len(names) == 2 else ""
             log(f"round {n + 1}/{opts.rounds} {tag}startup {row['startup_ms']:.0f} ms, "
@@ -352,6 +421,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{row['crud_rps']:,.0f} req/s ({row['crud_bad'][f'c{opts.conns}'][1]} misses),"
                 f" crud c1 p50 {row['crud_p50']:.2f} ms (load {row['loadavg']:.1f})")
     summary(names, rows, opts.conns)
+    if receiver is not None:
+        print(f"The receiver got {receiver.count():,} pushes.")
+        receiver.stop()
     print(f"Took {time.monotonic() - started:.0f} s.")
     if opts.json_path:
         with open(opts.json_path, "w") as f:

@@ -9,6 +9,7 @@ from flask import Flask, g, request
 from flask.json.provider import DefaultJSONProvider
 
 from mockplatform import domains
+from mockplatform.control.webhooks.dispatcher import Dispatcher
 from mockplatform.fronts import lazada, native, observe
 from mockplatform.fronts.pipeline import Pipeline
 from mockplatform.settings import Settings
@@ -27,14 +28,18 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                       pool_size=settings.pool_size)
         store.create_schema()
     pipeline = Pipeline(store, settings)
+    dispatcher = Dispatcher(store, threads=settings.webhook_threads,
+                            poll=settings.webhook_poll_ms / 1000)
+    pipeline.after_commit.append(dispatcher.after_commit)
     app.extensions["mockplatform"] = {"settings": settings, "store": store,
-                                      "pipeline": pipeline}
+                                      "pipeline": pipeline, "webhooks": dispatcher}
 
     domains.load()
     native.init_app(app)
     lazada.init_app(app)
     observe.init_app(app, pipeline, store, settings)  # fault rules and the request journal
     _request_ids(app)
+    dispatcher.resume()
     return app
 
 

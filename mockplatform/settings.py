@@ -32,6 +32,10 @@ class Settings:
     journal: bool = True
     journal_max_entries: int = 10_000
     journal_body_bytes: int = 4096
+    # Threads per process that send webhooks (control/webhooks/dispatcher.py), and how often
+    # they look for deliveries made due by a running clock when nothing wakes them.
+    webhook_threads: int = 2
+    webhook_poll_ms: int = 1000
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -39,6 +39,8 @@ from .resources import (
     TestHelpers,
     Timers,
     Tracking,
+    WebhookDeliveries,
+    WebhookEndpoints,
 )
 
 _UNSET: Any = object()
@@ -81,6 +83,14 @@ class Client:
     @cached_property
     def clock(self) -> Clock:
         return Clock(self)
+
+    @cached_property
+    def webhook_endpoints(self) -> WebhookEndpoints:
+        return WebhookEndpoints(self)
+
+    @cached_property
+    def webhook_deliveries(self) -> WebhookDeliveries:
+        return WebhookDeliveries(self)
 
     @cached_property
     def timers(self) -> Timers:

@@ -6,7 +6,8 @@ from mockplatform.engine.registry import Domain
 DOMAIN = Domain(
     name="control",
     modules=("mockplatform.control.test_timers", "mockplatform.control.authorizations",
-             "mockplatform.control.journal"),
+             "mockplatform.control.journal", "mockplatform.control.webhooks.models",
+             "mockplatform.control.webhooks.install"),
     timer_kinds=("test_helpers.timer",),
     errors=("mockplatform.control.errors",),
 )

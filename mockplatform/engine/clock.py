@@ -63,6 +63,11 @@ def wall_now() -> datetime:
     return datetime.now(UTC)
 
 
+def elapsed() -> float:
+    """A monotonic reading in seconds, to time what takes wall time (a webhook's answer)."""
+    return time.perf_counter()
+
+
 @dataclass
 class Clock:
     """Virtual time of one sandbox.

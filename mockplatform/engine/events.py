@@ -27,6 +27,17 @@ if TYPE_CHECKING:
 _SUBSCRIPTIONS: list[tuple[str, Callable]] = []
 # The subscribers of each event type recorded so far (found once per type, not per event).
 _BY_TYPE: dict[str, tuple[Callable, ...]] = {}
+# What sees every event row as it is recorded, before its subscribers (which may record more), in the same
+# transaction:
+# the webhook outbox (control/webhooks/outbox.py), installed by control, which the engine
+# cannot import.
+_OBSERVERS: list[Callable] = []
+
+
+def install_observer(observer: Callable) -> None:
+    """``observer(ctx, row)`` for every event recorded from now on (once per observer)."""
+    if observer not in _OBSERVERS:
+        _OBSERVERS.append(observer)
 
 
 def install_subscriptions(subscriptions: list[tuple[str, Callable]]) -> None:
@@ -68,6 +79,8 @@ class EventRecorder:
         self.last_seq = row["seq"]
         if len(self._kept) < KEPT_FOR_RESPONSE:
             self._kept.append(Event(**row))
+        for observer in _OBSERVERS:
+            observer(ctx, row)
         for subscriber in subscribers_of(type_):
             subscriber(ctx, type_, row["data"])
 

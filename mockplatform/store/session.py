@@ -63,7 +63,8 @@ class Store:
         # A SQLite file's WAL is checkpointed by a thread, not by a request (checkpoint.py).
         self.checkpointer = (Checkpointer(self.url.database)
                              if self.is_sqlite and not self._memory else None)
-        # What must stop before the engine goes (the journal's writer thread).
+        # What must stop before the engine goes (the journal's writer thread, the webhook
+        # dispatcher's threads).
         self.on_dispose: list[Callable[[], None]] = []
 
     def _make_engine(self, echo: bool) -> Engine:

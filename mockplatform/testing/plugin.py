@@ -8,6 +8,8 @@ Fixtures:
   ``@pytest.mark.mockplatform_sandbox(platform="tiktok_shop", market="TH", seed=7, ...)``.
 - ``client``: a ``mockplatform_client.Client`` bound to that sandbox.
 - ``mockplatform_admin``: a client for sandbox management (the admin token if one is given).
+- ``webhook_receiver``: a threaded HTTP receiver on a free port that checks signatures and
+  collects pushes; ``subscribe(client)`` points an endpoint at it, ``wait_for(n)`` waits for n.
 - ``journal``: the request journal of that sandbox (``client.journal``):
   ``journal.assert_called("order/package/rts", times=1)``.
 
@@ -112,6 +114,7 @@ class ThreadedServer:
         return self
 
     def stop(self) -> None:
+        self.app.extensions["mockplatform"]["webhooks"].stop()
         self._server.shutdown()
         self._thread.join(timeout=10)
         self._server.server_close()
@@ -219,6 +222,21 @@ def journal(client):
     """The request journal of the test's sandbox: ``journal.assert_called("order/get")``,
     ``journal.list(status=429)``; the same as ``client.journal``."""
     return client.journal
+
+
+@pytest.fixture
+def webhook_receiver():
+    """A webhook receiver on a free port (mockplatform/testing/receiver.py): ``subscribe(client,
+    event_types=[...], format="native")`` creates an endpoint pointing at it; each push is kept
+    with ``verified`` (its signature checked per format); ``wait_for(n)`` returns the first n,
+    or fails after a bounded wait; ``respond(status=500 | delay=s | close=True)`` misbehaves."""
+    from mockplatform.testing.receiver import WebhookReceiver
+
+    receiver = WebhookReceiver()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
 
 
 # -- the day a test fails ---------------------------------------------------------------------

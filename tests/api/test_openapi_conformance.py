@@ -87,6 +87,13 @@ RULES_IN_WORDS: dict[str, list[tuple[str, str]]] = {
     # of tracking numbers, one a line
     "POST /api/v1/tracking/reports/upload": [
         ("file|", r"must be a file part|not a CSV/text file|the file is empty|line \d+: ")],
+    # webhook endpoints: the URL's scheme and host, patterns against the event catalogue and
+    # the format, the secret's characters (all stated in the fields' descriptions)
+    "POST /api/v1/sandboxes/{sandbox_id}/webhook_endpoints": [
+        ("url", "http:// or https://|spaces or control"), (r"event_types(\[\d+\])?", "matches no"),
+        ("secret", "printable ASCII")],
+    "PATCH /api/v1/sandboxes/{sandbox_id}/webhook_endpoints/{endpoint_id}": [
+        ("url", "http:// or https://|spaces or control"), (r"event_types(\[\d+\])?", "matches no")],
 }
 # Seeding is bounded in this run: the document allows 10,000 of each a call.
 SEED_CAP = 5
@@ -122,9 +129,22 @@ def _sandbox(api, wanted: set[str]) -> tuple[dict, dict]:
            "aftersales_id": "600000000000001",
            "name": "failed_delivery_then_resold",  # a shipped scenario
            "rule_id": "flt_1"}  # no such rule: its DELETE is a 404
+    if wanted & {"endpoint_id", "delivery_id"}:
+        ids.update(_webhook_delivery(sbx, sandbox))
     if "resale_item_id" in wanted:
         ids["resale_item_id"] = _listed_resale_item(sbx, sandbox, product["skus"][0]["sku_id"])
     return sandbox, ids
+
+
+def _webhook_delivery(sbx, sandbox: dict) -> dict:
+    """An endpoint (to a port nobody listens on) and a delivery of one event to it."""
+    base = f"/api/v1/sandboxes/{sandbox['id']}"
+    endpoint = sbx.post(f"{base}/webhook_endpoints", json={"url": "http://127.0.0.1:9/"})
+    assert endpoint.status_code == 201, endpoint.get_json()
+    assert sbx.post("/api/v1/test_helpers/timers", json={"label": "x", "delay": 0}).status_code \
+        < 300
+    delivery = sbx.get(f"{base}/webhook_deliveries").get_json()["data"][0]
+    return {"endpoint_id": endpoint.get_json()["id"], "delivery_id": delivery["id"]}
 
 
 def _listed_resale_item(sbx, sandbox: dict, sku_id: int) -> str:

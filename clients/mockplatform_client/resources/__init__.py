@@ -17,8 +17,10 @@ from .semi_hosted import SemiHosted
 from .test_helpers import TestHelpers
 from .timers import Timers
 from .tracking import Tracking
+from .webhooks import WebhookDeliveries, WebhookEndpoints
 
 __all__ = ["Resource", "quote_id", "NEXT_TIMER", "AfterSales", "Buyers", "Clock", "Events", "Ledger",
            "LedgerPage", "Orders", "Packages", "Policies", "Products", "Resale", "ReturnService",
            "Sandboxes", "Scenarios", "SemiHosted", "TestHelpers", "Timers", "Tracking",
-           "label_document", "Faults", "Journal", "JournalAssertionError"]
+           "WebhookDeliveries", "WebhookEndpoints", "label_document", "Faults", "Journal",
+           "JournalAssertionError"]

@@ -32,3 +32,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(resale_overview)
     from mockplatform.fronts.native.control.scenarios import bp as scenarios
     app.register_blueprint(scenarios)
+    from mockplatform.fronts.native.webhooks import routes as webhooks
+    app.register_blueprint(webhooks.bp)

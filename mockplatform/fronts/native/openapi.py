@@ -53,6 +53,8 @@ TAGS = {
                   "return parcel and failed returns",
     "scenarios": "Named stories run in a sandbox in one request (fixtures/scenarios/), with "
                  "expectations on its summary, events and ledger",
+    "webhooks": "Endpoints the sandbox pushes its events to (native, Lazada or TikTok Shop "
+                "format), their deliveries, attempts and resend",
     "meta": "Liveness and this documentation",
 }
 
