@@ -26,11 +26,12 @@ def test_lazada_pushes_one_message_per_order_line(shop, receiver):
     receiver.subscribe(shop, event_types=["order.*"], format="lazada")
     order = place(shop, quantity=2)
     shop.orders.pack(order)
-    pushes = receiver.wait_for(2)
+    pushes = receiver.wait_for(4)
     assert all(p.verified for p in pushes), [p.error for p in pushes]
     bodies = [p.json for p in pushes]
     assert {b["message_type"] for b in bodies} == {0}
-    assert {b["data"]["order_status"] for b in bodies} == {"packed"}
+    # The new order's lines, then each line packed.
+    assert [b["data"]["order_status"] for b in bodies] == ["pending"] * 2 + ["packed"] * 2
     assert len({b["data"]["trade_order_line_id"] for b in bodies}) == 2
     assert bodies[0]["site"] == "lazada_my"
     assert bodies[0]["data"]["trade_order_id"] == str(order.order_id)
@@ -166,3 +167,19 @@ def test_the_sdk_verifier_refuses_tampering_and_old_stamps():
             assert words in str(exc)
         else:
             raise AssertionError("accepted")
+
+
+def test_a_reverse_order_push_names_the_gateways_line_ids(shop, receiver):
+    order = place(shop)
+    shop.orders.pack(order)
+    shop.orders.ready_to_ship(order)
+    shop.clock.advance(by="P8D")  # delivered
+    receiver.subscribe(shop, event_types=["aftersales.*"], format="lazada")
+    request = shop.aftersales.open("return_and_refund", order.order_id, "damaged_item")
+    [push] = receiver.wait_for(1)
+    body = push.json
+    assert (body["message_type"], body["data"]["reverse_status"]) == (10, "REQUEST_INITIATE")
+    assert body["data"]["reverse_order_id"] == request.aftersales_id
+    # The line the gateway's /order/reverse/return/detail/list names: id * 1000 + place.
+    assert body["data"]["reverse_order_line_id"] == request.aftersales_id * 1000 + 1
+    assert body["data"]["trade_order_line_id"] == request.order_item_ids[0]

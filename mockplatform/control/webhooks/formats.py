@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from mockplatform.aftersales import reverse
 from mockplatform.engine import ids, rng
 from mockplatform.orders import states as item_states
 
@@ -43,7 +44,9 @@ SIGNATURE_HEADER = "Mockplatform-Signature"
 _LAZADA_STATUS = dict.fromkeys((item_states.RESALE_PENDING, item_states.RESALE_LISTED,
                                 item_states.RESOLD, item_states.WORRY_FREE_COMPENSATED),
                                item_states.FAILED_DELIVERY)
-_NOT_ITEM_STATUS = frozenset({"order.created", "order.delayed", "order.collected",
+# Order events that change no item's status (an order's creation does: its lines are pushed
+# with their first status, as Lazada pushes a new order).
+_NOT_ITEM_STATUS = frozenset({"order.delayed", "order.collected",
                               "order.ship_deadline_passed"})
 
 
@@ -152,14 +155,16 @@ def _lazada_body(event: Event, part: int, sender: Sender) -> dict[str, Any]:
         message_type = 10
         reverse_id = data["aftersales_id"]
         message = {"reverse_order_id": reverse_id,
-                   "reverse_order_line_id": reverse_id * 100 + part + 1,
+                   # The gateway's line id (aftersales/reverse.py): the request's id and
+                   # the unit's place in it.
+                   "reverse_order_line_id": reverse_id * reverse.LINE_FACTOR + part + 1,
                    "reverse_status": data["platform_status"],
                    "trade_order_id": data["order_id"],
                    "trade_order_line_id": data["order_item_ids"][part],
                    "seller_id": int(seller), "status_update_time": when, "extraParams": {}}
     else:
         message_type = 0
-        status = data["status"]
+        status = data.get("status") or (data.get("statuses") or [""])[0]  # order.created
         message = {"order_status": _LAZADA_STATUS.get(status, status),
                    "trade_order_id": str(data["order_id"]),
                    "trade_order_line_id": str(data["order_item_ids"][part]),
