@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from mockplatform_client import webhooks
+from mockplatform_client import Client, webhooks
 
 from tests.webhooks.conftest import place
 
@@ -183,3 +183,21 @@ def test_a_reverse_order_push_names_the_gateways_line_ids(shop, receiver):
     # The line the gateway's /order/reverse/return/detail/list names: id * 1000 + place.
     assert body["data"]["reverse_order_line_id"] == request.aftersales_id * 1000 + 1
     assert body["data"]["trade_order_line_id"] == request.order_item_ids[0]
+
+
+def test_tiktok_shop_pushes_an_order_status_change_signed_as_the_platform(server, receiver):
+    admin = Client(server.url, max_retries=0)
+    created = admin.sandboxes.create(platform="tiktok_shop", market="TH", seed=5)
+    tiktok = admin.for_sandbox(created)
+    try:
+        receiver.subscribe(tiktok, event_types=["order.*"], format="tiktok_shop")
+        order = place(tiktok)
+        pushes = receiver.wait_for(1)
+        assert pushes[0].verified, pushes[0].error
+        body = pushes[0].json
+        assert (body["type"], body["data"]["order_id"]) == (1, str(order.order_id))
+        assert (body["data"]["order_status"], body["data"]["is_on_hold_order"]) == (
+            "ON_HOLD", True)
+        assert body["tts_notification_id"].isdigit() and body["shop_id"].isdigit()
+    finally:
+        tiktok.sandboxes.delete(created.id)
