@@ -13,7 +13,9 @@ from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.schemas import PageQuery, Timestamp
 
 MAX_SUBJECTS = 20
-_ONE_SUBJECT = f"(?:{'|'.join(SUBJECT_TYPES)}):[^,]+"
+# One subject, spaces around it allowed (and dropped), its id not empty nor only spaces: the
+# same reading as ``subject_parts``, so that the document and the server agree on every value.
+_ONE_SUBJECT = f" *(?:{'|'.join(SUBJECT_TYPES)}):[^,]*[^, ][^,]*"
 _SUBJECT_PATTERN = f"^{_ONE_SUBJECT}(?:,{_ONE_SUBJECT})*$"
 
 EVENTS_CSV = CsvFormat(columns=("id", "occurred_at", "type", "subject", "data"),
@@ -25,8 +27,14 @@ def split_commas(values: list[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def subject_parts(values: list[str]) -> list[str]:
+    """Each subject of repeated or comma-separated values, its surrounding spaces dropped (an
+    empty one stays, to be refused)."""
+    return [part.strip(" ") for value in values for part in value.split(",")]
+
+
 def _subject_types(values: list[str]) -> None:
-    values = split_commas(values)
+    values = subject_parts(values)
     for value in values:
         kind, colon, rest = value.partition(":")
         if not colon or kind not in SUBJECT_TYPES or not rest:
@@ -64,8 +72,8 @@ class TimelineQuery(PageQuery):
 
     @post_load
     def _split_lists(self, data, **kwargs):
-        for name in ("type", "subject"):
-            data[name] = tuple(split_commas(data.get(name, [])))
+        data["type"] = tuple(split_commas(data.get("type", [])))
+        data["subject"] = tuple(subject_parts(data.get("subject", [])))
         return data
 
 
