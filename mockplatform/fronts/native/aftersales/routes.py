@@ -76,12 +76,23 @@ def _action(base: str, tags: list[str]):
 _seller = _action(_REQUESTS, TAGS)
 
 
-@_seller("approve", "Approve a request",
-         "A cancellation: its items are canceled and refunded. A refund only: refunded. A "
-         "return: the buyer has return.buyer_ship_back to ship the item back. Only a "
-         "``requested`` request (else 409 naming the state and the seller's allowed actions).")
-def approve_request(call: Call):
-    return _answer(call, actions.approve(call.ctx, _id(call)))
+def _simple(party, rule: str, summary: str, doc: str, *, name: str | None = None) -> None:
+    """An action whose only input is the request's id: its view calls ``actions.<rule>``
+    (``name``: the operation's name, the rule's by default)."""
+    act = getattr(actions, rule)
+
+    def view(call: Call):
+        return _answer(call, act(call.ctx, _id(call)))
+
+    view.__name__ = view.__qualname__ = name or rule
+    party(rule, summary, doc)(view)
+
+
+_simple(_seller, "approve", "Approve a request",
+        "A cancellation: its items are canceled and refunded. A refund only: refunded. A "
+        "return: the buyer has return.buyer_ship_back to ship the item back. Only a "
+        "``requested`` request (else 409 naming the state and the seller's allowed actions).",
+        name="approve_request")
 
 
 @_seller("reject", "Reject a request with a reason",
@@ -104,29 +115,23 @@ def offer_partial_refund(call: Call):
         call.ctx, _id(call), amount=call.body["amount"], currency=call.body["currency"]))
 
 
-@_seller("propose_refund", "Propose a full refund instead of a reshipment",
-         "A ``requested`` reshipment: the buyer gets everything it paid for the items back "
-         "instead; more favourable to the buyer, it is approved at once "
-         "(reshipment.alternative_more_favourable): ``refunded``, a refund ledger entry.")
-def propose_refund(call: Call):
-    return _answer(call, actions.propose_refund(call.ctx, _id(call)))
+_simple(_seller, "propose_refund", "Propose a full refund instead of a reshipment",
+        "A ``requested`` reshipment: the buyer gets everything it paid for the items back "
+        "instead; more favourable to the buyer, it is approved at once "
+        "(reshipment.alternative_more_favourable): ``refunded``, a refund ledger entry.")
 
 
-@_seller("ship_reshipment", "Arrange shipment of an approved reshipment",
-         "Before reshipment.ship_deadline (2 working days after approval; else a full refund "
-         "charged to the seller): a package with a label and tracking number, with the original "
-         "order's shipping option, its shipping fee (logistics.shipping_fee) debited to the "
-         "seller (reshipment.shipping). Delivered to the buyer at the end of its journey "
-         "(logistics.journey).")
-def ship_reshipment(call: Call):
-    return _answer(call, actions.ship_reshipment(call.ctx, _id(call)))
+_simple(_seller, "ship_reshipment", "Arrange shipment of an approved reshipment",
+        "Before reshipment.ship_deadline (2 working days after approval; else a full refund "
+        "charged to the seller): a package with a label and tracking number, with the original "
+        "order's shipping option, its shipping fee (logistics.shipping_fee) debited to the "
+        "seller (reshipment.shipping). Delivered to the buyer at the end of its journey "
+        "(logistics.journey).")
 
 
-@_seller("approve_package", "Approve the received return parcel",
-         "The returned item is fine: the buyer is refunded. Only while "
-         "``awaiting_package_review`` (return.seller_receive_review, else auto-refund).")
-def approve_package(call: Call):
-    return _answer(call, actions.approve_package(call.ctx, _id(call)))
+_simple(_seller, "approve_package", "Approve the received return parcel",
+        "The returned item is fine: the buyer is refunded. Only while "
+        "``awaiting_package_review`` (return.seller_receive_review, else auto-refund).")
 
 
 @_seller("reject_package", "Reject the received return parcel",
@@ -138,34 +143,26 @@ def reject_package(call: Call):
                                                 comment=call.body["comment"]))
 
 
-@_seller("instant_refund", "Refund at once, with no return (Lazada)",
-         "A ``requested`` refund only or return: the buyer is refunded what it paid for the "
-         "items and keeps them; no return parcel (Lazada's instantRefund). Not offered on "
-         "TikTok Shop (409 action_not_offered).")
-def instant_refund(call: Call):
-    return _answer(call, actions.instant_refund(call.ctx, _id(call)))
+_simple(_seller, "instant_refund", "Refund at once, with no return (Lazada)",
+        "A ``requested`` refund only or return: the buyer is refunded what it paid for the "
+        "items and keeps them; no return parcel (Lazada's instantRefund). Not offered on "
+        "TikTok Shop (409 action_not_offered).")
 
 
-@_seller("confirm_delivery", "Confirm the return parcel arrived (Lazada)",
-         "A return whose parcel is on its way (``buyer_shipped``, ``return_redelivering``): "
-         "the parcel is delivered now and the seller has return.seller_receive_review to "
-         "review it (Lazada's confirmDelivery). Under review already, nothing changes. Not "
-         "offered on TikTok Shop (409 action_not_offered).")
-def confirm_delivery(call: Call):
-    return _answer(call, actions.confirm_delivery(call.ctx, _id(call)))
+_simple(_seller, "confirm_delivery", "Confirm the return parcel arrived (Lazada)",
+        "A return whose parcel is on its way (``buyer_shipped``, ``return_redelivering``): "
+        "the parcel is delivered now and the seller has return.seller_receive_review to "
+        "review it (Lazada's confirmDelivery). Under review already, nothing changes. Not "
+        "offered on TikTok Shop (409 action_not_offered).")
 
 
-@_seller("claim_return", "Claim a failed return parcel",
-         "Within failed_return.claim_window of the last failed attempt: the carrier delivers it "
-         "again (return.parcel_journey next_attempt).")
-def claim_return(call: Call):
-    return _answer(call, actions.claim_return(call.ctx, _id(call)))
+_simple(_seller, "claim_return", "Claim a failed return parcel",
+        "Within failed_return.claim_window of the last failed attempt: the carrier delivers it "
+        "again (return.parcel_journey next_attempt).")
 
 
-@_seller("return_not_needed", "Say a failed return parcel is not needed",
-         "The parcel is destroyed now and the buyer refunded, as when the claim window ends.")
-def return_not_needed(call: Call):
-    return _answer(call, actions.return_not_needed(call.ctx, _id(call)))
+_simple(_seller, "return_not_needed", "Say a failed return parcel is not needed",
+        "The parcel is destroyed now and the buyer refunded, as when the claim window ends.")
 
 
 @endpoint(bp, _HELPERS, method="POST", body=s.OpenRequestSchema, response=s.RequestSchema,
@@ -196,22 +193,16 @@ def open_request(call: Call):
 _helper = _action(_HELPERS, HELPER_TAGS)
 
 
-@_helper("deliver_reshipment", "Deliver a reshipment to the buyer, as the carrier",
-         "Now, before its planned delivery: the reshipment request is ``delivered``.")
-def deliver_reshipment(call: Call):
-    return _answer(call, actions.deliver_reshipment(call.ctx, _id(call)))
+_simple(_helper, "deliver_reshipment", "Deliver a reshipment to the buyer, as the carrier",
+        "Now, before its planned delivery: the reshipment request is ``delivered``.")
 
 
-@_helper("accept_partial_refund", "Accept the seller's partial refund, as the buyer",
-         "The buyer is refunded the offered amount and keeps the item.")
-def accept_partial_refund(call: Call):
-    return _answer(call, actions.accept_partial_refund(call.ctx, _id(call)))
+_simple(_helper, "accept_partial_refund", "Accept the seller's partial refund, as the buyer",
+        "The buyer is refunded the offered amount and keeps the item.")
 
 
-@_helper("reject_partial_refund", "Reject the seller's partial refund, as the buyer",
-         "The request goes back to the seller with a fresh return.seller_response window.")
-def reject_partial_refund(call: Call):
-    return _answer(call, actions.reject_partial_refund(call.ctx, _id(call)))
+_simple(_helper, "reject_partial_refund", "Reject the seller's partial refund, as the buyer",
+        "The request goes back to the seller with a fresh return.seller_response window.")
 
 
 @_helper("ship_back", "Ship the item back, as the buyer",
@@ -224,10 +215,8 @@ def ship_back(call: Call):
         shipment_provider=call.body.get("shipment_provider")))
 
 
-@_helper("withdraw", "Withdraw a request, as the buyer",
-         "Before the item is shipped back; the request closes with no refund.")
-def withdraw(call: Call):
-    return _answer(call, actions.withdraw(call.ctx, _id(call)))
+_simple(_helper, "withdraw", "Withdraw a request, as the buyer",
+        "Before the item is shipped back; the request closes with no refund.")
 
 
 @_helper("fail_return_attempt", "Fail a delivery attempt of the return parcel, as the carrier",
@@ -240,7 +229,5 @@ def fail_return_attempt(call: Call):
                                                      reason=call.body["reason"]))
 
 
-@_helper("deliver_return", "Deliver the return parcel to the seller, as the carrier",
-         "Now: the seller has return.seller_receive_review to review it.")
-def deliver_return(call: Call):
-    return _answer(call, actions.deliver_return(call.ctx, _id(call)))
+_simple(_helper, "deliver_return", "Deliver the return parcel to the seller, as the carrier",
+        "Now: the seller has return.seller_receive_review to review it.")
