@@ -18,8 +18,16 @@ from sqlalchemy import Index, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mockplatform.control.errors import InvalidAuthorizationCode, InvalidRefreshToken
+from mockplatform.engine import rng
 from mockplatform.engine.context import SandboxContext
 from mockplatform.store.models import Base, UTCDateTime
+
+
+def seller_ids(seed: int) -> tuple[int, int]:
+    """The sandbox's one seller, as its authorization names it and its pushes sign as:
+    (seller_id, user_id), drawn from the seed."""
+    draw = rng.keyed(seed, "lazada_seller", "ids")
+    return draw.randrange(10 ** 9, 10 ** 10), draw.randrange(10 ** 9, 10 ** 10)
 
 CODE, ACCESS, REFRESH = "code", "access", "refresh"
 LIFETIMES = "gateway.token_lifetimes"

@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mockplatform.aftersales import reverse
+from mockplatform.control import authorizations
 from mockplatform.engine import ids, rng
 from mockplatform.orders import states as item_states
 
@@ -138,14 +139,9 @@ def _lazada_parts(type_: str, data: dict[str, Any]) -> int:
     return len(_item_ids(type_, data))
 
 
-def seller_id(seed: int) -> int:
-    """The sandbox's one seller, as the Lazada front's seller info draws it."""
-    return rng.keyed(seed, "lazada_seller", "ids").randrange(10 ** 9, 10 ** 10)
-
-
 def _lazada_body(event: Event, part: int, sender: Sender) -> dict[str, Any]:
     data, when = event.data, unix(event.occurred_at)
-    seller = str(seller_id(sender.seed))
+    seller = str(authorizations.seller_ids(sender.seed)[0])
     if event.type == "tracking.updated":
         message_type = 14
         message = {"trade_order_id": str(data["order_id"]),

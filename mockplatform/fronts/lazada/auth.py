@@ -29,8 +29,7 @@ def _required(name: str):
 def _seller(ctx: SandboxContext) -> dict[str, Any]:
     """Who authorized: the sandbox's one seller, with ids drawn from the seed."""
     country = ctx.sandbox.market.lower()
-    draw = ctx.rng("lazada_seller", "ids")
-    seller_id, user_id = draw.randrange(10 ** 9, 10 ** 10), draw.randrange(10 ** 9, 10 ** 10)
+    seller_id, user_id = authorizations.seller_ids(ctx.sandbox.seed)
     return {"country": country, "account": f"seller@{country}.sandbox.test",
             "info": {"country": country, "seller_id": str(seller_id), "user_id": str(user_id),
                      "short_code": f"{ctx.sandbox.market}{seller_id % 100000:05d}"}}
