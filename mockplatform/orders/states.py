@@ -44,6 +44,16 @@ STATUSES = (UNPAID, PENDING, PACKED, READY_TO_SHIP, SHIPPED, DELIVERED, FAILED_D
             DAMAGED_BY_3PL)
 # Where a failed unit waits while resale has it, and the return service takes it from.
 IN_RESALE = (FAILED_DELIVERY, RESALE_PENDING, RESALE_LISTED)
+# Statuses the domain adds for resale and the return service, which Lazada's order item does
+# not have: there the unit simply failed delivery (resale is a program of its own, seen in the
+# seller center's Resale Overview). Their other outcomes are Lazada's own statuses already
+# (shipped_back, shipped_back_success, package_scrapped). The gateway and the pushes alike.
+LAZADA_FAILED_DELIVERY = (RESALE_PENDING, RESALE_LISTED, RESOLD, WORRY_FREE_COMPENSATED)
+
+
+def lazada_word(status: str) -> str:
+    """An item status in Lazada's vocabulary."""
+    return FAILED_DELIVERY if status in LAZADA_FAILED_DELIVERY else status
 
 # Statuses the seller may still cancel from, and the RTS deadline still watches.
 SELLER_CANCELABLE = (PENDING, PACKED, READY_TO_SHIP)

@@ -40,11 +40,6 @@ from mockplatform.orders import states as item_states
 
 NATIVE, LAZADA, TIKTOK = "native", "lazada", "tiktok_shop"
 SIGNATURE_HEADER = "Mockplatform-Signature"
-# Item statuses Lazada's order item does not have (resale, worry-free): there the unit simply
-# failed delivery (the same words as the Lazada front's).
-_LAZADA_STATUS = dict.fromkeys((item_states.RESALE_PENDING, item_states.RESALE_LISTED,
-                                item_states.RESOLD, item_states.WORRY_FREE_COMPENSATED),
-                               item_states.FAILED_DELIVERY)
 # Order events that change no item's status (an order's creation does: its lines are pushed
 # with their first status, as Lazada pushes a new order).
 _NOT_ITEM_STATUS = frozenset({"order.delayed", "order.collected",
@@ -161,7 +156,7 @@ def _lazada_body(event: Event, part: int, sender: Sender) -> dict[str, Any]:
     else:
         message_type = 0
         status = data.get("status") or (data.get("statuses") or [""])[0]  # order.created
-        message = {"order_status": _LAZADA_STATUS.get(status, status),
+        message = {"order_status": item_states.lazada_word(status),
                    "trade_order_id": str(data["order_id"]),
                    "trade_order_line_id": str(data["order_item_ids"][part]),
                    "status_update_time": when}

@@ -23,6 +23,7 @@ from mockplatform.fronts.lazada import wire
 from mockplatform.fronts.lazada.errors import missing, numbered
 from mockplatform.fronts.lazada.table import GET, api
 from mockplatform.orders import listing, service
+from mockplatform.orders import states as item_states
 from mockplatform.orders.errors import OrderNotFound
 
 # Every item status the filter accepts (reference section 4.1) and the aliases among them.
@@ -32,7 +33,7 @@ STATUS_FILTERS = ("unpaid", "pending", "packed", "canceled", "ready_to_ship", "d
                   "shipped_back_success", "shipped_back_failed", "package_scrapped", "all")
 STATUS_ALIASES = {"all": (), "topack": ("pending",), "toship": ("ready_to_ship",),
                   "shipping": ("shipped",),
-                  "failed_delivery": ("failed_delivery", *wire.IN_RESALE)}
+                  "failed_delivery": ("failed_delivery", *item_states.LAZADA_FAILED_DELIVERY)}
 MAX_OFFSET, MAX_LIMIT, DEFAULT_LIMIT = 5000, 100, 100
 MAX_ORDER_IDS = 50
 _ORDER_ID = re.compile(r"[0-9]{1,18}")

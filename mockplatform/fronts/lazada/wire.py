@@ -5,7 +5,7 @@ Ids are JSON numbers; an order's ``price`` is a string with a thousands separato
 other amounts are numbers; ``created_at``/``updated_at`` are ``YYYY-MM-DD HH:MM:SS +0800`` in
 the venture's offset (SG, MY, PH +0800; TH, VN, ID +0700); ``sla_time_stamp`` is ISO 8601 with
 a colon in the offset; ``payment_time`` is epoch milliseconds. Item statuses are the domain's,
-which is Lazada's lower-case vocabulary already, but for the resale states (``status_text``). A
+which is Lazada's lower-case vocabulary already, but for the resale states (``orders.states.lazada_word``). A
 unit sold from the local resale warehouse is a fulfilled-by-Lazada item (``is_fbl`` 1).
 
 Fields the sandbox has nothing behind (vouchers, tax, invoices, gifts) are present with their
@@ -33,18 +33,6 @@ PAYMENT_METHODS = {"cod": "COD", "prepaid": "MIXEDCARD"}
 # A seller-own-fleet order's items say so (``delivery_option_sof`` 1) [choice: lower case, as
 # real payloads write ``standard``].
 SHIPPING_PROVIDER_TYPES = {SELLER_OWN_FLEET: "seller_own_fleet"}
-# Statuses the domain adds for resale and the return service, which Lazada's order item does
-# not have: there the unit simply failed delivery (resale is a program of its own, seen in the
-# seller center's Resale Overview). Their other outcomes are Lazada's own statuses already
-# (shipped_back, shipped_back_success, package_scrapped).
-IN_RESALE = (item_states.RESALE_PENDING, item_states.RESALE_LISTED, item_states.RESOLD,
-             item_states.WORRY_FREE_COMPENSATED)
-LAZADA_STATUS = dict.fromkeys(IN_RESALE, item_states.FAILED_DELIVERY)
-
-
-def status_text(status: str) -> str:
-    """An item status in Lazada's vocabulary."""
-    return LAZADA_STATUS.get(status, status)
 EXTRA_ATTRIBUTES = json.dumps({"TaxInvoiceRequested": False}, separators=(",", ":"))
 
 
@@ -97,7 +85,7 @@ def order_json(detail: OrderDetail, market: str, *,
         "order_id": order.order_id, "order_number": order.order_id,
         "created_at": created, "updated_at": date_text(order.updated_at, market),
         "address_updated_at": created,
-        "statuses": list(dict.fromkeys(map(status_text, detail.statuses))),
+        "statuses": list(dict.fromkeys(map(item_states.lazada_word, detail.statuses))),
         "items_count": order.items_count, "price": price_text(order.price, order.currency),
         "voucher": zero, "voucher_platform": zero, "voucher_seller": zero, "voucher_code": "",
         "shipping_fee": number(order.shipping_fee),
@@ -131,7 +119,7 @@ def item_json(detail: OrderDetail, item: OrderItem, market: str,
     zero = 0
     return {
         "order_item_id": item.order_item_id, "order_id": item.order_id,
-        "status": status_text(item.status), "name": item.name, "sku": item.seller_sku,
+        "status": item_states.lazada_word(item.status), "name": item.name, "sku": item.seller_sku,
         "shop_sku": f"{item.item_id}_{market}-{item.sku_id}", "sku_id": item.sku_id,
         "product_id": item.item_id, "variation": "",
         "item_price": number(item.item_price), "paid_price": number(item.paid_price),
