@@ -288,12 +288,18 @@ def _delivered_in_window(ctx: SandboxContext, order: Order, items: list[OrderIte
                           "window_ended_at": ends.isoformat(), "policy_key": REQUEST_WINDOW}])
 
 
+def holds_items(request: AfterSalesRequest) -> bool:
+    """Whether the request keeps its items from another request: still open, or it refunded
+    them."""
+    return request.state not in states.FINAL or request.state in (states.REFUNDED,
+                                                                  states.RETURN_DESTROYED)
+
+
 def _not_in_another_request(ctx: SandboxContext, order: Order, items: list[OrderItem]) -> None:
     """An item is in one request at a time: one still open, or one that refunded it."""
     wanted = {item.order_item_id for item in items}
     for other in of_order(ctx, order.order_id):
-        if other.state in states.FINAL and other.state not in (
-                states.REFUNDED, states.RETURN_DESTROYED):
+        if not holds_items(other):
             continue
         taken = sorted(wanted & set(other.order_item_ids))
         if taken:

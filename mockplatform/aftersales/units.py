@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mockplatform.aftersales import service, states
+from mockplatform.aftersales import service
 from mockplatform.engine.context import SandboxContext
 from mockplatform.errors import ValidationFailed
 from mockplatform.orders import service as orders
@@ -31,9 +31,19 @@ def _bad(field: str, message: str, **extra) -> ValidationFailed:
 def _held(ctx: SandboxContext, order_id: int) -> set[int]:
     """Units named by a request of the order that still holds them (as the service counts)."""
     return {item_id for request in service.of_order(ctx, order_id)
-            if request.state not in states.FINAL
-            or request.state in (states.REFUNDED, states.RETURN_DESTROYED)
-            for item_id in request.order_item_ids}
+            if service.holds_items(request) for item_id in request.order_item_ids}
+
+
+def open_request(ctx: SandboxContext, *, type_: str, order_id: int, reason: str,
+                 item_ids: Sequence[int] | None = None, lines: Sequence[OrderLine] | None = None,
+                 evidence: dict | None = None):
+    """The buyer asks about the order's units named by id (``item_ids``), or by SKU and
+    quantity (``lines``), or all of them: what the API and a scenario's step both open."""
+    service.require_available(ctx)
+    if lines is not None:
+        item_ids = order_item_ids(ctx, order_id, lines)
+    return service.open_request(ctx, type_=type_, order_id=order_id, order_item_ids=item_ids,
+                                reason=reason, evidence=evidence)
 
 
 def order_item_ids(ctx: SandboxContext, order_id: int,

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import or_, select
 
 from mockplatform.aftersales import actions as aftersales_actions
-from mockplatform.aftersales import service as aftersales
 from mockplatform.aftersales import states as aftersales_states
 from mockplatform.aftersales import units as aftersales_units
 from mockplatform.catalog import service as catalog
@@ -220,16 +219,11 @@ def _confirm_receipt(run: Run, args: dict) -> dict[str, Any]:
        "type": Text(choices=aftersales_states.TYPES), "reason": Text(max_length=80),
        "items": LINES}, required=("as", "order", "type", "reason"))
 def _open_request(run: Run, args: dict) -> dict[str, Any]:
-    ctx, order_id = run.ctx, run.order_id(args["order"])
-    aftersales.require_available(ctx)
-    item_ids = None
-    if "items" in args:
-        item_ids = aftersales_units.order_item_ids(ctx, order_id, [
-            orders.OrderLine(seller_sku=line["seller_sku"], quantity=line.get("quantity", 1))
-            for line in args["items"]])
-    request = aftersales.open_request(ctx, type_=args["type"], order_id=order_id,
-                                      order_item_ids=item_ids, reason=args["reason"],
-                                      evidence=None)
+    lines = [orders.OrderLine(seller_sku=line["seller_sku"], quantity=line.get("quantity", 1))
+             for line in args["items"]] if "items" in args else None
+    request = aftersales_units.open_request(run.ctx, type_=args["type"],
+                                            order_id=run.order_id(args["order"]),
+                                            reason=args["reason"], lines=lines)
     run.name(REQUEST, args["as"], request.aftersales_id)
     return _request_json(request)
 

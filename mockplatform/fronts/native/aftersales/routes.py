@@ -178,16 +178,10 @@ def open_request(call: Call):
     ``order_item_ids``: a quantity above what the order bought of the SKU is a 400 naming
     ``items.<n>.quantity`` and the bought quantity (``bought_quantity``)."""
     body = call.body
-    service.require_available(call.ctx)
-    order_item_ids = body.get("order_item_ids")
-    if "items" in body:
-        order_item_ids = units.order_item_ids(call.ctx, body["order_id"], [
-            OrderLine(**line) for line in body["items"]])
-    request = service.open_request(
-        call.ctx, type_=body["type"], order_id=body["order_id"],
-        order_item_ids=order_item_ids, reason=body["reason"],
-        evidence=body.get("evidence"))
-    return _answer(call, request)
+    lines = [OrderLine(**line) for line in body["items"]] if "items" in body else None
+    return _answer(call, units.open_request(
+        call.ctx, type_=body["type"], order_id=body["order_id"], reason=body["reason"],
+        item_ids=body.get("order_item_ids"), lines=lines, evidence=body.get("evidence")))
 
 
 _helper = _action(_HELPERS, HELPER_TAGS)
