@@ -212,29 +212,48 @@ def errors(run: dict) -> int:
                                 "err_status"))
 
 
-RECEIVER = """
-import http.server, sys
-class H(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    count = 0
-    def do_POST(self):
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        H.count += 1
-        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
-    def do_GET(self):
-        body = str(H.count).encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(body)))
-        self.end_headers(); self.wfile.write(body)
-    def log_message(self, *a): pass
-server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H)
-server.daemon_threads = True
-server.serve_forever()
+RECEIVER = r"""
+import asyncio, sys
+count = 0
+class Hook(asyncio.Protocol):
+    # HTTP/1.1 keep-alive, Content-Length bodies only (what the dispatcher sends): each request
+    # answered 200 as soon as its body is in; GET answers how many POSTs came.
+    def connection_made(self, transport):
+        self.transport, self.buffer = transport, b""
+    def data_received(self, data):
+        global count
+        self.buffer += data
+        while True:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end].decode("latin-1")
+            length = 0
+            for line in head.split("\r\n")[1:]:
+                name, _, value = line.partition(":")
+                if name.strip().lower() == "content-length":
+                    length = int(value)
+            if len(self.buffer) < end + 4 + length:
+                return
+            self.buffer = self.buffer[end + 4 + length:]
+            if head.startswith("POST"):
+                count += 1
+                body = b""
+            else:
+                body = str(count).encode()
+            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s"
+                                 % (len(body), body))
+async def main():
+    server = await asyncio.get_running_loop().create_server(Hook, "127.0.0.1", int(sys.argv[1]))
+    await server.serve_forever()
+asyncio.run(main())
 """
 
 
 class Receiver:
-    """A fast webhook receiver (stdlib, its own process): answers every POST 200 at once, and
-    GET with how many it received."""
+    """A fast webhook receiver (stdlib asyncio, its own process, no thread per connection, so
+    that it takes little of the CPU the server is measured on): answers every POST 200 at once,
+    and GET with how many it received."""
 
     def __init__(self) -> None:
         self.port = free_port()
@@ -351,6 +370,11 @@ def summary(names: list[str], rows: dict[str, list[dict]], conns: int) -> None:
     print("One run on a shared machine: compare ratios within this run, not absolute figures.")
 
 
+def parse_env(items: list[str]) -> dict[str, str]:
+    pairs = [item.partition("=") for item in items]
+    return {name: value for name, _, value in pairs}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--venv", default=None,
@@ -372,10 +396,13 @@ def main(argv: list[str] | None = None) -> int:
                         help='extra arguments to mockplatform serve, e.g. "--workers 2"')
     parser.add_argument("--env-a", action="append", default=[], metavar="NAME=VALUE",
                         help="measure one install twice, A with this environment variable "
-                             "(repeatable), B without: MOCKPLATFORM_JOURNAL=off")
+                             "(repeatable): MOCKPLATFORM_JOURNAL=off")
+    parser.add_argument("--env-b", action="append", default=[], metavar="NAME=VALUE",
+                        help="the same for B (repeatable)")
     parser.add_argument("--webhooks", action="store_true",
-                        help="one install, rounds alternating without and with one webhook "
-                             "endpoint subscribed to every event (a fast receiver)")
+                        help="one install, B with one webhook endpoint subscribed to every "
+                             "event (a fast receiver), A without; with --env-a "
+                             "MOCKPLATFORM_JOURNAL=off, A has neither webhooks nor journal")
     parser.add_argument("--json", dest="json_path", help="also write every round's figures here")
     opts = parser.parse_args(argv)
     opts.seq_duration = opts.seq_duration or opts.duration
@@ -390,19 +417,18 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"{venv}/bin/mockplatform not found")
     names = [f"{venv} ({describe(venv)})" for venv in venvs]
     envs: list[dict[str, str]] = [{} for _ in venvs]
-    if opts.env_a:
-        if opts.compare:
-            parser.error("--env-a and --compare exclude each other")
-        pairs = [item.partition("=") for item in opts.env_a]
-        envs = [{name: value for name, _, value in pairs}, {}]
-        venvs, names = venvs * 2, [f"{names[0]} with {' '.join(opts.env_a)}", names[0]]
     receiver = None
-    if opts.webhooks:
-        if opts.compare or opts.env_a:
-            parser.error("--webhooks excludes --compare and --env-a")
-        receiver = Receiver()
-        venvs, names = venvs * 2, [f"{names[0]} without webhooks", f"{names[0]} with webhooks"]
-        envs = [{}, {}]
+    if opts.env_a or opts.env_b or opts.webhooks:
+        if opts.compare:
+            parser.error("--env-a, --env-b and --webhooks measure one install: not --compare")
+        envs = [parse_env(opts.env_a), parse_env(opts.env_b)]
+        label = names[0]
+        names = [label + "".join(f" with {item}" for item in opts.env_a),
+                 label + "".join(f" with {item}" for item in opts.env_b)]
+        venvs = venvs * 2
+        if opts.webhooks:
+            receiver = Receiver()
+            names = [names[0] + " without webhooks", names[1] + " with webhooks"]
     if len(set(names)) < len(names):
         names = [f"{n} #{i + 1}" for i, n in enumerate(names)]
     print(f"wrk -t{opts.conns} -c{opts.conns}, {opts.duration} s at c{opts.conns} and "
