@@ -50,9 +50,9 @@ def _recorded(store):
 # Statements that filter on more than the sandbox and still read all of it, by design.
 WHOLE_SANDBOX = {
     "catalog_skus.stock > ?": "seeding orders takes every listed SKU with stock as its pool",
-    "webhook_endpoints.enabled IS 1": "the outbox matches each event against the sandbox's "
-                                      "few enabled endpoints (read once this process has seen "
-                                      "any endpoint: other tests' may be why)",
+    "webhook_endpoints.enabled IS 1": "the dispatcher reads the sandbox's few enabled "
+                                      "endpoints with each claim (a delivery the test's flow "
+                                      "made, or another test's left pending)",
 }
 
 

@@ -90,6 +90,7 @@ def _initialise(session: Session, settings: Settings, sandbox: Sandbox,
     sandbox.calendar_overrides = creation["calendar_overrides"]
     sandbox.counters = {}
     sandbox.faults = {}  # reset clears the fault rules, as it clears the journal
+    sandbox.webhook_routes = []  # and the webhook endpoints
     session.flush()
     ctx = SandboxContext(session, sandbox, settings)
     # No subject: the sandbox's id is random, and must not enter its own (seeded) data.

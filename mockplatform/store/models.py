@@ -142,7 +142,7 @@ class ExactDecimal(TypeDecorator):
 
 # Bump whenever a table or column changes: a database made by another version is refused with
 # a clear message instead of failing later on a missing column.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class Base(DeclarativeBase):
@@ -187,6 +187,10 @@ class Sandbox(Base):
     # with the row it already loads, so a sandbox without rules pays no query for them. Not
     # part of a snapshot, and emptied by reset.
     faults: Mapped[dict] = mapped_column(json_type(), default=dict)
+    # Which enabled webhook endpoints hear which event types, ``[[seq, [pattern, ...], format],
+    # ...]`` (control/webhooks/outbox.py): kept by every change to an endpoint, so that a unit of
+    # work that records events reads no endpoint. Not part of a snapshot, and emptied by reset.
+    webhook_routes: Mapped[list] = mapped_column(json_type(), default=list)
 
     api_key: Mapped[str] = mapped_column(String(80), unique=True)
     app_key: Mapped[str] = mapped_column(String(20), unique=True)

@@ -91,7 +91,7 @@ def list_(ctx: SandboxContext, *, after_seq: int, limit: int) -> tuple[list[Webh
 
 
 def _changed(ctx: SandboxContext) -> None:
-    outbox.forget(ctx)
+    outbox.changed(ctx)
     outbox.written().add(ctx.id)  # wakes (and starts) the dispatcher once committed
 
 

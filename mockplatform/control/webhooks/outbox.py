@@ -2,8 +2,9 @@
 patterns match it, in the same transaction (installed as the event recorder's observer). What
 the transaction does not commit, nobody is sent; what it commits, the dispatcher finds.
 
-A sandbox that never had an endpoint pays one dict lookup per event; one that has some reads
-them once per unit of work.
+Which endpoints hear which event types is kept on the sandbox's row (``webhook_routes``, written
+by every change to an endpoint, endpoints.py), which every unit of work loads anyway: a sandbox
+without endpoints pays one attribute read per event, and one with some reads no endpoint row.
 """
 
 from __future__ import annotations
@@ -34,13 +35,11 @@ _written = threading.local()
 
 
 def on_event(ctx: SandboxContext, row: dict[str, Any]) -> None:
-    counters = ctx.counters
-    if not counters or ENDPOINT_COUNTER not in counters:
+    # (A reading unit of work's sandbox, a SandboxRow, records no event and has no routes.)
+    endpoints = getattr(ctx.sandbox, "webhook_routes", None)
+    if not endpoints:
         return
     routes = ctx.kept(_KEPT)
-    endpoints = routes.get(None)
-    if endpoints is None:
-        endpoints = routes[None] = _endpoints(ctx)
     type_ = row["type"]
     found = routes.get(type_)
     if found is None:
@@ -66,16 +65,19 @@ def _delivery(ctx: SandboxContext, endpoint_seq: int, event: dict[str, Any],
             "lease_token": None, "lease_until": None}
 
 
-def _endpoints(ctx: SandboxContext) -> list[tuple[int, list[str], str]]:
+def routes_of(ctx: SandboxContext) -> list[list]:
+    """The sandbox's enabled endpoints as the row keeps them: ``[[seq, patterns, format], ...]``."""
     rows = ctx.session.execute(
         select(WebhookEndpoint.seq, WebhookEndpoint.event_types, WebhookEndpoint.format)
         .where(WebhookEndpoint.sandbox_id == ctx.id, WebhookEndpoint.enabled.is_(True))
         .order_by(WebhookEndpoint.seq))
-    return [(seq, list(patterns), fmt) for seq, patterns, fmt in rows]
+    return [[seq, list(patterns), fmt] for seq, patterns, fmt in rows]
 
 
-def forget(ctx: SandboxContext) -> None:
-    """The endpoints changed in this unit of work: read them again at the next event."""
+def changed(ctx: SandboxContext) -> None:
+    """An endpoint changed in this unit of work: the row's routes again, and the event types
+    matched so far forgotten."""
+    ctx.sandbox.webhook_routes = routes_of(ctx)
     ctx.kept(_KEPT).clear()
 
 
