@@ -29,7 +29,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         store.create_schema()
     pipeline = Pipeline(store, settings)
     dispatcher = Dispatcher(store, threads=settings.webhook_threads,
-                            poll=settings.webhook_poll_ms / 1000)
+                            poll=settings.webhook_poll_ms / 1000,
+                            forward_to=settings.webhook_sender_socket)
     pipeline.after_commit.append(dispatcher.after_commit)
     app.extensions["mockplatform"] = {"settings": settings, "store": store,
                                       "pipeline": pipeline, "webhooks": dispatcher}

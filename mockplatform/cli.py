@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import click
 
-from mockplatform import __version__
+from mockplatform import __version__, webhook_sender
 from mockplatform.settings import DEFAULT_DATA_DIR, Settings
 
 
@@ -33,9 +33,13 @@ MAX_DEFAULT_WORKERS = 2
 def default_workers(database_url: str) -> int:
     """The workers ``serve`` starts when not told: one per CPU up to ``MAX_DEFAULT_WORKERS``,
     and one for an in-memory SQLite database, which a second process could not see."""
-    if database_url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in database_url:
+    if in_memory(database_url):
         return 1
     return max(1, min(MAX_DEFAULT_WORKERS, os.cpu_count() or 1))
+
+
+def in_memory(database_url: str) -> bool:
+    return database_url in ("sqlite://", "sqlite:///:memory:") or ":memory:" in database_url
 
 
 @main.command()
@@ -70,6 +74,15 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
     # Store.create_schema). Imported here, the app would stay resident in the arbiter too: as
     # much memory again as a worker.
     database = settings.resolved_database_url.split("@")[-1]
+    # Webhooks are sent by a process of their own (webhook_sender.py), not by threads that would
+    # take the workers' interpreter lock; an in-memory database only its one worker can see.
+    sender = None
+    if not in_memory(settings.resolved_database_url):
+        sender = webhook_sender.start(settings.resolved_database_url,
+                                      threads=settings.webhook_threads,
+                                      poll=settings.webhook_poll_ms / 1000)
+    if sender is not None:
+        settings = settings.with_(webhook_sender_socket=sender.socket_path)
     warning = exposure_warning(host, admin_token)
     if warning:
         click.secho(warning, fg="red", bold=True, err=True)
@@ -82,6 +95,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", None)
             self.cfg.set("when_ready", _announce)
+            if sender is not None:
+                self.cfg.set("on_exit", lambda _server: sender.stop())
             if "control_socket_disable" in self.cfg.settings:
                 # One shared control socket path per user would collide between servers.
                 self.cfg.set("control_socket_disable", True)
@@ -98,7 +113,11 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
                        f" (database: {database})", err=False)
 
     _few_malloc_arenas()
-    Server().run()
+    try:
+        Server().run()
+    finally:
+        if sender is not None:
+            sender.stop()
 
 
 # glibc's mallopt parameter for the most malloc arenas a process makes (malloc.h).

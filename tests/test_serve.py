@@ -18,6 +18,13 @@ URL_LINE = re.compile(r"listening on (http://[\d.]+:\d+)")
 
 @contextmanager
 def serve(data_dir, *extra: str):
+    with serving(data_dir, *extra) as (url, _process):
+        yield url
+
+
+@contextmanager
+def serving(data_dir, *extra: str):
+    """The server's URL and its process (gunicorn's arbiter)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKPLATFORM_")}
     process = subprocess.Popen(
         [sys.executable, "-m", "mockplatform.cli", "serve", "--port", "0", "--data-dir",
@@ -35,11 +42,13 @@ def serve(data_dir, *extra: str):
             match = URL_LINE.search(line)
             url = match.group(1) if match else None
         assert url, "server did not announce its URL:\n" + "".join(lines)
-        yield url
+        yield url, process
     finally:
-        os.killpg(process.pid, signal.SIGINT)  # gunicorn: quick shutdown
         try:
+            os.killpg(process.pid, signal.SIGINT)  # gunicorn: quick shutdown
             process.wait(timeout=15)
+        except ProcessLookupError:  # the test ended it already
+            pass
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
 

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, or_, select, update
 
-from mockplatform.control.webhooks import outbox, sender
+from mockplatform.control.webhooks import outbox, sender, wake
 from mockplatform.control.webhooks.formats import FORMATS, Event, Sender, dumps
 from mockplatform.control.webhooks.models import (
     DELIVERED,
@@ -50,10 +50,15 @@ from mockplatform.store.session import Store
 log = logging.getLogger("mockplatform.webhooks")
 D = WebhookDelivery
 DELIVERIES, ATTEMPTS = WebhookDelivery.__table__, WebhookAttempt.__table__
-BATCH = 50
-# A claimed batch is recorded once it is all sent: its lease outlasts a batch that every
-# receiver answers at the longest time limit (native's 10 s).
-LEASE = timedelta(seconds=BATCH * 10 + 60)
+BATCH = 100
+# A batch stops sending after this much wall time: what it has not sent yet is released (no
+# attempt made, due as it was) for the next round. And once a receiver has let an attempt run
+# out its time limit, the batch sends that endpoint nothing more: a receiver that hangs costs
+# one time limit per round, not one per delivery, and the other endpoints' deliveries go on.
+BUDGET = 30.0
+# A claimed batch is recorded once it is sent: its lease outlasts the budget and the attempt
+# that may start just before it runs out (native's 10 s limit), with room to record.
+LEASE = timedelta(seconds=BUDGET + 10 + 60)
 # After a wake, how long the thread lets a burst of requests commit their deliveries before it
 # claims: fewer, larger claims (a push leaves at most this much after its commit, unless a
 # backlog keeps the thread busy).
@@ -76,13 +81,20 @@ class Work:
 
 
 class Dispatcher:
-    def __init__(self, store: Store, *, threads: int = 2, poll: float = 1.0):
+    """Sends what the outbox holds, from threads of this process; or, given ``forward_to`` (the
+    socket of serve's sender process, webhook_sender.py), tells that process what was written and sends
+    nothing itself unless it cannot be reached."""
+
+    def __init__(self, store: Store, *, threads: int = 2, poll: float = 1.0,
+                 forward_to: str | None = None):
         self.store = store
+        self._forward = wake.Notifier(forward_to) if forward_to else None
         self.threads = threads
         self.poll = poll
         self._wake = threading.Event()
         self._started_in: int | None = None
         self._start_lock = threading.Lock()
+        self._claiming = threading.Lock()
         self._stopped = False
         self._workers: list[threading.Thread] = []
         # Sandboxes known here to have pending deliveries: a write to one wakes the threads
@@ -98,18 +110,51 @@ class Dispatcher:
 
     def after_commit(self, exchange) -> None:
         wrote = outbox.take_written()
+        touched = exchange.sandbox_id if exchange.request.write else None
+        if wrote:
+            self._pending.update(wrote)
+        elif touched not in self._pending:
+            return  # nothing written, and no write to a sandbox known to have deliveries
+        if self._forward is not None:
+            if self._forward.send(wake.message(wrote, touched)):
+                return
+            self._sender_gone()
+        self.notify(wrote, touched)
+
+    def notify(self, wrote: set[str], touched: str | None) -> None:
+        """Deliveries were written for the sandboxes ``wrote``; or a write to ``touched`` may
+        have made its retries due (it matters only if it has deliveries pending)."""
         if wrote:
             self._pending.update(wrote)
             self.poke(wrote)
-        elif exchange.request.write and exchange.sandbox_id in self._pending:
-            self.poke({exchange.sandbox_id})
+        elif touched in self._pending:
+            self.poke({touched})
+
+    def heard(self, text: str) -> None:
+        """A worker's datagram (wake.py), in serve's sender process."""
+        wrote, touched, everything = wake.heard(text)
+        if everything:
+            self.poke()
+        else:
+            self.notify(wrote, touched)
 
     def resume(self) -> None:
         """At start-up: deliveries left pending by an earlier process are sent by this one."""
         with self.store.transaction(write=False) as session:
             pending = session.scalar(select(D.seq).where(D.status == PENDING).limit(1))
-        if pending is not None:
-            self.poke()
+        if pending is None:
+            return
+        if self._forward is not None:
+            if self._forward.send("S"):
+                return
+            self._sender_gone()
+        self.poke()
+
+    def _sender_gone(self) -> None:
+        log.warning("the webhook sender process cannot be reached; this process sends webhooks "
+                    "from now on")
+        self._forward = None
+        self.poke()  # what it left pending, in every sandbox
 
     def poke(self, sandboxes: set[str] | None = None) -> None:
         """Wake the threads: for ``sandboxes`` (no scan of every sandbox), or for all."""
@@ -177,11 +222,27 @@ class Dispatcher:
         for one in sandboxes:
             while not self._stopped:
                 claimed = self._claim(one)
-                self._record([(work, *self._attempt(work)) for work in claimed])
-                made += len(claimed)
-                if len(claimed) < BATCH:
+                done, released = self._send(claimed)
+                self._record(done, released)
+                made += len(done)
+                if len(claimed) < BATCH and not released:
                     break  # nothing more due now (what comes later pokes again)
         return made
+
+    def _send(self, claimed: list[Work]) -> tuple[list[tuple], list[Work]]:
+        """Each claimed delivery's attempt, but for those the batch leaves for the next round
+        (see BUDGET): (attempts made, deliveries released)."""
+        done, released, hanging = [], [], set()
+        until = clocks.elapsed() + BUDGET
+        for work in claimed:
+            if work.delivery[1] in hanging or clocks.elapsed() > until or self._stopped:
+                released.append(work)
+                continue
+            result, wall = self._attempt(work)
+            if result.error == "timeout":
+                hanging.add(work.delivery[1])
+            done.append((work, result, wall))
+        return done, released
 
     def drain(self, sandbox_id: str, timeout: float = 10.0) -> int:
         """Send everything due in the sandbox, in this thread, and wait for what other threads
@@ -208,9 +269,15 @@ class Dispatcher:
                 is not None
 
     def _claim(self, sandbox_id: str) -> list[Work]:
-        """Lease the deliveries due in the sandbox (at most BATCH). What is due is read without
-        the write lock; only the lease (a conditional UPDATE) and reading back what it took are
-        written, so a round that finds nothing due locks nothing."""
+        """Lease the deliveries due in the sandbox (at most BATCH). What is due, and the events
+        to render, are read without the write lock; the write is one conditional UPDATE of those
+        rows and a read-back of what it took, both by primary key, so the writers' queue (which
+        the API's writes wait in too) is held as briefly as can be. The process's threads claim
+        one at a time: two of them never race for the same rows (and queue for nothing)."""
+        with self._claiming:
+            return self._claim_now(sandbox_id)
+
+    def _claim_now(self, sandbox_id: str) -> list[Work]:
         with self.store.transaction(write=False) as session:
             sandbox = session.execute(select(
                 Sandbox.clock_mode, Sandbox.clock_speed, Sandbox.clock_anchor_virtual,
@@ -228,26 +295,29 @@ class Dispatcher:
             due = [D.status == PENDING, D.sandbox_id == sandbox_id, D.next_attempt_at <= now,
                    D.endpoint_seq.in_(list(endpoints)),
                    or_(D.lease_until.is_(None), D.lease_until < wall)]
-            candidates = list(session.scalars(select(D.seq).where(*due)
-                                              .order_by(D.next_attempt_at, D.seq).limit(BATCH)))
-        if not candidates:
-            return []
-        token = f"{self._host}:{os.getpid()}:{next(_tokens)}"
-        with self.store.transaction(write=True) as session:
-            session.execute(update(DELIVERIES).where(*due, D.seq.in_(candidates))
-                            .values(lease_token=token, lease_until=wall + LEASE))
-            rows = session.execute(
-                select(D.seq, D.endpoint_seq, D.event_seq, D.part, D.attempts, D.auto_attempts,
-                       D.manual, EventRow.type, EventRow.occurred_at, EventRow.subject,
-                       EventRow.data)
+            found = session.execute(
+                select(D.seq, D.endpoint_seq, D.event_seq, D.part, EventRow.type,
+                       EventRow.occurred_at, EventRow.subject, EventRow.data)
                 .join(EventRow, (EventRow.sandbox_id == D.sandbox_id)
                       & (EventRow.seq == D.event_seq))
-                .where(D.sandbox_id == sandbox_id, D.lease_token == token)
-                .order_by(D.seq)).all()
+                .where(*due).order_by(D.next_attempt_at, D.seq).limit(BATCH)).all()
+        if not found:
+            return []
+        seqs = [row[0] for row in found]
+        token = f"{self._host}:{os.getpid()}:{next(_tokens)}"
+        with self.store.transaction(write=True) as session:
+            session.execute(update(DELIVERIES).where(*due, D.seq.in_(seqs))
+                            .values(lease_token=token, lease_until=wall + LEASE))
+            # The counts as they are now (a resend may have come between the read and here).
+            taken = {seq: (attempts, auto, manual) for seq, attempts, auto, manual in
+                     session.execute(select(D.seq, D.attempts, D.auto_attempts, D.manual)
+                                     .where(D.sandbox_id == sandbox_id, D.seq.in_(seqs),
+                                            D.lease_token == token))}
         who = Sender(seed=sandbox[4], market=sandbox[5], app_key=sandbox[6],
                      app_secret=sandbox[7])
-        return [Work(tuple(row[:7]), endpoints[row[1]], Event(row[2], *row[7:]), who,
-                     sandbox_id, now, token) for row in rows]
+        return [Work((seq, endpoint_seq, event_seq, part, *taken[seq]), endpoints[endpoint_seq],
+                     Event(event_seq, *event), who, sandbox_id, now, token)
+                for seq, endpoint_seq, event_seq, part, *event in found if seq in taken]
 
     # -- one attempt ----------------------------------------------------------------------------
 
@@ -265,15 +335,26 @@ class Dispatcher:
                    **fmt.headers(body, secret, work.sender, int(wall.timestamp()))}
         return sender.post(url, body, headers, fmt.timeout), wall
 
-    def _record(self, done: list[tuple[Work, sender.Result, datetime]]) -> None:
+    def _record(self, done: list[tuple[Work, sender.Result, datetime]],
+                released: list[Work] = ()) -> None:
         """Every attempt of a batch (one claim: one sandbox, one token), in one transaction: one
-        executemany UPDATE of the deliveries still held, one INSERT of their attempts."""
-        if not done:
+        executemany UPDATE of the deliveries still held, one INSERT of their attempts, and the
+        leases of those not sent let go."""
+        if not done and not released:
             return
-        sandbox_id, token = done[0][0].sandbox_id, done[0][0].token
+        first = done[0][0] if done else released[0]
+        sandbox_id, token = first.sandbox_id, first.token
+        seqs = [work.delivery[0] for work, _result, _wall in done]
         with self.store.transaction(write=True) as session:
-            held = set(session.scalars(select(D.seq).where(D.sandbox_id == sandbox_id,
-                                                           D.lease_token == token)))
+            if released:
+                session.execute(update(DELIVERIES).where(
+                    D.sandbox_id == sandbox_id, D.lease_token == token,
+                    D.seq.in_([work.delivery[0] for work in released]))
+                    .values(lease_token=None, lease_until=None))
+            if not done:
+                return
+            held = set(session.scalars(select(D.seq).where(
+                D.sandbox_id == sandbox_id, D.seq.in_(seqs), D.lease_token == token)))
             changes, attempts = [], []
             for work, result, wall in done:
                 if work.delivery[0] in held:  # else deleted meanwhile, or the lease lapsed

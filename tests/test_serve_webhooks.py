@@ -1,0 +1,99 @@
+"""`mockplatform serve` sends webhooks from a process of its own (mockplatform/webhook_sender.py),
+its workers from their own threads once that process is gone, and the process ends with the
+server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from mockplatform.testing.receiver import WebhookReceiver
+from tests.test_serve import serving
+
+pytestmark = pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")),
+                                reason="exercises the SQLite file default")
+
+
+def _sender_of(pid: int) -> int | None:
+    """The webhook sender process among ``pid``'s children."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, IndexError, ValueError):
+            continue
+        if ppid == pid and "mockplatform.webhook_sender" in command:
+            return int(entry.name)
+    return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _wait_gone(pid: int, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not _alive(pid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _shop(url: str, receiver: WebhookReceiver):
+    created = requests.post(f"{url}/api/v1/sandboxes", timeout=10,
+                            json={"platform": "lazada", "market": "MY", "seed": 5}).json()
+    headers = {"Authorization": f"Bearer {created['credentials']['api_key']}"}
+    assert requests.post(f"{url}/api/v1/sandboxes/{created['id']}/webhook_endpoints",
+                         json={"url": receiver.url, "event_types": ["order.created"]},
+                         headers=headers, timeout=10).status_code == 201
+    assert requests.post(f"{url}/api/v1/products", headers=headers, timeout=10, json={
+        "name": "Mug", "skus": [{"seller_sku": "MUG-1", "price": "20.00", "stock": 50}]
+    }).status_code == 201
+
+    def place() -> str:
+        answer = requests.post(f"{url}/api/v1/test_helpers/orders", headers=headers, timeout=10,
+                               json={"items": [{"seller_sku": "MUG-1", "quantity": 1}]})
+        assert answer.status_code == 201, answer.text
+        return answer.json()["order_id"]
+    return place
+
+
+def test_pushes_leave_from_the_sender_process_and_from_the_workers_once_it_is_gone(tmp_path):
+    receiver = WebhookReceiver()
+    try:
+        with serving(tmp_path) as (url, server):
+            sender = _sender_of(server.pid)
+            assert sender is not None, "serve started no webhook sender process"
+            place = _shop(url, receiver)
+            first = place()
+            assert receiver.wait_for(1)[0].json["data"]["order_id"] == first
+
+            os.kill(sender, signal.SIGKILL)
+            assert _wait_gone(sender)
+            second = place()
+            pushes = receiver.wait_for(2)
+            assert pushes[1].json["data"]["order_id"] == second
+            assert all("Mockplatform-Signature" in push.headers for push in pushes)
+    finally:
+        receiver.stop()
+
+
+def test_the_sender_process_ends_with_the_server(tmp_path):
+    with serving(tmp_path) as (_url, server):
+        sender = _sender_of(server.pid)
+        assert sender is not None
+        server.send_signal(signal.SIGTERM)  # the arbiter only, not its process group
+        server.wait(timeout=30)
+        assert _wait_gone(sender)
