@@ -303,6 +303,8 @@ def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = N
             get_url, api = f"{server.base}/api/v1/orders/{oid}", f"{server.base}/api/v1"
             for name, url, script, args in (("get", get_url, "get.lua", [key]),
                                             ("crud", api, "crud.lua", [key, SKU, "/api/v1"])):
+                if name not in opts.workloads:
+                    continue
                 if opts.warmup:
                     wrk(url, script, args, opts.conns, opts.warmup)
                 many = wrk(url, script, args, opts.conns, opts.duration)
@@ -327,7 +329,8 @@ def fmt(value: float, unit: str) -> str:
     return f"{value:,.0f}" if unit == "req/s" or value >= 100 else f"{value:,.2f}"
 
 
-def summary(names: list[str], rows: dict[str, list[dict]], conns: int) -> None:
+def summary(names: list[str], rows: dict[str, list[dict]], conns: int,
+            opts_workloads: frozenset[str] = frozenset({"get", "crud"})) -> None:
     tags = ["A", "B"] if len(names) == 2 else [""] * len(names)
     print()
     for tag, name in zip(tags, names, strict=True):
@@ -337,6 +340,8 @@ def summary(names: list[str], rows: dict[str, list[dict]], conns: int) -> None:
         head += ["B/A", "B/A per round", "better"]
     lines = [head]
     for key, label, unit, higher in METRICS:
+        if key not in rows[names[0]][0]:
+            continue  # a workload not run
         cells = [f"{label.format(c=conns)} ({unit})"]
         meds = []
         for name in names:
@@ -357,6 +362,8 @@ def summary(names: list[str], rows: dict[str, list[dict]], conns: int) -> None:
     print("\nErrors (socket errors and non-2xx answers) and misses, summed over the rounds:")
     for tag, name in zip(tags, names, strict=True):
         for wl, text in (("get", "GET one order"), ("crud", "create then read")):
+            if wl not in opts_workloads:
+                continue
             parts = []
             for c in (f"c{conns}", "c1"):
                 errs = sum(r[f"{wl}_bad"][c][0] for r in rows[name])
@@ -403,9 +410,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="one install, B with one webhook endpoint subscribed to every "
                              "event (a fast receiver), A without; with --env-a "
                              "MOCKPLATFORM_JOURNAL=off, A has neither webhooks nor journal")
+    parser.add_argument("--workloads", default="get,crud",
+                        help="which to run, of get (GET one order) and crud (create then read)")
     parser.add_argument("--json", dest="json_path", help="also write every round's figures here")
     opts = parser.parse_args(argv)
     opts.seq_duration = opts.seq_duration or opts.duration
+    opts.workloads = {w.strip() for w in opts.workloads.split(",") if w.strip()}
+    if not opts.workloads or opts.workloads - {"get", "crud"}:
+        parser.error("--workloads: get, crud or both")
     if opts.compare and opts.venv:
         parser.error("--venv and --compare exclude each other")
     if not shutil.which("wrk"):
@@ -441,12 +453,16 @@ def main(argv: list[str] | None = None) -> int:
             row = measure(venv, opts, env, receiver.url if receiver and i == 1 else None)
             rows[name].append(row)
             tag = f"{'AB'[i]} " if len(names) == 2 else ""
-            log(f"round {n + 1}/{opts.rounds} {tag}startup {row['startup_ms']:.0f} ms, "
-                f"idle {row['idle_rss']:.1f} MiB, GET c{opts.conns} {row['get_rps']:,.0f} req/s,"
-                f" GET c1 p50 {row['get_p50']:.2f} ms, crud c{opts.conns} "
-                f"{row['crud_rps']:,.0f} req/s ({row['crud_bad'][f'c{opts.conns}'][1]} misses),"
-                f" crud c1 p50 {row['crud_p50']:.2f} ms (load {row['loadavg']:.1f})")
-    summary(names, rows, opts.conns)
+            said = [f"startup {row['startup_ms']:.0f} ms", f"idle {row['idle_rss']:.1f} MiB"]
+            if "get" in opts.workloads:
+                said += [f"GET c{opts.conns} {row['get_rps']:,.0f} req/s",
+                         f"GET c1 p50 {row['get_p50']:.2f} ms"]
+            if "crud" in opts.workloads:
+                said += [f"crud c{opts.conns} {row['crud_rps']:,.0f} req/s "
+                         f"({row['crud_bad'][f'c{opts.conns}'][1]} misses)",
+                         f"crud c1 p50 {row['crud_p50']:.2f} ms"]
+            log(f"round {n + 1}/{opts.rounds} {tag}{', '.join(said)} (load {row['loadavg']:.1f})")
+    summary(names, rows, opts.conns, frozenset(opts.workloads))
     if receiver is not None:
         print(f"The receiver got {receiver.count():,} pushes.")
         receiver.stop()

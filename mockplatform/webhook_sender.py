@@ -35,8 +35,6 @@ log = logging.getLogger("mockplatform.webhooks")
 SOCKET_NAME = "webhooks.sock"
 # A datagram holds the ids of one commit's sandboxes: far below this.
 DATAGRAM = 64 * 1024
-# How much lower than the workers this process asks the scheduler to run (see _lower_priority).
-NICE = 10
 STARTUP = 10.0  # seconds serve waits for the socket before it goes on without this process
 
 
@@ -111,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent", type=int, default=None)
     opts = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
-    _lower_priority()
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -140,16 +137,6 @@ def main(argv: list[str] | None = None) -> int:
             dispatcher.stop()
             dispatcher.store.dispose()
     return 0
-
-
-def _lower_priority() -> None:
-    """Below the workers for the CPU: where the cores are all busy, the API's requests go first
-    and pushes fall behind (they are sent in the next idle moment, none lost); where a core is
-    free, nothing changes."""
-    try:
-        os.nice(NICE)
-    except OSError:  # not allowed here: same priority as the workers
-        pass
 
 
 def _dispatcher(threads: int, poll: float):
