@@ -22,20 +22,18 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 log = logging.getLogger("mockplatform.webhooks")
 SOCKET_NAME = "webhooks.sock"
 # A datagram holds the ids of one commit's sandboxes: far below this.
 DATAGRAM = 64 * 1024
-STARTUP = 10.0  # seconds serve waits for the socket before it goes on without this process
 
 
 # -- in serve's process: start and stop it -------------------------------------------------------
@@ -59,36 +57,32 @@ class Handle:
             self.process.wait(timeout)
         except (ProcessLookupError, ChildProcessError):  # gone (reaped by gunicorn's arbiter)
             pass
-        try:
-            os.unlink(self.socket_path)
-        except OSError:
-            pass
-        try:
-            os.rmdir(self.directory)
-        except OSError:
-            pass
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def start(database_url: str, *, threads: int, poll: float) -> Handle | None:
-    """The sender process for ``database_url``, once its socket is bound; None (and a warning)
-    if it did not start: the workers then send from their own threads."""
+    """The sender process for ``database_url``; None (and a warning) if it could not be
+    started: the workers then send from their own threads. The socket is bound here and handed
+    to the process, so a worker can say something before the process has even started (the
+    datagram waits in the socket): serve waits for nothing."""
     directory = tempfile.mkdtemp(prefix="mockplatform-")
     path = os.path.join(directory, SOCKET_NAME)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockplatform.webhook_sender", "--socket", path,
-         "--threads", str(threads), "--poll", str(poll), "--parent", str(os.getpid())],
-        env={**os.environ, "MOCKPLATFORM_DATABASE_URL": database_url}, stdin=subprocess.DEVNULL)
-    handle = Handle(process, directory)
-    deadline = time.monotonic() + STARTUP
-    while time.monotonic() < deadline:
-        if os.path.exists(path):
-            return handle
-        if process.poll() is not None:
-            break
-        time.sleep(0.01)
-    log.warning("the webhook sender process did not start; the workers send webhooks")
-    handle.stop()
-    return None
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        listener.bind(path)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mockplatform.webhook_sender", "--fd", str(listener.fileno()),
+             "--threads", str(threads), "--poll", str(poll), "--parent", str(os.getpid())],
+            env={**os.environ, "MOCKPLATFORM_DATABASE_URL": database_url},
+            stdin=subprocess.DEVNULL, pass_fds=(listener.fileno(),))
+    except OSError as exc:
+        log.warning("the webhook sender process did not start (%s); the workers send webhooks",
+                    exc)
+        shutil.rmtree(directory, ignore_errors=True)
+        return None
+    finally:
+        listener.close()  # the process holds it: once it is gone, a datagram is refused
+    return Handle(process, directory)
 
 
 # -- the process itself -------------------------------------------------------------------------
@@ -103,7 +97,7 @@ def _stop(_signum, _frame) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--socket", required=True)
+    parser.add_argument("--fd", type=int, required=True, help="the bound datagram socket")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--poll", type=float, default=1.0)
     parser.add_argument("--parent", type=int, default=None)
@@ -111,12 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    try:
-        os.unlink(opts.socket)
-    except OSError:
-        pass
-    listener.bind(opts.socket)
+    listener = socket.socket(fileno=opts.fd)
     listener.settimeout(opts.poll)
     dispatcher = None
     try:
@@ -132,7 +121,6 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         listener.close()
-        Path(opts.socket).unlink(missing_ok=True)
         if dispatcher is not None:
             dispatcher.stop()
             dispatcher.store.dispose()

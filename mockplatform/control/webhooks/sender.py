@@ -13,6 +13,7 @@ was reset), ``closed`` (closed before a whole answer), ``status`` (an answer tha
 
 from __future__ import annotations
 
+import functools
 import socket
 import ssl
 import threading
@@ -104,6 +105,7 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Resu
     return Result(status, round(latency * 1000), excerpt, error)
 
 
+@functools.lru_cache(maxsize=1024)
 def _target(url: str) -> tuple[str, str, int, str, str]:
     """(scheme, host, port, Host header, path and query) of an endpoint's URL."""
     parts = urlsplit(url)
