@@ -44,15 +44,20 @@ DROPPED_HEADER = "X-Mockplatform-Dropped"
 # what deletes a sandbox's entries (an entry written after them would outlive them).
 FLUSHING_VIEWS = frozenset({"observe.list_journal", "observe.clear_journal",
                             "control.reset_sandbox", "control.delete_sandbox"})
+# The views after which the sandbox's journal goes (the journal may be kept in another database
+# than the sandbox: control/journal.py).
+FORGETTING_VIEWS = frozenset({"control.reset_sandbox", "control.delete_sandbox"})
 
 
 def init_app(app: Flask, pipeline: Pipeline, store: Store, settings: Settings) -> None:
     pipeline.before_call.append(_fault_before_call)
     pipeline.after_response.append(_fault_after_response(store))
-    writer = journal.JournalWriter(store, settings.journal_max_entries)
+    kept_in = journal.journal_store(store) if settings.journal else store
+    writer = journal.JournalWriter(kept_in, settings.journal_max_entries)
     app.extensions["mockplatform"]["journal"] = writer
     if settings.journal:
         pipeline.after_response.append(_journal_entry(writer, settings.journal_body_bytes))
+    pipeline.after_response.append(_journal_forget(writer))
 
     @app.before_request
     def _start():
@@ -144,6 +149,16 @@ def _journal_entry(writer: journal.JournalWriter, body_bytes: int) -> Callable[[
             "fault_effect": exchange.notes.get("fault_effect"),
             "request_body": request_body, "request_truncated": request_cut,
             "response_body": response_body, "response_truncated": response_cut})
+
+    return hook
+
+
+def _journal_forget(writer: journal.JournalWriter) -> Callable[[Exchange], None]:
+    def hook(exchange: Exchange) -> None:
+        answer = exchange.answer
+        if (request.endpoint in FORGETTING_VIEWS and exchange.sandbox_id is not None
+                and answer is not None and answer.status < 300):
+            writer.forget(exchange.sandbox_id)
 
     return hook
 

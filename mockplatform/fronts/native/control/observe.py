@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from mockplatform.control import faults, journal
 from mockplatform.fronts.native import schemas as s
@@ -87,14 +87,21 @@ def list_journal(call: Call):
     time (``from`` inclusive, ``to`` exclusive); page with ``after``. The newest
     MOCKPLATFORM_JOURNAL_MAX_ENTRIES entries are kept (10,000 by default)."""
     query = call.query
-    rows, has_more = journal.entries(
-        call.session, call.ctx.id, operation=query.get("operation"),
-        statuses=query.get("status"), front=query.get("front"), start=query.get("start"),
-        end=query.get("end"), after=query.get("after"), limit=query["limit"])
+    with _journal().transaction(write=False) as session:
+        rows, has_more = journal.entries(
+            session, call.ctx.id, operation=query.get("operation"),
+            statuses=query.get("status"), front=query.get("front"), start=query.get("start"),
+            end=query.get("end"), after=query.get("after"), limit=query["limit"])
     return s.page(rows, has_more, journal.entry_id)
 
 
 @endpoint(bp, JOURNAL, method="DELETE", auth=SANDBOX_PATH, response=o.JournalClearedSchema,
           summary="Clear the request journal", tags=["journal"])
 def clear_journal(call: Call):
-    return {"deleted": journal.clear(call.session, call.ctx.id)}
+    with _journal().transaction() as session:
+        return {"deleted": journal.clear(session, call.ctx.id)}
+
+
+def _journal():
+    """The store the journal is kept in (control/journal.py)."""
+    return current_app.extensions["mockplatform"]["journal"].store
