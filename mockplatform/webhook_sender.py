@@ -6,8 +6,9 @@ the worker's interpreter lock in turns with the request threads, and the request
 database's write turn waits for them (bench/http.py --webhooks measured create-then-read at about
 0.7x the throughput without an endpoint, and 1.3x the single-connection latency). So ``serve``
 starts this process, and its workers only say what they wrote: after a commit, a worker sends
-this process one datagram on a Unix socket (control/webhooks/wake.py). This process runs the dispatcher (dispatcher.py): it claims, sends and records, as the
-workers' threads would, with the same leases, so nothing changes in what is sent or when.
+this process one datagram on a Unix socket (control/webhooks/wake.py). This process runs the
+dispatcher (dispatcher.py): it claims, sends and records, as the workers' threads would, with
+the same leases, so nothing changes in what is sent or when.
 
 - It imports the store and the formats at the first datagram: a server nobody pushes from keeps
   one small idle process (a worker whose start finds deliveries pending says ``S``).
