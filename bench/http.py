@@ -4,6 +4,8 @@
     python3 bench/http.py --venv /tmp/mp-before --rounds 5
     python3 bench/http.py --compare /tmp/mp-before .venv   # A, B, A, B, ...: medians and B/A
     python3 bench/http.py --env-a MOCKPLATFORM_JOURNAL=off # one install, A with that setting
+    python3 bench/http.py --webhooks --env-a MOCKPLATFORM_JOURNAL=off  # B: webhooks and journal
+    python3 bench/http.py --workloads crud --rounds 9      # create then read only
 
 Each round starts a fresh server from the venv's ``mockplatform`` (SQLite file in a temporary
 directory, a free port on 127.0.0.1), times it to the first answer of /healthz, creates a

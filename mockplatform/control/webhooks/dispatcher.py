@@ -1,4 +1,6 @@
-"""The dispatcher: threads of the server process that send what the outbox holds.
+"""The dispatcher: threads that send what the outbox holds; in serve's webhook sender process
+(mockplatform/webhook_sender.py), told by the workers what they wrote, or in the app's own
+process (the pytest plugin's server, ``create_app``).
 
 A round: find the sandboxes with pending deliveries; for each, read its clock (no lock), claim
 the deliveries due by its now in one conditional UPDATE (a lease: token and wall-time expiry),
@@ -13,6 +15,8 @@ format's delay; advancing the clock makes it due. The threads sleep between roun
 once after a commit that wrote deliveries (or touched a sandbox that has some pending), else
 every ``poll`` seconds (a running clock makes retries due with no request at all). They start
 with the first delivery or endpoint, not with the app: a server nobody pushes from runs none.
+A round sends at most BATCH deliveries, within BUDGET seconds, and gives up on a receiver for the
+rest of the round once it has let an attempt run out its time limit.
 """
 
 from __future__ import annotations
