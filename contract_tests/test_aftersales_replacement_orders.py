@@ -145,3 +145,24 @@ def test_more_units_than_were_bought_are_a_400_naming_the_bought_quantity(client
     assert (refused.value.status, detail["field"], detail["bought_quantity"]) == (
         400, "items.0.quantity", 2)
     assert list(client.aftersales.list().auto_paging_iter()) == []
+
+
+def test_a_replacement_the_seller_cancels_is_refunded_at_once_and_not_again_at_its_deadline(
+        client):
+    order, _ = delivered(client, quantity=1)
+    client.clock.advance(to=FRIDAY)
+    request = client.aftersales.approve(client.aftersales.open(
+        "reshipment", order.order_id, "broken_or_unusable",
+        order_item_ids=[order["items"][0].order_item_id]))
+    client.orders.cancel(request.replacement_order_id, reason="sourcing_delay")
+
+    refunded = client.aftersales.get(request)
+    assert refunded.state == "refunded"
+    [event] = events_of(client, "aftersales.convert_to_refund", request)
+    assert instant(event.occurred_at) == FRIDAY
+    assert (event.data.replacement_canceled, event.data.charged_to) == (True, "seller")
+    assert len(refunds(client, request)) == 1
+
+    client.clock.advance(to=SHIP_DEADLINE)
+    assert events_of(client, "aftersales.convert_to_refund", request) == [event]
+    assert len(refunds(client, request)) == 1

@@ -14,13 +14,16 @@ DOMAIN = Domain(
     timer_kinds=("aftersales.deadline", "aftersales.return_attempt",
                  "aftersales.buyer_request"),
     # A delivered order's buyer may open a request on its own (aftersales/buyer.py); a
-    # reshipment's replacement order, readied and delivered, moves its request (reshipment.py).
+    # reshipment's replacement order, readied, delivered or canceled, moves its request
+    # (reshipment.py).
     subscriptions=(Subscription("order.delivered",
                                 "mockplatform.aftersales.buyer:on_order_delivered"),
                    Subscription("order.ready_to_ship",
                                 "mockplatform.aftersales.reshipment:on_order_ready_to_ship"),
                    Subscription("order.delivered",
                                 "mockplatform.aftersales.reshipment:on_order_delivered"),
+                   Subscription("order.canceled",
+                                "mockplatform.aftersales.reshipment:on_order_canceled"),
                    *(Subscription(event, "mockplatform.aftersales.reshipment:"
                                          "on_order_not_delivered")
                      for event in ("order.failed_delivery", "order.lost_by_3pl",

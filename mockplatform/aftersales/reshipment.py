@@ -19,7 +19,10 @@ follows normal fulfilment").
   its failure (``order.failed_delivery``, ``order.lost_by_3pl``, ``order.damaged_by_3pl``)
   makes it ``reshipment_failed``.
 - Not shipped by the deadline: the request becomes a full refund charged to the seller and the
-  replacement order's units are canceled by the platform.
+  replacement order's units are canceled by the platform. The same, at once, when every unit of
+  the replacement order is canceled before it is shipped (by the seller through the orders
+  API, say) [choice: the buyer is owed the item either way; the request does not sit
+  ``approved`` until a deadline that can no longer be met].
 - No sale: settlement pays nothing for a replacement order's units (they were paid 0), and the
   buyer's after-sales traffic (buyer.py) draws nothing for it.
 """
@@ -191,6 +194,24 @@ def _reshipped(ctx: SandboxContext, data: dict[str, Any]) -> AfterSalesRequest |
         return None
     request = request_of(ctx, order)
     return request if request is not None and request.state == states.RESHIPPED else None
+
+
+def on_order_canceled(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
+    """Every unit of an approved request's replacement order canceled: the request is the full
+    refund its deadline would have made, now (see the module's docstring)."""
+    if service.REASONS not in ctx.policies:
+        return
+    order = orders.get_order(ctx, data["order_id"])
+    if not is_replacement(order):
+        return
+    request = request_of(ctx, order)
+    if request is None or request.state != states.APPROVED:
+        return  # already converted (the platform's own cancellation at the deadline), or shipped
+    units = orders.items_of(ctx, [order.order_id])[order.order_id]
+    if any(unit.status != item_states.CANCELED for unit in units):
+        return
+    service.move(ctx, request, "convert_to_refund", replacement_canceled=True,
+                 replacement_order_id=order.order_id, cancel_reason=data.get("reason"))
 
 
 def on_order_delivered(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:

@@ -422,7 +422,11 @@ def _on_enter(ctx: SandboxContext, request: AfterSalesRequest, action: str,
     if state == states.REFUNDED:
         if request.type == states.CANCELLATION:
             _cancel_items(ctx, request)
-        if action == "convert_to_refund":
+        if action == "convert_to_refund" and details.get("replacement_canceled"):
+            details.update(charged_to="seller", conversion_reason=(
+                "the replacement order was canceled before it was shipped: a full refund "
+                "instead, charged to the seller"))
+        elif action == "convert_to_refund":
             details.update(charged_to="seller", conversion_reason=(
                 "the approved reshipment was not shipped by its deadline "
                 "(reshipment.ship_deadline): a full refund instead, charged to the seller"))

@@ -56,7 +56,8 @@ own (``instant_refund``, ``confirm_delivery``), in Lazada's words (``LAZADA_REQU
                                (reshipment.partial_refund_response)──> requested (a fresh window)
       approved ──ship_reshipment──> reshipped (a package with a label and tracking, the original
                                 order's shipping option, its fee debited to the seller)
-      approved ──convert_to_refund (reshipment.ship_deadline)──> refunded (charged to the seller)
+      approved ──convert_to_refund (reshipment.ship_deadline, or the replacement order canceled
+                                  whole before shipping)──> refunded (charged to the seller)
       reshipped ──deliver_reshipment (the package's journey)──> delivered
       reshipped ──fail_reshipment (the replacement failed delivery, or the carrier lost or
                                 damaged it)──> reshipment_failed (the units are free for a
