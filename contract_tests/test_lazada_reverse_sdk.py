@@ -91,6 +91,13 @@ def test_a_return_agreed_shipped_back_confirmed_and_refunded(seller):
         "REFUND_SUCCESS"}
 
 
+def _evidence(seller, type_: str, reverse_id) -> list:
+    """The images the seller's refusal of the reverse order kept, as its event shows them."""
+    [event] = seller.client.events.list(type=type_,
+                                        subject=f"aftersales_request:{reverse_id}").data
+    return event.data["images"]
+
+
 def test_refusals_need_a_reason_a_comment_and_for_a_refund_images(seller):
     reverse_id, lines = opened(seller, "return_and_refund", "wrong_item")
     reason = refuse_reason(seller, lines[0])
@@ -108,6 +115,8 @@ def test_refusals_need_a_reason_a_comment_and_for_a_refund_images(seller):
     assert seller.client.aftersales.get(reverse_id).state == "awaiting_package_review"
     _ok(update(seller, "refuseRefund", reverse_id, lines, reason_id=package_reason,
                comment="used", image_info=json.dumps([{"name": "a", "url": "https://x/a"}])))
+    assert _evidence(seller, "aftersales.reject_package", reverse_id) == [
+        {"name": "a", "url": "https://x/a"}]
     line = _ok(seller.call("/order/reverse/return/detail/list", {
         "reverse_order_id": reverse_id}))["data"]["reverseOrderLineDTOList"][0]
     assert (line["reverse_status"], line["is_dispute"]) == ("REFUND_REJECTED", True)
@@ -124,7 +133,11 @@ def test_instant_refund_and_the_only_refund_decisions(seller):
     params = {"reverse_order_id": only, "reverse_order_item_ids": json.dumps([line])}
     _refused(seller.call(decide, {**params, "action": "startDispute"}), "109")
     _refused(seller.call(RETURN_UPDATE, {**params, "action": "agreeReturn"}), "114")
-    _ok(seller.call(decide, {**params, "action": "startDispute", "comment": "delivered whole"}))
+    _ok(seller.call(decide, {**params, "action": "startDispute", "comment": "delivered whole",
+                             "image_info_list": json.dumps([{"file_name": "b.jpg",
+                                                             "file_url": "https://x/b"}])}))
+    assert _evidence(seller, "aftersales.reject", only) == [
+        {"name": "b.jpg", "url": "https://x/b"}]
     disputed = _ok(seller.call("/reverse/getreverseordersforseller", {
         "page_no": 1, "dispute_in_progress": "true"}))["result"]["items"]
     assert [(item["reverse_order_id"], item["request_type"]) for item in disputed] == [

@@ -42,11 +42,13 @@ def approve(ctx: SandboxContext, aftersales_id: int) -> AfterSalesRequest:
 
 
 def reject(ctx: SandboxContext, aftersales_id: int, *, reason: str,
-           comment: str = "") -> AfterSalesRequest:
+           comment: str = "", images: list[dict[str, str]] | None = None) -> AfterSalesRequest:
+    """``images``: the seller's evidence, ``[{"name", "url"}]``, kept in the event."""
     request = _checked(ctx, aftersales_id, "reject", SELLER)
     service.check_reason(ctx, "reason", reason, states.REJECT_REASON_LIST[request.type])
     request.reject_reason, request.reject_comment = reason, comment
-    service.move(ctx, request, "reject", SELLER, reason=reason, comment=comment)
+    service.move(ctx, request, "reject", SELLER, reason=reason, comment=comment,
+                 **({"images": images} if images else {}))
     return request
 
 
@@ -129,12 +131,14 @@ def confirm_delivery(ctx: SandboxContext, aftersales_id: int) -> AfterSalesReque
 
 
 def reject_package(ctx: SandboxContext, aftersales_id: int, *, reason: str,
-                   comment: str = "") -> AfterSalesRequest:
+                   comment: str = "", images: list[dict[str, str]] | None = None
+                   ) -> AfterSalesRequest:
     request = _checked(ctx, aftersales_id, "reject_package", SELLER)
     service.check_reason(ctx, "reason", reason, states.PACKAGE_REJECT_REASONS)
     request.reject_reason, request.reject_comment = reason, comment
     service.move(ctx, request, "reject_package", SELLER, reason=reason, comment=comment,
-                 policy_key="failed_return.seller_rejected")
+                 policy_key="failed_return.seller_rejected",
+                 **({"images": images} if images else {}))
     return request
 
 

@@ -20,8 +20,9 @@ have; ``125`` a malformed reverse order id; ``112`` one not in this sandbox; ``1
 lines (``reverse.whole``); ``114`` an action the reverse order's type or its state does not
 allow (a closed request included), naming its ``reverse_status`` and what the seller may do
 instead; ``108`` a missing or unknown reason id (``104`` on a cancel decision, as the ROC family
-says), ``109`` a missing comment, ``110`` missing or malformed images. [choice] images are
-checked, not kept.
+says), ``109`` a missing comment, ``110`` missing or malformed images. Images are kept as the
+seller's evidence in the request's ``aftersales.reject`` / ``aftersales.reject_package`` event
+(``images: [{name, url}]``, whichever API's names they came in).
 """
 
 from __future__ import annotations
@@ -136,6 +137,12 @@ def _images(raw: str | None, name: str, keys: tuple[str, str], *, required: bool
 
 # -- /order/reverse/return/update ----------------------------------------------------------------
 
+def _evidence(images: list, keys: tuple[str, str]) -> list[dict[str, str]]:
+    """The images as the request's events keep them, whichever API's names they came in."""
+    return [{"name": str(image.get(keys[0]) or ""), "url": image[keys[1]].strip()}
+            for image in images]
+
+
 def _reverse_id(params: dict[str, str]) -> int:
     return p.whole_id(p.required(params, "reverse_order_id").strip(), "reverse_order_id",
                       lz.bad_id(125))
@@ -185,9 +192,10 @@ def update(ctx: SandboxContext, params: dict[str, Any]) -> dict[str, Any]:
     if domain in ("reject", "reject_package"):
         reason = _reason(ctx, request, params["reason_id"])
         comment = _comment(params["comment"])
-        _images(params["image_info"], "image_info", ("name", "url"),
-                required=domain == "reject_package")
-        getattr(actions, domain)(ctx, ident, reason=reason, comment=comment)
+        images = _images(params["image_info"], "image_info", ("name", "url"),
+                         required=domain == "reject_package")
+        getattr(actions, domain)(ctx, ident, reason=reason, comment=comment,
+                                 images=_evidence(images, ("name", "url")))
     else:
         getattr(actions, domain)(ctx, ident)
     return _answer(ctx, request)
@@ -206,9 +214,10 @@ def decide_only_refund(ctx: SandboxContext, params: dict[str, Any]) -> dict[str,
     request, domain = _target(ctx, params, ONLY_REFUND_DECIDE, params["action"])
     if domain == "reject":
         comment = _comment(params["comment"])
-        _images(params["images"], "image_info_list", ("file_name", "file_url"), required=False)
+        images = _images(params["images"], "image_info_list", ("file_name", "file_url"),
+                         required=False)
         actions.reject(ctx, request.aftersales_id, reason=reverse.DISPUTE_REASON,
-                       comment=comment)
+                       comment=comment, images=_evidence(images, ("file_name", "file_url")))
     else:
         actions.approve(ctx, request.aftersales_id)
     return {"data": None}
