@@ -139,14 +139,10 @@ def ship(ctx: SandboxContext, request: AfterSalesRequest) -> None:
 def on_order_ready_to_ship(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
     """A replacement order's package was readied (by ``ship`` or through the orders API): its
     request is ``reshipped``, with the package and its fee."""
-    if "package_id" not in data or service.REASONS not in ctx.policies:
+    found = _replacement_request(ctx, data, states.APPROVED) if "package_id" in data else None
+    if found is None:
         return
-    order = orders.get_order(ctx, data["order_id"])
-    if not is_replacement(order):
-        return
-    request = request_of(ctx, order)
-    if request is None or request.state != states.APPROVED:
-        return
+    order, request = found
     package = package_service.get(ctx, data["package_id"])
     items = [item for item in orders.items_of(ctx, [order.order_id])[order.order_id]
              if item.package_id == package.package_id]
@@ -185,28 +181,33 @@ def _charge(ctx: SandboxContext, request: AfterSalesRequest, order: Order,
 
 # -- the buyer has it -------------------------------------------------------------------------
 
-def _reshipped(ctx: SandboxContext, data: dict[str, Any]) -> AfterSalesRequest | None:
-    """The ``reshipped`` request whose replacement order an order event names, if any."""
+def _replacement_request(ctx: SandboxContext, data: dict[str, Any],
+                         state: str) -> tuple[Order, AfterSalesRequest] | None:
+    """The replacement order an order event names, and its request, if that is in ``state``."""
     if service.REASONS not in ctx.policies:
         return None
     order = orders.get_order(ctx, data["order_id"])
     if not is_replacement(order):
         return None
     request = request_of(ctx, order)
-    return request if request is not None and request.state == states.RESHIPPED else None
+    return (order, request) if request is not None and request.state == state else None
+
+
+def _reshipped(ctx: SandboxContext, data: dict[str, Any]) -> AfterSalesRequest | None:
+    """The ``reshipped`` request whose replacement order an order event names, if any."""
+    found = _replacement_request(ctx, data, states.RESHIPPED)
+    return found[1] if found else None
 
 
 def on_order_canceled(ctx: SandboxContext, _type: str, data: dict[str, Any]) -> None:
     """Every unit of an approved request's replacement order canceled: the request is the full
     refund its deadline would have made, now (see the module's docstring)."""
-    if service.REASONS not in ctx.policies:
+    # Not approved: already converted (the platform's own cancellation at the deadline), or
+    # shipped.
+    found = _replacement_request(ctx, data, states.APPROVED)
+    if found is None:
         return
-    order = orders.get_order(ctx, data["order_id"])
-    if not is_replacement(order):
-        return
-    request = request_of(ctx, order)
-    if request is None or request.state != states.APPROVED:
-        return  # already converted (the platform's own cancellation at the deadline), or shipped
+    order, request = found
     units = orders.items_of(ctx, [order.order_id])[order.order_id]
     if any(unit.status != item_states.CANCELED for unit in units):
         return
