@@ -115,11 +115,10 @@ class Dispatcher:
     def after_commit(self, exchange) -> None:
         wrote = outbox.take_written()
         touched = exchange.sandbox_id if exchange.request.write else None
-        if wrote:
-            self._pending.update(wrote)
-        elif touched not in self._pending:
+        if not wrote and touched not in self._pending:
             return  # nothing written, and no write to a sandbox known to have deliveries
         if self._forward is not None:
+            self._pending.update(wrote)  # (what a later write to them may have made due)
             if self._forward.send(wake.message(wrote, touched)):
                 return
             self._sender_gone()
