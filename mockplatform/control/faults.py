@@ -235,8 +235,14 @@ def selects(match: dict[str, Any], call: Call) -> bool:
 
 
 def same_operation(given: str, operation: str) -> bool:
-    """``order/get`` names the Lazada api ``/order/get`` as well: the slash is optional."""
-    return given.lstrip("/") == operation.lstrip("/")
+    return operation in spellings(given)
+
+
+def spellings(operation: str) -> tuple[str, str]:
+    """The ways an operation may be named: ``order/get`` names the Lazada api ``/order/get`` as
+    well (the slash is optional), for fault rules and journal queries alike."""
+    bare = operation.lstrip("/")
+    return bare, "/" + bare
 
 
 def _holds(rule: dict[str, Any], ctx: SandboxContext) -> bool:

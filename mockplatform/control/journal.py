@@ -42,6 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from mockplatform.control import faults
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
 from mockplatform.errors import ValidationFailed
@@ -212,7 +213,7 @@ def entries(session: Session, sandbox_id: str, *, operation: str | None = None,
                                      location="query")
     stmt = select(JournalEntry).where(JournalEntry.sandbox_id == sandbox_id)
     if operation:
-        stmt = stmt.where(JournalEntry.operation.in_(_spellings(operation)))
+        stmt = stmt.where(JournalEntry.operation.in_(faults.spellings(operation)))
     if statuses:
         stmt = stmt.where(JournalEntry.status.in_(statuses))
     if front:
@@ -225,12 +226,6 @@ def entries(session: Session, sandbox_id: str, *, operation: str | None = None,
         stmt = stmt.where(JournalEntry.id > ids.parse_id(ENTRY_PREFIX, after, field="after"))
     rows = list(session.scalars(stmt.order_by(JournalEntry.id).limit(limit + 1)))
     return rows[:limit], len(rows) > limit
-
-
-def _spellings(operation: str) -> list[str]:
-    bare = operation.lstrip("/")
-    spellings = [bare, "/" + bare]
-    return spellings
 
 
 def clear(session: Session, sandbox_id: str) -> int:
