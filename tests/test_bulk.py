@@ -199,3 +199,45 @@ def test_a_new_row_without_the_constructors_events_is_inserted_as_the_constructo
                 SettlementStatement.sandbox_id == SANDBOX))
     with pytest.raises(TypeError, match="'statuz'"):
         bulk.new_row(SettlementStatement, sandbox_id=SANDBOX, seq=9, statuz="open")
+
+
+@pytest.mark.parametrize("count", [1, 3, 300])
+def test_rows_inserted_in_few_statements_are_those_rows_in_order(store, count):
+    from mockplatform.control.journal import JournalEntry  # noqa: PLC0415
+
+    table, sandbox = JournalEntry.__table__, f"{SANDBOX}_{count}"
+    rows = [{"sandbox_id": sandbox, "sandbox_at": None, "wall_at": START, "front": "native",
+             "method": "GET", "path": f"/p/{n}", "query": "", "operation": "op",
+             "status": 200 + n % 3, "latency_ms": n / 4, "fault_rule": None,
+             "fault_effect": None, "request_body": "", "request_truncated": n % 2 == 0,
+             "response_body": "x" * n, "response_truncated": False} for n in range(count)]
+    sent: list[tuple[bool, int]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT"):
+            sent.append((executemany, len(parameters)))
+
+    event.listen(store.engine, "before_cursor_execute", record)
+    try:
+        with store.transaction() as session:
+            bulk.insert_rows(session.connection(), table, rows, few_statements=True)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", record)
+    with store.transaction(write=False) as session:
+        stored = session.execute(select(*(table.c[name] for name in rows[0]))
+                                 .where(table.c.sandbox_id == sandbox)
+                                 .order_by(table.c.id)).mappings().all()
+    with store.transaction() as session:
+        session.execute(delete(table).where(table.c.sandbox_id == sandbox))
+
+    assert [dict(row) for row in stored] == rows
+    if store.is_sqlite:  # 300 rows: 256, 32, 8 and 4, each one statement of many rows
+        chunks = {1: [1], 3: [2, 1], 300: [256, 32, 8, 4]}[count]
+        assert sent == [(False, chunk * len(rows[0])) for chunk in chunks]
+
+
+def test_an_insert_of_many_rows_is_made_only_of_an_insert_of_one():
+    one = "INSERT INTO t (a, b) VALUES (?, ?)"
+    assert bulk._rows_sql(one, 3) == "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)"
+    with pytest.raises(ValueError, match="not an INSERT of one row"):
+        bulk._rows_sql("INSERT INTO t (a, b) SELECT a, b FROM u", 2)

@@ -100,7 +100,7 @@ def journal_store(store: Store) -> Store:
     else:
         path = Path(database)
         url = f"sqlite:///{path.with_name(f'{path.stem}-requests{path.suffix}')}"
-    kept = Store(url, pool_size=4)
+    kept = Store(url, pool_size=4, durable=False)
     kept.create_schema()
     store.on_dispose.append(kept.dispose)
     return kept
@@ -187,7 +187,8 @@ class JournalWriter:
         with self.store.transaction() as session:
             # One executemany (COPY under PostgreSQL) on the connection: the ORM's bulk insert
             # spent most of the writer's time on its own bookkeeping per row.
-            bulk.insert_rows(session.connection(), JournalEntry.__table__, entries)
+            bulk.insert_rows(session.connection(), JournalEntry.__table__, entries,
+                             few_statements=True)
             for sandbox_id in {entry["sandbox_id"] for entry in entries}:
                 trim(session, sandbox_id, self.max_entries)
 

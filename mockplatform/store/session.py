@@ -47,10 +47,18 @@ DEFAULT_POOL_SIZE = 8
 
 
 class Store:
-    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None):
+    def __init__(self, url: str, *, echo: bool = False, pool_size: int | None = None,
+                 durable: bool = True):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.pool_size = pool_size or DEFAULT_POOL_SIZE
+        # Not durable (a SQLite file of records that may go with the machine, the request
+        # journal's): no fsync at all (``synchronous=OFF``: a killed process loses nothing
+        # committed, an operating system crash may) and the WAL checkpointed by SQLite itself
+        # at the commit that takes it past 1,000 pages, in the writing thread, rather than by
+        # a thread after every commit: that store is written by a thread of its own, never by
+        # a request, and a checkpoint after each of its writes cost about as much as the write.
+        self.durable = durable
         self.engine = self._make_engine(echo)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         # Changed rows are written by one statement per table and set of columns (bulk.py).
@@ -62,7 +70,7 @@ class Store:
                          else WriterQueue(self.url.database))
         # A SQLite file's WAL is checkpointed by a thread, not by a request (checkpoint.py).
         self.checkpointer = (Checkpointer(self.url.database)
-                             if self.is_sqlite and not self._memory else None)
+                             if self.is_sqlite and not self._memory and durable else None)
         # What must stop before the engine goes (the journal's writer thread, the webhook
         # dispatcher's threads).
         self.on_dispose: list[Callable[[], None]] = []
@@ -103,8 +111,9 @@ class Store:
             cursor.execute("PRAGMA page_size=16384")
             if not memory:
                 cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's job
-            cursor.execute("PRAGMA synchronous=NORMAL")
+                if self.durable:
+                    cursor.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's job
+            cursor.execute("PRAGMA synchronous=NORMAL" if self.durable else "PRAGMA synchronous=OFF")
             # 8 MiB of page cache per connection rather than 2: a 30-day advance over 10,000
             # journeys adds tracking rows to an index in no order of insertion, and deletes
             # timers across one, which then stay in memory (1-2% faster, bench/orders.py).

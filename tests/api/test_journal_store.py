@@ -36,3 +36,26 @@ def test_a_sqlite_file_keeps_its_journal_beside_it_and_reset_and_delete_clear_it
         assert _rows(kept, other_id) == 1  # another sandbox's journal stays
     finally:
         app.extensions["mockplatform"]["store"].dispose()
+
+
+def test_the_journal_file_is_written_without_fsync_and_checkpoints_itself(tmp_path):
+    """The journal's file is records, not state: no fsync (a killed process still loses nothing
+    committed) and SQLite's own checkpoint in the writer's commit, no checkpointer thread."""
+    from mockplatform.control.journal import journal_store  # noqa: PLC0415
+    from mockplatform.store.session import Store  # noqa: PLC0415
+
+    main = Store(f"sqlite:///{tmp_path / 'mp.db'}")
+    try:
+        kept = journal_store(main)
+        assert kept.url.database == str(tmp_path / "mp-requests.db")
+        assert (kept.checkpointer, main.checkpointer is not None) == (None, True)
+        with kept.engine.connect() as connection:
+            pragma = connection.exec_driver_sql
+            assert pragma("PRAGMA synchronous").scalar() == 0  # OFF
+            assert pragma("PRAGMA wal_autocheckpoint").scalar() == 1000
+            assert pragma("PRAGMA journal_mode").scalar() == "wal"
+        with main.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    finally:
+        main.dispose()
