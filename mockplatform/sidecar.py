@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 log = logging.getLogger("mockplatform.webhooks")
 SOCKET_NAME = "webhooks.sock"
@@ -52,6 +52,10 @@ DATAGRAM = 64 * 1024
 class Handle:
     process: subprocess.Popen
     directory: str
+    # The process that started it, which alone stops it: a worker is a fork of serve's
+    # arbiter, and a worker that ends by SystemExit (a quit signal, an error) unwinds through
+    # serve's own ``finally``, which must then leave the process and its sockets alone.
+    owner: int = field(default_factory=os.getpid)
 
     @property
     def socket_path(self) -> str:
@@ -62,7 +66,10 @@ class Handle:
         return os.path.join(self.directory, JOURNAL_SOCKET_NAME)
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Ask it to end, and kill it if it has not within ``timeout``."""
+        """Ask it to end, and kill it if it has not within ``timeout`` (in the process that
+        started it; elsewhere, nothing)."""
+        if os.getpid() != self.owner:
+            return
         try:
             self.process.terminate()
             self.process.wait(timeout)

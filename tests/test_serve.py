@@ -137,3 +137,29 @@ def test_the_lazada_sdk_contract_suite_passes_against_a_live_server(tmp_path):
             cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert re.search(r"\d+ passed", run.stdout), run.stdout[-2000:]
+
+
+def test_a_worker_told_to_quit_only_stops_its_loop_and_never_exits_from_the_signal_handler():
+    """gunicorn's quit handler exits from inside the handler, wherever the main thread was, and
+    could leave the thread pool's locks taken: serve then hung on Ctrl-C for 30 s
+    (cli._quit_without_the_pool). serve's workers stop their loop instead."""
+    from gunicorn.workers import gthread
+
+    from mockplatform.cli import _quit_without_the_pool
+
+    worker = gthread.ThreadWorker.__new__(gthread.ThreadWorker)
+    worker.alive = True
+    if hasattr(gthread, "PollableMethodQueue"):  # newer gunicorn: the handler wakes its loop
+        worker.method_queue = gthread.PollableMethodQueue()
+        worker.method_queue.init()
+    kept = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGQUIT)}
+    try:
+        _quit_without_the_pool(worker)
+        for sig in kept:
+            worker.alive = True
+            os.kill(os.getpid(), sig)  # raised SystemExit here, under gunicorn's own handler
+            time.sleep(0.01)  # the handler runs at the next bytecode boundary
+            assert worker.alive is False
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
