@@ -35,11 +35,16 @@ def _sender_of(pid: int) -> int | None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether any thread of the process is left. A killed process's first thread shows ``Z``
+    while its other threads may still be ending, their sockets still open: an entry a worker
+    sends in that moment is taken by the kernel and lost with them (the note of the journal's
+    link says so), so "gone" is when only the zombie's first thread remains."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        threads = len(os.listdir(f"/proc/{pid}/task"))
     except (OSError, IndexError):
         return False
-    return state != "Z"
+    return state != "Z" or threads > 1
 
 
 def _wait_gone(pid: int, timeout: float = 15.0) -> bool:

@@ -12,7 +12,9 @@ lock. A frame: one byte of kind, four of length (big-endian), the payload.
   before is in the journal.
 
 What cannot be sent (the sidecar is gone, or has not read for ``SEND_TIMEOUT``) is said False,
-and the worker writes that entry itself: nothing is lost.
+and the worker writes that entry itself from then on. What the sidecar had taken and not yet
+written when it is killed is lost with it, as a killed worker loses the entries its own writer
+holds: at most the last ``GATHER_SECONDS`` (0.1 s) of entries and those still in the socket.
 """
 
 from __future__ import annotations
