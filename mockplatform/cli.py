@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import click
 
-from mockplatform import __version__, sidecar
+from mockplatform import __version__, webhook_sender
 from mockplatform.settings import DEFAULT_DATA_DIR, Settings
 
 
@@ -75,16 +75,15 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
     # Store.create_schema). Imported here, the app would stay resident in the arbiter too: as
     # much memory again as a worker.
     database = settings.resolved_database_url.split("@")[-1]
-    # Webhooks are sent, and the journal written, by a process of their own (sidecar.py), not
-    # by threads that would take the workers' interpreter lock; an in-memory database only its
-    # one worker can see.
+    # Webhooks are sent by a process of their own (webhook_sender.py), not by threads that would
+    # take the workers' interpreter lock; an in-memory database only its one worker can see.
     sender = None
     if not in_memory(settings.resolved_database_url):
-        sender = sidecar.start(settings.resolved_database_url, threads=settings.webhook_threads,
-                               poll=settings.webhook_poll_ms / 1000)
+        sender = webhook_sender.start(settings.resolved_database_url,
+                                      threads=settings.webhook_threads,
+                                      poll=settings.webhook_poll_ms / 1000)
     if sender is not None:
-        settings = settings.with_(webhook_sender_socket=sender.socket_path,
-                                  journal_sidecar_socket=sender.journal_socket_path)
+        settings = settings.with_(webhook_sender_socket=sender.socket_path)
     warning = exposure_warning(host, admin_token)
     if warning:
         click.secho(warning, fg="red", bold=True, err=True)

@@ -36,11 +36,9 @@ class Settings:
     # they look for deliveries made due by a running clock when nothing wakes them.
     webhook_threads: int = 2
     webhook_poll_ms: int = 1000
-    # The sockets of serve's sidecar process (mockplatform/sidecar.py): set by serve for its
-    # workers, which then tell that process what to push, and send it their journal entries,
-    # instead of pushing and writing them.
+    # The socket of serve's webhook sender process (control/webhooks/runner.py): set by serve
+    # for its workers, which then tell that process what to send instead of sending it.
     webhook_sender_socket: str | None = None
-    journal_sidecar_socket: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""`mockplatform serve` sends webhooks from a process of its own (mockplatform/sidecar.py),
+"""`mockplatform serve` sends webhooks from a process of its own (mockplatform/webhook_sender.py),
 its workers from their own threads once that process is gone, and the process ends with the
 server."""
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")
 
 
 def _sender_of(pid: int) -> int | None:
-    """The sidecar process among ``pid``'s children."""
+    """The webhook sender process among ``pid``'s children."""
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -29,16 +29,14 @@ def _sender_of(pid: int) -> int | None:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == pid and "mockplatform.sidecar" in command:
+        if ppid == pid and "mockplatform.webhook_sender" in command:
             return int(entry.name)
     return None
 
 
 def _alive(pid: int) -> bool:
-    """Whether any thread of the process is left. A killed process's first thread shows ``Z``
-    while its other threads may still be ending, their sockets still open: an entry a worker
-    sends in that moment is taken by the kernel and lost with them (the note of the journal's
-    link says so), so "gone" is when only the zombie's first thread remains."""
+    """Whether any thread of the process is left: a killed process's first thread shows ``Z``
+    while its other threads may still be ending, their sockets still open."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
         threads = len(os.listdir(f"/proc/{pid}/task"))
@@ -80,7 +78,7 @@ def test_pushes_leave_from_the_sender_process_and_from_the_workers_once_it_is_go
     try:
         with serving(tmp_path) as (url, server):
             sender = _sender_of(server.pid)
-            assert sender is not None, "serve started no sidecar process"
+            assert sender is not None, "serve started no webhook sender process"
             place = _shop(url, receiver)
             first = place()
             assert receiver.wait_for(1)[0].json["data"]["order_id"] == first
@@ -102,51 +100,3 @@ def test_the_sender_process_ends_with_the_server(tmp_path):
         server.send_signal(signal.SIGTERM)  # the arbiter only, not its process group
         server.wait(timeout=30)
         assert _wait_gone(sender)
-
-
-def _sandbox(url: str) -> tuple[str, dict]:
-    created = requests.post(f"{url}/api/v1/sandboxes", timeout=10,
-                            json={"platform": "lazada", "market": "MY", "seed": 6}).json()
-    return created["id"], {"Authorization": f"Bearer {created['credentials']['api_key']}"}
-
-
-def _journal(url: str, sandbox_id: str, headers: dict) -> list:
-    answer = requests.get(f"{url}/api/v1/sandboxes/{sandbox_id}/journal", headers=headers,
-                          params={"limit": 100}, timeout=10)
-    assert answer.status_code == 200, answer.text
-    return answer.json()["data"]
-
-
-def test_one_worker_reads_every_call_it_answered_at_once_through_the_sidecar(tmp_path):
-    with serving(tmp_path, "--workers", "1") as (url, _server):
-        sandbox_id, headers = _sandbox(url)
-        for _ in range(5):
-            assert requests.get(f"{url}/api/v1/events", headers=headers,
-                                timeout=10).status_code == 200
-        # No wait: the read first has the sidecar write what this worker sent it.
-        assert [e["operation"] for e in _journal(url, sandbox_id, headers)] == ["events"] * 5
-    assert (tmp_path / "mockplatform-requests.db").exists()
-
-
-def test_the_workers_write_the_journal_once_the_sidecar_is_gone(tmp_path):
-    with serving(tmp_path) as (url, server):
-        sandbox_id, headers = _sandbox(url)
-        sidecar = _sender_of(server.pid)
-
-        def calls_journaled(count: int) -> bool:
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                if len(_journal(url, sandbox_id, headers)) == count:
-                    return True
-                time.sleep(0.1)
-            return False
-
-        for _ in range(4):
-            requests.get(f"{url}/api/v1/events", headers=headers, timeout=10)
-        assert calls_journaled(4)
-        os.kill(sidecar, signal.SIGKILL)
-        assert _wait_gone(sidecar)
-        for count in range(5, 9):  # each call journaled before the next (see the stop's note)
-            assert requests.get(f"{url}/api/v1/events", headers=headers,
-                                timeout=10).status_code == 200
-            assert calls_journaled(count)

@@ -43,7 +43,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from mockplatform.control import faults
-from mockplatform.control.journal_link import JournalLink
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
 from mockplatform.errors import ValidationFailed
@@ -115,11 +114,8 @@ def clip(text: str, limit: int) -> tuple[str, bool]:
 class JournalWriter:
     """The entries of one process, buffered and written by a thread (see the module's doc)."""
 
-    def __init__(self, store: Store, max_entries: int, link: JournalLink | None = None):
+    def __init__(self, store: Store, max_entries: int):
         self.store = store
-        # Under serve: entries go to the sidecar process, which writes them (journal_link.py);
-        # what it does not take, this process writes.
-        self.link = link
         self.max_entries = max_entries
         self._pending: list[dict[str, Any]] = []
         self._wake = threading.Condition()
@@ -142,11 +138,6 @@ class JournalWriter:
             log.exception("journal entries could not be written at close")
 
     def add(self, entry: dict[str, Any]) -> None:
-        link = self.link
-        if link is not None:
-            if link.send(entry):
-                return
-            self._lost(link)
         with self._wake:
             if self._closed:
                 return
@@ -158,16 +149,8 @@ class JournalWriter:
             if len(self._pending) in (1, BATCH):
                 self._wake.notify()
 
-    def _lost(self, link: JournalLink) -> None:
-        if link.gone and self.link is link:
-            log.warning("the sidecar process cannot be reached; this process writes the "
-                        "request journal from now on")
-            self.link = None
-
     def forget(self, sandbox_id: str) -> None:
         """The sandbox's entries gone (it was reset or deleted), those still buffered too."""
-        if self.link is not None and not self.link.flush():
-            self._lost(self.link)
         with self._writing:
             with self._wake:
                 self._pending = [e for e in self._pending if e["sandbox_id"] != sandbox_id]
@@ -175,11 +158,7 @@ class JournalWriter:
                 clear(session, sandbox_id)
 
     def flush(self) -> None:
-        """Write every entry added so far (those the thread took included, and those sent to
-        the sidecar) before returning."""
-        link = self.link
-        if link is not None and not link.flush():
-            self._lost(link)
+        """Write every entry added so far (those the thread took included) before returning."""
         with self._writing:
             with self._wake:
                 entries, self._pending = self._pending, []

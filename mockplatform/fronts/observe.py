@@ -29,7 +29,6 @@ from flask import Flask, Response, g, request
 
 from mockplatform.control import faults, journal
 from mockplatform.control.errors import InjectedFault
-from mockplatform.control.journal_link import JournalLink
 from mockplatform.engine import clock as clocks
 from mockplatform.fronts.pipeline import Exchange, Pipeline
 from mockplatform.settings import Settings
@@ -54,9 +53,7 @@ def init_app(app: Flask, pipeline: Pipeline, store: Store, settings: Settings) -
     pipeline.before_call.append(_fault_before_call)
     pipeline.after_response.append(_fault_after_response(store))
     kept_in = journal.journal_store(store) if settings.journal else store
-    link = JournalLink(settings.journal_sidecar_socket) \
-        if settings.journal and settings.journal_sidecar_socket else None
-    writer = journal.JournalWriter(kept_in, settings.journal_max_entries, link)
+    writer = journal.JournalWriter(kept_in, settings.journal_max_entries)
     app.extensions["mockplatform"]["journal"] = writer
     if settings.journal:
         pipeline.after_response.append(_journal_entry(writer, settings.journal_body_bytes))

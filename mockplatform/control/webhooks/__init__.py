@@ -7,7 +7,7 @@ dispatcher that sends it after commit.
   format's time limit and retry schedule.
 - ``endpoints``: managing endpoints; ``outbox``: one delivery row per matching endpoint, written
   as the event is recorded (same transaction); ``deliveries``: the log, resend.
-- ``dispatcher``: threads (of serve's sidecar process, or of the app's process) that
+- ``dispatcher``: threads (of serve's webhook sender process, or of the app's process) that
   claim due deliveries atomically (several processes send each delivery once), send them with
   no transaction open and no sandbox locked, and record each attempt; a failed one is retried
   at an instant of the SANDBOX clock. ``sender``: one POST; ``wake``: what a worker tells the

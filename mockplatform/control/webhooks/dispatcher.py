@@ -1,5 +1,5 @@
-"""The dispatcher: threads that send what the outbox holds; in serve's sidecar process
-(mockplatform/sidecar.py), told by the workers what they wrote, or in the app's own
+"""The dispatcher: threads that send what the outbox holds; in serve's webhook sender process
+(mockplatform/webhook_sender.py), told by the workers what they wrote, or in the app's own
 process (the pytest plugin's server, ``create_app``).
 
 A round: find the sandboxes with pending deliveries; for each, read its clock (no lock), claim
@@ -86,7 +86,7 @@ class Work:
 
 class Dispatcher:
     """Sends what the outbox holds, from threads of this process; or, given ``forward_to`` (the
-    socket of serve's sidecar process, sidecar.py), tells that process what was written and sends
+    socket of serve's sender process, webhook_sender.py), tells that process what was written and sends
     nothing itself unless it cannot be reached."""
 
     def __init__(self, store: Store, *, threads: int = 2, poll: float = 1.0,
@@ -134,7 +134,7 @@ class Dispatcher:
             self.poke({touched})
 
     def heard(self, text: str) -> None:
-        """A worker's datagram (wake.py), in serve's sidecar process."""
+        """A worker's datagram (wake.py), in serve's sender process."""
         wrote, touched, everything = wake.heard(text)
         if everything:
             self.poke()
@@ -154,7 +154,7 @@ class Dispatcher:
         self.poke()
 
     def _sender_gone(self) -> None:
-        log.warning("the sidecar process cannot be reached; this process sends webhooks "
+        log.warning("the webhook sender process cannot be reached; this process sends webhooks "
                     "from now on")
         self._forward = None
         self.poke()  # what it left pending, in every sandbox

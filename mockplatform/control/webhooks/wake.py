@@ -1,5 +1,5 @@
-"""What a worker of ``mockplatform serve`` tells the sidecar process
-(mockplatform/sidecar.py) after a commit: one datagram on a Unix socket.
+"""What a worker of ``mockplatform serve`` tells the webhook sender process
+(mockplatform/webhook_sender.py) after a commit: one datagram on a Unix socket.
 
 - ``W id id ...``: deliveries were written for these sandboxes;
 - ``T id``: a write to this sandbox, which may have made its retries due (an advance); said
