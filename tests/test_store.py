@@ -77,22 +77,23 @@ def test_instants_are_written_to_sqlite_as_utc_text_whatever_their_zone(monkeypa
 def test_the_remembered_instant_texts_hold_a_few_mebibytes_at_most():
     # The cache is emptied when full; full, it must stay small, as a server fills it for good.
     # Threads of earlier tests' servers (a journal writer, a webhook dispatcher) may write an
-    # instant meanwhile and empty it at the brim: fill it again until it is measured full.
+    # instant meanwhile, empty it at the brim or allocate while it is measured: with a switch
+    # interval longer than the fill, no other thread runs until it is measured.
     process = models.UTCDateTime().bind_processor(sqlite.dialect())
     start = datetime(2026, 1, 5, tzinfo=UTC)
-    for _ in range(5):
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(60)
+    tracemalloc.start()
+    try:
         models._TEXTS.clear()
-        tracemalloc.start()
-        try:
-            before = tracemalloc.get_traced_memory()[0]
-            for n in range(models.TEXTS_KEPT):
-                process(start + timedelta(microseconds=n))
-            held = tracemalloc.get_traced_memory()[0] - before
-            full = len(models._TEXTS) == models.TEXTS_KEPT
-        finally:
-            tracemalloc.stop()
-            models._TEXTS.clear()
-        if full:
-            break
-    assert full, "the cache was never measured full"
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(models.TEXTS_KEPT):
+            process(start + timedelta(microseconds=n))
+        held = tracemalloc.get_traced_memory()[0] - before
+        full = len(models._TEXTS) == models.TEXTS_KEPT
+    finally:
+        tracemalloc.stop()
+        sys.setswitchinterval(interval)
+        models._TEXTS.clear()
+    assert full, "the cache was not full"
     assert held <= 4 * 2**20, f"{held / 2**20:.1f} MiB"

@@ -185,8 +185,9 @@ class JournalWriter:
 
     def _write(self, entries: list[dict[str, Any]]) -> None:
         with self.store.transaction() as session:
-            # One executemany (COPY under PostgreSQL) on the connection: the ORM's bulk insert
-            # spent most of the writer's time on its own bookkeeping per row.
+            # A few many-row INSERTs (COPY under PostgreSQL) on the connection: the ORM's bulk
+            # insert spent most of the writer's time on its own bookkeeping per row, and an
+            # executemany gives up the interpreter lock once per row beside busy request threads.
             bulk.insert_rows(session.connection(), JournalEntry.__table__, entries,
                              few_statements=True)
             for sandbox_id in {entry["sandbox_id"] for entry in entries}:

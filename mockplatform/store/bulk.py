@@ -139,13 +139,18 @@ Compiled = tuple[str, Callable[[dict[str, Any]], tuple],
                  tuple[tuple[int, Callable[[Any], Any]], ...]]
 
 
-def _positional(connection: Connection, compiled: Compiled, rows: list[dict[str, Any]]) -> None:
-    sql, values_of, processors = compiled
+def _bound(compiled: Compiled, rows: list[dict[str, Any]]) -> list[tuple]:
+    """Each row's values in the statement's order, through the columns' bind processors."""
+    _sql, values_of, processors = compiled
     # Column by column: the loops over rows run in C, but for the processors themselves.
     values = list(zip(*map(values_of, rows), strict=True))
     for position, process in processors:
         values[position] = map(process, values[position])
-    connection.exec_driver_sql(sql, list(zip(*values, strict=True)))
+    return list(zip(*values, strict=True))
+
+
+def _positional(connection: Connection, compiled: Compiled, rows: list[dict[str, Any]]) -> None:
+    connection.exec_driver_sql(compiled[0], _bound(compiled, rows))
 
 
 # The rows of one many-row INSERT at most: 256 rows of a table of 16 columns bind 4,096 values,
@@ -154,11 +159,7 @@ MANY_ROWS = 256
 
 
 def _many_rows(connection: Connection, compiled: Compiled, rows: list[dict[str, Any]]) -> None:
-    sql, values_of, processors = compiled
-    values = list(zip(*map(values_of, rows), strict=True))
-    for position, process in processors:
-        values[position] = map(process, values[position])
-    flat = list(zip(*values, strict=True))
+    sql, flat = compiled[0], _bound(compiled, rows)
     # Chunks of MANY_ROWS, then of halves down to one: a few statement texts per table, which
     # the driver's statement cache keeps compiled.
     start, size = 0, MANY_ROWS
