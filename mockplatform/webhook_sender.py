@@ -29,12 +29,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 
 log = logging.getLogger("mockplatform.webhooks")
 SOCKET_NAME = "webhooks.sock"
 # A datagram holds the ids of one commit's sandboxes: far below this.
 DATAGRAM = 64 * 1024
+GATHER = 0.02
 
 
 # -- in serve's process: start and stop it -------------------------------------------------------
@@ -125,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             if dispatcher is None:
                 dispatcher = _dispatcher(opts.threads, opts.poll)
             dispatcher.heard(data.decode(errors="replace"))
+            # The datagrams of the next moment wait in the socket and are read together: one
+            # wake-up of this process for a burst of commits, not one for each (under steady
+            # writes, a wake-up per create cost about 45 us of CPU beside the workers). The
+            # threads gather COALESCE (0.2 s) after a wake anyway.
+            time.sleep(GATHER)
     except _Stop:
         pass
     finally:
