@@ -42,15 +42,26 @@ def serving(data_dir, *extra: str):
             match = URL_LINE.search(line)
             url = match.group(1) if match else None
         assert url, "server did not announce its URL:\n" + "".join(lines)
-        yield url, process
-    finally:
         try:
-            os.killpg(process.pid, signal.SIGINT)  # gunicorn: quick shutdown
-            process.wait(timeout=15)
-        except ProcessLookupError:  # the test ended it already
-            pass
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            yield url, process
+        except BaseException as exc:
+            # What the server said, for the day a test fails on a request (a reset, a 500).
+            _stop(process)
+            exc.add_note("the server's output:\n" + "".join(lines) + process.stdout.read())
+            raise
+    finally:
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGINT)  # gunicorn: quick shutdown
+        process.wait(timeout=15)
+    except ProcessLookupError:  # the test ended it already
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
 
 
 @pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")),
