@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import threading
 import tracemalloc
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -97,3 +98,25 @@ def test_the_remembered_instant_texts_hold_a_few_mebibytes_at_most():
         models._TEXTS.clear()
     assert full, "the cache was not full"
     assert held <= 4 * 2**20, f"{held / 2**20:.1f} MiB"
+
+
+def test_a_new_file_another_connection_is_turning_to_wal_is_waited_for(tmp_path):
+    # SQLite answers "database is locked" at once, without its busy handler, to a connection
+    # asking for WAL while another holds the new file's write lock: two of serve's workers
+    # starting on a new data directory, one of which then failed to boot.
+    path = tmp_path / "new.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    released = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    released.start()
+    store = Store(f"sqlite:///{path}")
+    try:
+        store.create_schema()
+        with store.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        released.join()
+        store.dispose()
+        other.close()

@@ -15,7 +15,9 @@ do (timers due) is redone as a write by the caller.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
@@ -37,6 +39,31 @@ JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec
 ON_CLOSE = "mockplatform.on_close"
 # Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
+# How long a connection asks again for WAL on a new file that another one is turning to WAL
+# (_write_ahead_log): as long as the busy timeout a connection waits for a lock.
+WAL_WAIT_SECONDS = 30.0
+
+
+def _write_ahead_log(cursor) -> None:
+    """``PRAGMA journal_mode=WAL``, asked again while another connection holds the new file.
+
+    Turning a new file's journal to WAL takes the file to itself for a moment, and a second
+    connection that asks meanwhile is told "database is locked" at once: SQLite does not call
+    its busy handler there, as waiting could deadlock. Two of serve's workers starting on a new
+    data directory did so now and then: the second one's boot failed, and gunicorn's arbiter
+    then shut the whole server down, resetting the connections it had accepted. Once the file
+    is WAL, asking again changes nothing and takes no lock."""
+    delay, waited = 0.002, 0.0
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or waited >= WAL_WAIT_SECONDS:
+                raise
+        time.sleep(delay)
+        waited += delay
+        delay = min(delay * 2, 0.05)
 
 
 # The advisory lock under which PostgreSQL's schema is made (any constant of our own).
@@ -110,7 +137,7 @@ class Store:
             # writes the header; an existing file keeps its page size.
             cursor.execute("PRAGMA page_size=16384")
             if not memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _write_ahead_log(cursor)
                 if self.durable:
                     cursor.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer's job
             cursor.execute("PRAGMA synchronous=NORMAL" if self.durable else "PRAGMA synchronous=OFF")
