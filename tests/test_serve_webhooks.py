@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
+from mockplatform import webhook_sender
 from mockplatform.testing.receiver import WebhookReceiver
 from tests.test_serve import serving
 
@@ -100,3 +102,24 @@ def test_the_sender_process_ends_with_the_server(tmp_path):
         server.send_signal(signal.SIGTERM)  # the arbiter only, not its process group
         server.wait(timeout=30)
         assert _wait_gone(sender)
+
+
+def test_one_wake_of_the_sender_reads_every_datagram_waiting(tmp_path):
+    """Linux queues a few datagrams only (net.unix.max_dgram_qlen, 10 by default): a wake that
+    read one would leave the workers' next ones refused while the queue stays full."""
+    path = str(tmp_path / "w.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    worker = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        listener.bind(path)
+        listener.settimeout(5)  # as the sender's (its poll interval)
+        for n in range(5):
+            worker.sendto(f"W sbx_{n}".encode(), path)
+        assert webhook_sender.burst(listener, listener.recv(1024)) == [
+            f"W sbx_{n}" for n in range(5)]
+        worker.sendto(b"T sbx_9", path)
+        assert webhook_sender.burst(listener, listener.recv(1024)) == ["T sbx_9"]
+        assert listener.gettimeout() == 5
+    finally:
+        worker.close()
+        listener.close()
