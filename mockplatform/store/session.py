@@ -39,9 +39,9 @@ JSON_CODEC = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec
 ON_CLOSE = "mockplatform.on_close"
 # Whether the transaction being opened on this thread writes: read by SQLite's "begin" hook.
 _writing: ContextVar[bool] = ContextVar("mockplatform_writing", default=True)
-# How long a connection asks again for WAL on a new file that another one is turning to WAL
-# (_write_ahead_log): as long as the busy timeout a connection waits for a lock.
-WAL_WAIT_SECONDS = 30.0
+# How long a connection waits for a lock held by another (SQLite's busy timeout), and asks
+# again for WAL on a new file another one is turning to WAL (_write_ahead_log).
+BUSY_SECONDS = 30
 
 
 def _write_ahead_log(cursor) -> None:
@@ -59,7 +59,7 @@ def _write_ahead_log(cursor) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or waited >= WAL_WAIT_SECONDS:
+            if "locked" not in str(exc) or waited >= BUSY_SECONDS:
                 raise
         time.sleep(delay)
         waited += delay
@@ -122,7 +122,7 @@ class Store:
         pool = {"poolclass": StaticPool} if memory else {"pool_size": self.pool_size,
                                                          "max_overflow": 20}
         engine = create_engine(
-            self.url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30},
+            self.url, echo=echo, connect_args={"check_same_thread": False, "timeout": BUSY_SECONDS},
             pool_reset_on_return=None, **pool, **JSON_CODEC)
 
         @event.listens_for(engine, "connect")
@@ -145,7 +145,7 @@ class Store:
             # journeys adds tracking rows to an index in no order of insertion, and deletes
             # timers across one, which then stay in memory (1-2% faster, bench/orders.py).
             cursor.execute("PRAGMA cache_size=-8192")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
             cursor.close()
 
         @event.listens_for(engine, "begin")

@@ -349,8 +349,8 @@ class Dispatcher:
                                               "b_seqs": [work.delivery[0] for work in released]})
             if not done:
                 return
-            held = set(connection.execute(_TAKEN_SEQS, {"b_sandbox": sandbox_id, "b_seqs": seqs,
-                                                        "b_token": token}).scalars())
+            held = {row[0] for row in connection.execute(
+                _TAKEN, {"b_sandbox": sandbox_id, "b_seqs": seqs, "b_token": token})}
             changes, attempts = [], []
             for work, result, wall in done:
                 if work.delivery[0] in held:  # else deleted meanwhile, or the lease lapsed
@@ -385,12 +385,10 @@ _HELD = (_C.sandbox_id == bindparam("b_sandbox"), _C.seq.in_(bindparam("b_seqs",
 _TAKE = (update(DELIVERIES).where(*_IS_DUE, _C.seq.in_(bindparam("b_seqs", expanding=True)))
          .values(lease_token=bindparam("b_token"), lease_until=bindparam("b_until")))
 _TAKEN = select(_C.seq, _C.attempts, _C.auto_attempts, _C.manual).where(*_HELD)
-_TAKEN_SEQS = select(_C.seq).where(*_HELD)
 _RELEASE = update(DELIVERIES).where(*_HELD).values(lease_token=None, lease_until=None)
 _RECORD = (update(DELIVERIES)
-           .where(DELIVERIES.c.sandbox_id == bindparam("b_sandbox"),
-                  DELIVERIES.c.seq == bindparam("b_seq"),
-                  DELIVERIES.c.lease_token == bindparam("b_token"))
+           .where(_C.sandbox_id == bindparam("b_sandbox"), _C.seq == bindparam("b_seq"),
+                  _C.lease_token == bindparam("b_token"))
            .values(status=bindparam("status"), next_attempt_at=bindparam("next_attempt_at"),
                    attempts=bindparam("attempts"), auto_attempts=bindparam("auto_attempts"),
                    manual=NO_RESEND, lease_token=None, lease_until=None))
