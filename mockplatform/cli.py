@@ -8,6 +8,7 @@ import gzip
 import ipaddress
 import json
 import os
+import queue
 import signal
 import sys
 import zlib
@@ -96,6 +97,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("accesslog", None)
             self.cfg.set("when_ready", _announce)
+            self.cfg.set("post_fork", _stop_if_told_while_forking)
             self.cfg.set("post_worker_init", _quit_without_the_pool)
             if sender is not None:
                 self.cfg.set("on_exit", lambda _server: sender.stop())
@@ -120,6 +122,43 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
     finally:
         if sender is not None:
             sender.stop()
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
+
+
+def _stop_if_told_while_forking(server, worker) -> None:
+    """A worker told to stop before it has its own signal handlers stops as soon as it has
+    booted, instead of serving on until the arbiter kills it (30 s later).
+
+    From its fork until the worker sets its handlers (after this hook), a signal runs the
+    arbiter's handler, which only queues it in the worker's copy of the arbiter, where nothing
+    reads it. A ``serve`` stopped while its workers boot (a CI job that starts it and ends at
+    once) then waited out the arbiter's graceful timeout, as a test did in CI. Here, signals
+    that arrived since the fork are read from that copy, and until the worker's own handlers
+    replace these ones, a stop signal only says "stop": a worker that is not ``alive`` when
+    its loop starts answers nothing and exits."""
+    def stop(_signum, _frame):
+        worker.alive = False
+
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop)
+    if any(signum in STOP_SIGNALS for signum in queued_signals(server)):
+        worker.alive = False
+
+
+def queued_signals(server) -> list[int]:
+    """The signals queued in ``server`` (gunicorn's arbiter, here a worker's copy of it), read
+    out: its ``SIG_QUEUE``, a ``queue.SimpleQueue`` in recent gunicorn, a list in older ones."""
+    pending = server.SIG_QUEUE
+    if isinstance(pending, list):
+        return list(pending)
+    read = []
+    while True:
+        try:
+            read.append(pending.get_nowait())
+        except queue.Empty:
+            return read
 
 
 def _quit_without_the_pool(worker) -> None:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from contextlib import contextmanager
 
 import pytest
@@ -171,6 +172,59 @@ def test_a_worker_told_to_quit_only_stops_its_loop_and_never_exits_from_the_sign
             os.kill(os.getpid(), sig)  # raised SystemExit here, under gunicorn's own handler
             time.sleep(0.01)  # the handler runs at the next bytecode boundary
             assert worker.alive is False
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
+
+
+def _arbiter():
+    """A gunicorn arbiter, as a worker's fork of it holds it (not run)."""
+    from gunicorn.app.base import BaseApplication
+    from gunicorn.arbiter import Arbiter
+
+    class App(BaseApplication):
+        def load_config(self):
+            pass
+
+        def load(self):
+            return None
+
+    return Arbiter(App())
+
+
+def test_the_arbiter_queues_a_signal_where_the_worker_reads_it():
+    """gunicorn's arbiter handler queues a signal in SIG_QUEUE (not a public API: this test is
+    there for the day it changes)."""
+    from mockplatform.cli import queued_signals
+
+    arbiter = _arbiter()
+    queued_signals(arbiter)  # whatever setting it up queued
+    arbiter.signal(signal.SIGTERM, None)
+    arbiter.signal(signal.SIGHUP, None)
+    assert queued_signals(arbiter) == [signal.SIGTERM, signal.SIGHUP]
+
+
+@pytest.mark.parametrize(("queued", "alive"), [
+    ([signal.SIGTERM], False), ([signal.SIGCHLD, signal.SIGINT], False), ([signal.SIGQUIT], False),
+    ([signal.SIGCHLD, signal.SIGHUP], True), ([], True)])
+def test_a_worker_told_to_stop_as_it_was_forked_stops_once_booted(queued, alive):
+    """A signal that reaches a worker between its fork and its own handlers runs the arbiter's
+    handler, which queues it where nothing reads it: serve stopped while its workers booted
+    waited 30 s for the one that missed it (cli._stop_if_told_while_forking)."""
+    from mockplatform.cli import STOP_SIGNALS, _stop_if_told_while_forking
+
+    arbiter = _arbiter()
+    worker = types.SimpleNamespace(alive=True)
+    kept = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS}
+    try:
+        for sig in queued:
+            arbiter.signal(sig, None)  # the arbiter's handler, run in the fork
+        _stop_if_told_while_forking(arbiter, worker)
+        assert worker.alive is alive
+        worker.alive = True
+        os.kill(os.getpid(), signal.SIGTERM)  # before gunicorn sets the worker's own handlers
+        time.sleep(0.01)  # the handler runs at the next bytecode boundary
+        assert worker.alive is False
     finally:
         for sig, handler in kept.items():
             signal.signal(sig, handler)
