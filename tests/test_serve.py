@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -228,3 +229,82 @@ def test_a_worker_told_to_stop_as_it_was_forked_stops_once_booted(queued, alive)
     finally:
         for sig, handler in kept.items():
             signal.signal(sig, handler)
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                reason="the kernel spreads connections across sockets on Linux")
+
+
+def _listeners(port: int) -> int:
+    """Sockets listening on ``port`` on this machine (IPv4), from /proc/net/tcp."""
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return sum(1 for row in rows if int(row[1].split(":")[1], 16) == port and row[3] == "0A")
+
+
+@linux_only
+def test_a_port_held_for_the_workers_takes_no_connection_and_the_kernel_spreads_them():
+    from mockplatform.cli import reserve
+
+    holder = reserve("127.0.0.1", 0)
+    port = holder.getsockname()[1]
+    workers = []
+    clients = []
+    try:
+        for _ in range(2):  # as each worker's socket (gunicorn's reuse_port)
+            listener = socket.socket()
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            listener.bind(("127.0.0.1", port))
+            listener.listen(64)
+            listener.setblocking(False)
+            workers.append(listener)
+        assert _listeners(port) == 2
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(32)]
+        accepted = [0, 0]
+        deadline = time.monotonic() + 5
+        while sum(accepted) < 32 and time.monotonic() < deadline:
+            for n, listener in enumerate(workers):
+                try:
+                    listener.accept()[0].close()
+                    accepted[n] += 1
+                except BlockingIOError:
+                    time.sleep(0.001)
+        assert sum(accepted) == 32  # none waits in the holder
+        assert min(accepted) > 0  # all 32 on one socket: one chance in 2**31
+    finally:
+        for sock in clients + workers:
+            sock.close()
+        holder.close()
+
+
+@linux_only
+def test_a_port_something_listens_on_is_refused_before_anything_starts():
+    from mockplatform.cli import PortInUse, reserve
+
+    taken = socket.create_server(("127.0.0.1", 0))
+    try:
+        with pytest.raises(PortInUse, match="is in use"):
+            reserve("127.0.0.1", taken.getsockname()[1])
+    finally:
+        taken.close()
+
+
+@linux_only
+@pytest.mark.skipif(bool(os.environ.get("MOCKPLATFORM_DATABASE_URL")),
+                    reason="exercises the SQLite file default")
+def test_serve_with_two_workers_listens_on_one_port_with_a_socket_for_each(tmp_path):
+    with serving(tmp_path, "--workers", "2") as (url, _server):
+        port = int(url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 30
+        while _listeners(port) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _listeners(port) == 2
+        answers = [requests.get(f"{url}/healthz", timeout=10) for _ in range(8)]
+        assert {answer.status_code for answer in answers} == {200}
+        second = subprocess.run(
+            [sys.executable, "-m", "mockplatform.cli", "serve", "--port", str(port),
+             "--workers", "2", "--data-dir", str(tmp_path / "other")],
+            capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0
+        assert f"127.0.0.1:{port} is in use" in second.stderr
