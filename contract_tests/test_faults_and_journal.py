@@ -56,6 +56,16 @@ def test_a_platform_error_code_in_an_http_200(seller):
     assert (answer.code, answer.message) == ("E006", "E006: System Error")
 
 
+@pytest.mark.parametrize("method", ["GET", "POST"])  # parameters in the query, in a form body
+def test_a_rule_on_a_parameter_fails_the_calls_about_one_order_only(seller, method):
+    first, second = seller.place_orders(2)
+    seller.client.faults.add(match={"operation": "/order/get", "params": {"order_id": str(first)}},
+                             effect={"type": "error", "status": 200, "code": "E006"})
+    assert seller.call("/order/get", {"order_id": first}, method=method).code == "E006"
+    assert seller.call("/order/get", {"order_id": second}, method=method).code == "0"
+    assert [rule.calls for rule in seller.client.faults.list().data] == [1]
+
+
 def test_a_malformed_lazada_answer_breaks_the_sdks_json_parsing(seller):
     seller.client.faults.add(match={"front": "lazada"}, effect={"type": "malformed"})
     with pytest.raises(json.JSONDecodeError):

@@ -1,6 +1,7 @@
 """Fault rules: a sandbox's ordered list of ways its API misbehaves on purpose.
 
-A rule has a ``match`` (front, method, path glob, operation: all it names must hold), an
+A rule has a ``match`` (front, method, path glob, operation, and globs of parameters' and
+headers' values: all it names must hold), an
 ``effect`` (added latency, an error status, a rate limit, a malformed body, a dropped
 connection) and a ``when`` (a probability drawn from the sandbox's seed, every Nth call, the
 first N calls, a window of sandbox time: all it names must hold). For each call the rules are
@@ -20,6 +21,7 @@ Reset empties the list (the sandbox is back as created); a snapshot does not car
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -45,6 +47,12 @@ EFFECT_FIELDS = {LATENCY: {"ms"}, ERROR: {"status", "code", "message", "retry_af
                  RATE_LIMIT: {"retry_after", "code", "message"},
                  MALFORMED: {"status"}, DROP: set()}
 DEFAULT_RETRY_AFTER = 1
+# A match's ``params`` and ``headers``: how many names, and how long a value's glob (a scenario's
+# names too; the API takes any name, as OpenAPI 3.0 cannot bound a mapping's keys).
+MAX_MATCHED = 20
+MATCHED_NAME_LENGTH = 100
+MATCHED_VALUE_LENGTH = 500
+MATCH_FIELDS = ("front", "method", "path", "operation", "params", "headers")
 
 
 def effect_problems(effect: dict[str, Any]) -> dict[str, str]:
@@ -71,14 +79,22 @@ def effect_problems(effect: dict[str, Any]) -> dict[str, str]:
     return problems
 
 
+def _nothing(_name: str) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True)
 class Call:
-    """What a rule can match of a request."""
+    """What a rule can match of a request: ``params`` gives a parameter's values (the query
+    string's, and a form body's), ``headers`` a header's values (by name, in any case); read
+    only when a rule asks."""
 
     front: str
     method: str
     path: str
     operation: str
+    params: Callable[[str], list[str]] = _nothing
+    headers: Callable[[str], list[str]] = _nothing
 
 
 @dataclass(frozen=True)
@@ -172,8 +188,7 @@ def _new_rule(ctx: SandboxContext, state: dict, spec: dict[str, Any], field: str
         effect.setdefault("retry_after", DEFAULT_RETRY_AFTER)
     return {"id": f"{RULE_PREFIX}{state['next']}", "object": "fault_rule",
             "description": spec.get("description") or "",
-            "match": {key: spec.get("match", {}).get(key)
-                      for key in ("front", "method", "path", "operation")},
+            "match": {key: spec.get("match", {}).get(key) for key in MATCH_FIELDS},
             "effect": effect, "when": {key: when.get(key) for key in
                                        ("probability", "every", "first", "from", "until")},
             "calls": 0, "faults": 0}
@@ -231,7 +246,15 @@ def selects(match: dict[str, Any], call: Call) -> bool:
     return ((front is None or front == call.front)
             and (method is None or method == call.method)
             and (path is None or fnmatch.fnmatchcase(call.path, path))
-            and (operation is None or same_operation(operation, call.operation)))
+            and (operation is None or same_operation(operation, call.operation))
+            and _all_found(match.get("params"), call.params)
+            and _all_found(match.get("headers"), call.headers))
+
+
+def _all_found(globs: dict[str, str] | None, values_of: Callable[[str], list[str]]) -> bool:
+    """Whether each name has a value its glob matches (a name sent twice: either value)."""
+    return not globs or all(any(fnmatch.fnmatchcase(value, glob) for value in values_of(name))
+                            for name, glob in globs.items())
 
 
 def same_operation(given: str, operation: str) -> bool:

@@ -77,7 +77,7 @@ def _fault_before_call(exchange: Exchange) -> None:
     if req.control_plane or req.test_helper or exchange.ctx is None:
         return
     applied = faults.apply(exchange.ctx, faults.Call(req.front, req.method, req.path,
-                                                     req.operation))
+                                                     req.operation, _parameter, _header))
     if applied is None:
         return
     exchange.notes["faults"] = applied
@@ -87,6 +87,19 @@ def _fault_before_call(exchange: Exchange) -> None:
         error = faults.injected(applied.rule)
         if error is not None:
             raise error
+
+
+def _parameter(name: str) -> list[str]:
+    """A parameter's values: in the query string, then in a form body (Lazada's parameters,
+    which the gateway has parsed already); a JSON body has none."""
+    values = request.args.getlist(name)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values = values + request.form.getlist(name)
+    return values
+
+
+def _header(name: str) -> list[str]:
+    return request.headers.getlist(name)
 
 
 def _fault_after_response(store: Store) -> Callable[[Exchange], None]:

@@ -144,6 +144,30 @@ def test_a_call_the_operation_refuses_still_counts(sbx):
     assert statuses(sbx, "/api/v1/orders/999", 3) == [404, 503, 404]
 
 
+def test_a_parameter_glob_selects_the_calls_that_send_a_matching_value(sbx):
+    add(sbx, match={"params": {"limit": "1?"}}, effect=ERROR_503)
+    answers = [sbx.get(f"{EVENTS}?limit={n}").status_code for n in ("10", "5", "100")]
+    assert answers + [sbx.get(EVENTS).status_code] == [503, 200, 200, 200]
+    assert rules(sbx)[0]["calls"] == 1  # only the selected call counts
+
+
+def test_a_header_glob_matches_the_header_by_name_in_any_case(sbx):
+    add(sbx, match={"headers": {"X-Test-Case": "flaky-*"}}, effect=ERROR_503)
+    answers = [sbx.get(EVENTS, headers=headers).status_code for headers in (
+        {"x-test-case": "flaky-3"}, {"X-Test-Case": "steady"}, {})]
+    assert answers == [503, 200, 200]
+
+
+def test_every_name_of_a_match_must_hold(sbx):
+    add(sbx, match={"params": {"limit": "5", "type": "order.*"},
+                    "headers": {"X-Test-Case": "a"}}, effect=ERROR_503)
+    header = {"X-Test-Case": "a"}
+    assert sbx.get(f"{EVENTS}?limit=5&type=order.created", headers=header).status_code == 503
+    assert sbx.get(f"{EVENTS}?limit=5&type=order.created").status_code == 200
+    assert sbx.get(f"{EVENTS}?limit=5", headers=header).status_code == 200
+    assert rules(sbx)[0]["match"]["params"] == {"limit": "5", "type": "order.*"}
+
+
 def test_control_plane_calls_are_never_faulted(sbx):
     add(sbx, effect=ERROR_503)
     assert sbx.get(f"{sbx.base}/clock").status_code == 200
@@ -223,6 +247,14 @@ def test_reset_clears_the_rules_and_a_snapshot_does_not_carry_them(api, sbx):
                                     "until": "2026-01-06T00:00:00Z"}}, "when.until", "after"),
     ({"effect": ERROR_503, "match": {"front": "tiktok"}}, "match.front", "native, lazada"),
     ({"effect": ERROR_503, "match": {"method": "get"}}, "match.method", "GET"),
+    ({"effect": ERROR_503, "match": {"params": {}}}, "match.params", "expected 1 to 20 names"),
+    ({"effect": ERROR_503, "match": {"params": {f"p{n}": "x" for n in range(21)}}},
+     "match.params", "expected 1 to 20 names"),
+    ({"effect": ERROR_503, "match": {"params": {"order_id": 5}}}, "match.params.order_id.value",
+     "Not a valid string"),
+    ({"effect": ERROR_503, "match": {"headers": ["X-A"]}}, "match.headers", "Not a valid mapping"),
+    ({"effect": ERROR_503, "match": {"headers": {"X-A": ""}}}, "match.headers.X-A.value",
+     "between 1 and 500"),
 ])
 def test_bad_rules_are_400s_naming_the_field(sbx, rule, field, words):
     error = assert_error(sbx.post(f"{sbx.base}/faults", json=rule), 400, "validation_failed",
@@ -237,3 +269,15 @@ def test_a_bad_rule_in_a_replacement_names_its_index_and_keeps_the_old_list(sbx)
         {"effect": {"type": "drop"}}, {"effect": ERROR_503, "when": {"probability": 2}}]})
     assert_error(response, 400, "validation_failed", field="rules.1.when.probability")
     assert [r["id"] for r in rules(sbx)] == ["flt_1"]
+
+
+def test_a_name_sent_twice_matches_on_either_value():
+    from mockplatform.control import faults
+
+    sent = {"type": ["payment.captured", "order.created"], "limit": []}.get
+    call = faults.Call("native", "GET", "/api/v1/events", "list_events",
+                       params=lambda name: sent(name, []))
+    assert faults.selects({"params": {"type": "order.*"}}, call)
+    assert not faults.selects({"params": {"type": "refund.*"}}, call)
+    assert not faults.selects({"params": {"limit": "*"}}, call)  # not sent: no value matches
+    assert faults.selects({"params": None, "headers": None}, call)

@@ -72,3 +72,21 @@ def test_a_bad_rule_is_named_by_its_path_and_nothing_runs(api):
     assert "not next_timer" in by_field[f"{rules}[4].when.from"]["message"]
     assert faults_of(sbx, sandbox) == []
     assert sbx.get("/api/v1/products").get_json()["data"] == []  # no step ran
+
+
+def test_a_rule_may_match_parameters_and_headers(api):
+    sandbox, sbx = sandbox_for(api)
+    rule = {"match": {"params": {"order_id": "1*"}, "headers": {"User-Agent": "lazop*"}},
+            "effect": {"type": "error", "status": 503}}
+    run_ok(sbx, sandbox, scenario={"name": "one-order", "steps": [{"faults": {"rules": [rule]}}]})
+    match = faults_of(sbx, sandbox)[0]["match"]
+    assert (match["params"], match["headers"]) == (rule["match"]["params"],
+                                                   rule["match"]["headers"])
+
+    bad = {"match": {"params": {"order_id": 1}, "headers": {}}, "effect": {"type": "drop"}}
+    details = errors(run(sbx, sandbox, scenario={"name": "bad", "steps": [
+        {"faults": {"rules": [bad]}}]}))
+    by_field = {d["field"]: d["message"] for d in details}
+    assert by_field["steps[0].faults.rules[0].match.params.order_id"] == (
+        "expected a string, got an integer 1")
+    assert by_field["steps[0].faults.rules[0].match.headers"] == "expected 1 to 20 entries"

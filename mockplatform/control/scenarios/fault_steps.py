@@ -19,6 +19,7 @@ from mockplatform.control.scenarios.schema import (
     Instant,
     Integer,
     ListOf,
+    MapOf,
     Mapping,
     Ratio,
     Reference,
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 MAX_COUNT = 10**9
 CODE = r"[A-Za-z0-9_.\-]{1,64}"
+GLOBS = MapOf(Text(max_length=faults.MATCHED_NAME_LENGTH),
+              Text(max_length=faults.MATCHED_VALUE_LENGTH), max_items=faults.MAX_MATCHED)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,8 @@ RULE = Mapping(fields={
     "description": Text(max_length=500),
     "match": Mapping(fields={
         "front": Text(choices=faults.FRONTS), "method": Text(choices=faults.METHODS),
-        "path": Text(max_length=500), "operation": Text(max_length=120)}),
+        "path": Text(max_length=500), "operation": Text(max_length=120),
+        "params": GLOBS, "headers": GLOBS}),
     "effect": Effect(fields={
         "type": Text(choices=faults.EFFECTS), "ms": Integer(minimum=1, maximum=30_000),
         "status": Integer(minimum=200, maximum=599), "code": Text(max_length=64, pattern=CODE),

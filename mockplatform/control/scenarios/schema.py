@@ -242,6 +242,26 @@ class ListOf(Type):
 
 
 @dataclass(frozen=True)
+class MapOf(Type):
+    """A mapping of names the author picks (1 to ``max_items`` of them) to values of one type."""
+
+    name: Text
+    value: Type
+    max_items: int = 20
+
+    def check(self, value, path, problems):
+        if not isinstance(value, dict):
+            return self.wrong(value, path, problems, "a mapping")
+        if not 1 <= len(value) <= self.max_items:
+            return problems.add(path, f"expected 1 to {self.max_items} entries")
+        checked = {}
+        for key, item in value.items():
+            if self.name.check(key, join(path, str(key)), problems) is not None:
+                checked[key] = self.value.check(item, join(path, key), problems)
+        return checked
+
+
+@dataclass(frozen=True)
 class Anything(Type):
     """Handed to the domain as it is (a policy override): the domain checks it."""
 

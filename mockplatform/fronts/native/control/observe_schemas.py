@@ -15,6 +15,22 @@ CODE = validate.Regexp(r"^[A-Za-z0-9_.\-]{1,64}$",
                        error="letters, digits, '_', '.' or '-', at most 64 characters")
 
 
+def _globs(what: str, example: str) -> fields.Dict:
+    """A match's ``params`` or ``headers``: names, each with a glob its value must match."""
+    return fields.Dict(
+        keys=fields.String(),
+        values=fields.String(validate=validate.Length(min=1, max=faults.MATCHED_VALUE_LENGTH)),
+        validate=_names,
+        metadata={"description": f"{what}: each name with a glob (fnmatch) one of its values "
+                                 f"must match; {example}",
+                  "json_schema": {"minProperties": 1, "maxProperties": faults.MAX_MATCHED}})
+
+
+def _names(value: dict) -> None:
+    if not 1 <= len(value) <= faults.MAX_MATCHED:
+        raise ValidationError(f"expected 1 to {faults.MAX_MATCHED} names")
+
+
 class FaultMatchSchema(Schema):
     front = fields.String(validate=validate.OneOf(faults.FRONTS))
     method = fields.String(validate=validate.OneOf(faults.METHODS))
@@ -23,6 +39,9 @@ class FaultMatchSchema(Schema):
     operation = fields.String(validate=validate.Length(min=1, max=120), metadata={
         "description": "the front's operation: a Lazada api name (/order/package/rts, the "
                        "leading slash optional) or a native endpoint's name (get_order)"})
+    params = _globs("parameters of the query string or of a form body (a Lazada call's)",
+                    'e.g. {"order_id": "1005*"}')
+    headers = _globs("request headers, by name in any case", 'e.g. {"User-Agent": "lazop*"}')
 
 
 def _effect_rules() -> dict:
