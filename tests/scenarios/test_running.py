@@ -122,3 +122,33 @@ def test_advance_to_a_timestamp_and_a_refused_one(api):
     earlier = {"name": "earlier", "steps": [{"advance": {"to": "2020-01-01T00:00:00Z"}}]}
     [detail] = errors(run(sbx, sandbox, scenario=earlier), 409)
     assert detail["error"]["code"] == "clock_cannot_go_backwards"
+
+
+SPLIT = [{"product": {"name": "Kettle", "skus": [{"seller_sku": "K-1", "price": "10.00",
+                                                   "stock": 5}]}},
+         {"place_order": {"as": "o1", "items": [{"seller_sku": "K-1", "quantity": 2}]}}]
+
+
+@pytest.mark.parametrize(("steps", "field", "words"), [
+    ([{"pack": {"order": "o1", "items": [{"seller_sku": "K-1", "quantity": 3}]}}],
+     "steps[2].pack", "2 pending unit(s) of 'K-1' left to pack, not 3"),
+    ([{"pack": {"order": "o1", "items": [{"seller_sku": "K-2"}]}}],
+     "steps[2].pack", "0 pending unit(s) of 'K-2'"),
+    ([{"pack": {"order": "o1", "items": [{"seller_sku": "K-1"}]}}, {"pack": {"order": "o1"}},
+      {"ready_to_ship": {"order": "o1"}}, {"deliver": {"order": "o1", "package": 3}}],
+     "steps[5].deliver", "has 2 package(s) not canceled, not 3"),
+])
+def test_a_unit_or_a_package_the_order_has_not_is_refused_by_step(api, steps, field, words):
+    sandbox, sbx = sandbox_for(api)
+    [detail] = errors(run(sbx, sandbox, scenario={"name": "split", "steps": [*SPLIT, *steps]}),
+                      409)
+    assert detail["field"] == field and words in detail["message"], detail
+    assert sbx.get(f"/api/v1/sandboxes/{sandbox['id']}/summary").get_json()["orders"][
+        "total"] == 0  # nothing kept
+
+
+def test_a_package_number_is_checked_when_the_scenario_loads(api):
+    sandbox, sbx = sandbox_for(api)
+    details = errors(run(sbx, sandbox, scenario={"name": "split", "steps": [
+        *SPLIT, {"lose": {"order": "o1", "package": 0}}]}))
+    assert [d["field"] for d in details] == ["steps[2].lose.package"]

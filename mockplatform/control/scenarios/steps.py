@@ -33,11 +33,12 @@ from mockplatform.control.scenarios.schema import (
     Type,
 )
 from mockplatform.control.summary import iso
-from mockplatform.errors import NotFound
+from mockplatform.errors import NotFound, ValidationFailed
 from mockplatform.logistics import fulfilment
 from mockplatform.logistics import service as logistics
 from mockplatform.logistics import states as package_states
 from mockplatform.orders import service as orders
+from mockplatform.orders import states as order_states
 from mockplatform.resale import inspection, return_service
 from mockplatform.resale import service as resale
 from mockplatform.resale.models import ResaleItem
@@ -122,15 +123,48 @@ def _request_json(request) -> dict[str, Any]:
             "state": request.state}
 
 
+# Which of the order's packages a package step acts on: the Nth packed (1: the first), canceled
+# ones left out; by default, the latest.
+PACKAGE = {"package": Integer(minimum=1, maximum=100)}
+
+
 def _package_id(run: Run, args: dict) -> str:
-    """The order's package the carrier has now: its latest one not canceled."""
+    """The order's package the step names (``package``), or the latest one not canceled."""
     order_id = run.order_id(args["order"])
     packages = [p for p in orders.packages_of(run.ctx, [order_id])[order_id]
                 if p.status != package_states.CANCELED]
     if not packages:
         raise NotFound(f"order {args['order']!r} ({order_id}) has no package to act on: pack "
                        "and ready it first", code="not_found")
-    return packages[-1].package_id
+    number = args.get("package")
+    if number is None:
+        return packages[-1].package_id
+    if number > len(packages):
+        raise NotFound(f"order {args['order']!r} ({order_id}) has {len(packages)} package(s) "
+                       f"not canceled, not {number}", code="not_found")
+    return packages[number - 1].package_id
+
+
+def _chosen_items(run: Run, args: dict) -> list[int] | None:
+    """The pending items ``items`` names (``quantity`` units of each seller SKU, the first
+    ones in the order), or None: every pending item."""
+    lines = args.get("items")
+    if lines is None:
+        return None
+    order_id = run.order_id(args["order"])
+    pending = [item for item in orders.describe(run.ctx, order_id).items
+               if item.status == order_states.PENDING]
+    chosen: list[int] = []
+    for index, line in enumerate(lines):
+        sku, wanted = line["seller_sku"], line.get("quantity", 1)
+        found = [item.order_item_id for item in pending if item.seller_sku == sku
+                 and item.order_item_id not in chosen][:wanted]
+        if len(found) < wanted:
+            raise ValidationFailed.field(
+                f"items.{index}.quantity", f"order {args['order']!r} ({order_id}) has "
+                f"{len(found)} pending unit(s) of {sku!r} left to pack, not {wanted}")
+        chosen += found
+    return chosen
 
 
 def resale_unit_id(run: Run, args: dict) -> int:
@@ -250,10 +284,11 @@ _request_step("ship_back", "buyer", "Ship the returned item back.", aftersales_a
 
 # -- the seller ----------------------------------------------------------------------------------
 
-@step("pack", "seller", "Pack the order's pending items into a package.", ORDER_REF,
-      required=("order",))
+@step("pack", "seller", "Pack the order's pending items into a package (items: only these "
+      "units, by seller SKU and quantity; the rest can go in another package).",
+      {**ORDER_REF, "items": LINES}, required=("order",))
 def _pack(run: Run, args: dict) -> dict[str, Any]:
-    logistics.pack(run.ctx, run.order_id(args["order"]), order_item_ids=None,
+    logistics.pack(run.ctx, run.order_id(args["order"]), order_item_ids=_chosen_items(run, args),
                    shipment_provider=None)
     return _order(run, args)
 
@@ -292,8 +327,9 @@ def _ship(run: Run, args: dict) -> dict[str, Any]:
     return _order(run, args)
 
 
-@step("mark_failed_delivery", "seller", "Mark the order's package as failed delivery.",
-      ORDER_REF, required=("order",))
+@step("mark_failed_delivery", "seller", "Mark the order's package (package: the Nth packed; "
+      "by default the latest) as failed delivery.", {**ORDER_REF, **PACKAGE},
+      required=("order",))
 def _mark_failed(run: Run, args: dict) -> dict[str, Any]:
     logistics.seller_mark_failed(run.ctx, _package_id(run, args))
     return _order(run, args)
@@ -331,17 +367,21 @@ def _package_step(name: str, summary: str, action: Callable) -> None:
     def run_action(run: Run, args: dict) -> dict[str, Any]:
         action(run.ctx, _package_id(run, args))
         return _order(run, args)
-    register(Step(name, "carrier", summary, run_action, dict(ORDER_REF), ("order",)))
+    register(Step(name, "carrier", summary, run_action, {**ORDER_REF, **PACKAGE}, ("order",)))
 
 
-_package_step("deliver", "Deliver the order's package now.", logistics.deliver)
-_package_step("lose", "Lose the order's package (lost_by_3pl).", logistics.lose)
-_package_step("damage", "Damage the order's package (damaged_by_3pl).", logistics.damage)
+_package_step("deliver", "Deliver the order's package (package: the Nth packed; by default "
+              "the latest) now.", logistics.deliver)
+_package_step("lose", "Lose the order's package (lost_by_3pl; package: as deliver).",
+              logistics.lose)
+_package_step("damage", "Damage the order's package (damaged_by_3pl; package: as deliver).",
+              logistics.damage)
 
 
 @step("fail_next_attempt", "carrier", "Fail the next delivery attempt(s) of the order's "
-      "package with a reason (times: how many attempts).",
-      {**ORDER_REF, "reason": Text(max_length=60), "times": TIMES}, required=("order",))
+      "package with a reason (times: how many attempts; package: as deliver).",
+      {**ORDER_REF, **PACKAGE, "reason": Text(max_length=60), "times": TIMES},
+      required=("order",))
 def _fail_next_attempt(run: Run, args: dict) -> dict[str, Any]:
     package_id = _package_id(run, args)
     for _ in range(args.get("times", 1)):
