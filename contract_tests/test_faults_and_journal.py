@@ -160,3 +160,23 @@ def test_journal_csv_through_the_sdk(client, journal):
     text = journal.csv(operation="events")
     assert text.splitlines()[0].startswith("id,sandbox_at,wall_at,front,method,path")
     assert len(text.splitlines()) == 2
+
+
+def test_a_dribbled_answer_stalls_after_its_headers_over_a_real_socket(client, mockplatform_url,
+                                                                      sandbox):
+    """The status and headers come at once; the body stalls between its pieces: a read timeout
+    longer than the pauses never fires, a shorter one does, mid-body."""
+    url = f"{mockplatform_url}/api/v1/events"
+    auth = {"Authorization": f"Bearer {sandbox.credentials.api_key}"}
+    whole = requests.get(url, headers=auth, timeout=10).content
+    client.faults.add(match={"operation": "events"},
+                      effect={"type": "dribble", "ms": 200, "chunks": 5})
+    assert requests.get(url, headers=auth, timeout=(10, 5)).content == whole
+
+    client.faults.replace([{"match": {"operation": "events"},
+                            "effect": {"type": "dribble", "ms": 3000, "chunks": 2}}])
+    with requests.get(url, headers=auth, timeout=(10, 0.5), stream=True) as answer:
+        assert answer.status_code == 200
+        assert answer.headers["Content-Length"] == str(len(whole))
+        with pytest.raises(requests.ConnectionError, match="Read timed out"):
+            answer.content  # noqa: B018 - reading the body is the point

@@ -3,7 +3,7 @@
 A rule has a ``match`` (front, method, path glob, operation, and globs of parameters' and
 headers' values: all it names must hold), an
 ``effect`` (added latency, an error status, a rate limit, a malformed body, a dropped
-connection) and a ``when`` (a probability drawn from the sandbox's seed, every Nth call, the
+connection, a body dribbled out in pieces) and a ``when`` (a probability drawn from the sandbox's seed, every Nth call, the
 first N calls, a window of sandbox time: all it names must hold). For each call the rules are
 tried in order: every rule whose match selects the call counts it, and the first whose ``when``
 holds applies; the others are not tried. Control-plane calls are never faulted (the front does
@@ -41,12 +41,18 @@ MAX_RULES = 100
 FRONTS = ("native", "lazada")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 LATENCY, ERROR, RATE_LIMIT, MALFORMED, DROP = "latency", "error", "rate_limit", "malformed", "drop"
-EFFECTS = (LATENCY, ERROR, RATE_LIMIT, MALFORMED, DROP)
+DRIBBLE = "dribble"
+EFFECTS = (LATENCY, ERROR, RATE_LIMIT, MALFORMED, DROP, DRIBBLE)
 # The fields each effect takes besides ``type`` (the front's schema checks their values).
 EFFECT_FIELDS = {LATENCY: {"ms"}, ERROR: {"status", "code", "message", "retry_after"},
                  RATE_LIMIT: {"retry_after", "code", "message"},
-                 MALFORMED: {"status"}, DROP: set()}
+                 MALFORMED: {"status"}, DROP: set(), DRIBBLE: {"ms", "chunks"}}
+# The effects that take real time, spread over ``ms``: they need it.
+TIMED = (LATENCY, DRIBBLE)
 DEFAULT_RETRY_AFTER = 1
+# A dribbled answer's body goes in this many pieces unless the rule says (at most MAX_CHUNKS).
+DEFAULT_CHUNKS = 10
+MAX_CHUNKS = 100
 # A match's ``params`` and ``headers``: how many names, and how long a value's glob (a scenario's
 # names too; the API takes any name, as OpenAPI 3.0 cannot bound a mapping's keys).
 MAX_MATCHED = 20
@@ -66,8 +72,8 @@ def effect_problems(effect: dict[str, Any]) -> dict[str, str]:
     problems = {name: f"not taken by effect type {kind!r}; it takes: "
                       f"{', '.join(sorted(taken)) or 'nothing besides type'}"
                 for name in effect if name != "type" and name not in taken}
-    if kind == LATENCY and "ms" not in effect:
-        problems["ms"] = "required for effect type 'latency'"
+    if kind in TIMED and "ms" not in effect:
+        problems["ms"] = f"required for effect type {kind!r}"
     if kind == ERROR:
         status = effect.get("status")
         if status is None:
@@ -108,6 +114,14 @@ class Applied:
     def latency_ms(self) -> int | None:
         effect = self.rule["effect"] if self.rule else None
         return effect["ms"] if effect and effect["type"] == LATENCY else None
+
+    @property
+    def dribble(self) -> tuple[int, int] | None:
+        """(ms, chunks): the answer's body goes in ``chunks`` pieces spread over ``ms``."""
+        effect = self.rule["effect"] if self.rule else None
+        if not effect or effect["type"] != DRIBBLE:
+            return None
+        return effect["ms"], effect.get("chunks", DEFAULT_CHUNKS)
 
 
 # -- the list ------------------------------------------------------------------------------------
@@ -186,6 +200,8 @@ def _new_rule(ctx: SandboxContext, state: dict, spec: dict[str, Any], field: str
     effect = dict(spec["effect"])
     if effect["type"] == RATE_LIMIT:
         effect.setdefault("retry_after", DEFAULT_RETRY_AFTER)
+    if effect["type"] == DRIBBLE:
+        effect.setdefault("chunks", DEFAULT_CHUNKS)
     return {"id": f"{RULE_PREFIX}{state['next']}", "object": "fault_rule",
             "description": spec.get("description") or "",
             "match": {key: spec.get("match", {}).get(key) for key in MATCH_FIELDS},
@@ -285,10 +301,11 @@ def _holds(rule: dict[str, Any], ctx: SandboxContext) -> bool:
 
 
 def injected(rule: dict[str, Any]) -> InjectedFault | None:
-    """The error a rule answers with (None for latency: the call runs, later)."""
+    """The error a rule answers with (None for latency and dribble: the call runs, and is
+    answered later or slowly)."""
     effect, rule_id = rule["effect"], rule["id"]
     kind = effect["type"]
-    if kind == LATENCY:
+    if kind in TIMED:
         return None
     if kind == RATE_LIMIT:
         seconds = effect["retry_after"]

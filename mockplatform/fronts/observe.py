@@ -2,10 +2,11 @@
 
 - ``before_call``: the sandbox's fault rules (control/faults.py) count the call; the rule that
   applies answers in the front's envelope before the operation runs (an ``InjectedFault``), or,
-  for latency, lets it run.
+  for latency and dribble, lets it run.
 - ``after_response``, in this order: the fault's finishing touches (a malformed body is cut;
-  a dropped connection is marked for ``after_request``; latency sleeps, holding no lock and no
-  unit of work), then the journal entry (control/journal.py), latency included.
+  a dropped connection and a dribbled body are marked for ``after_request``; latency sleeps,
+  holding no lock and no unit of work), then the journal entry (control/journal.py), latency
+  included (a dribble's pauses come after it, as the body is written).
 
 A dropped connection is best effort: under a real server (werkzeug's, as the pytest plugin
 runs, or gunicorn's, as ``serve`` runs) the socket is shut down before the answer is written,
@@ -67,7 +68,10 @@ def init_app(app: Flask, pipeline: Pipeline, store: Store, settings: Settings) -
 
     @app.after_request
     def _drop(response: Response) -> Response:
-        return _dropped(response) if g.get("mockplatform_drop") else response
+        if g.get("mockplatform_drop"):
+            return _dropped(response)
+        dribble = g.get("mockplatform_dribble")
+        return dribbled(response, *dribble) if dribble else response
 
 
 # -- faults ------------------------------------------------------------------------------------------
@@ -119,6 +123,8 @@ def _fault_after_response(store: Store) -> Callable[[Exchange], None]:
                 faults.recount(session, exchange.sandbox_id, applied)
         if applied.latency_ms:
             sleep(applied.latency_ms / 1000)
+        if applied.dribble:
+            g.mockplatform_dribble = applied.dribble
 
     return hook
 
@@ -126,6 +132,29 @@ def _fault_after_response(store: Store) -> Callable[[Exchange], None]:
 def malformed(text: str) -> str:
     """The answer cut in the middle: JSON no parser accepts (an object never closed)."""
     return text[:max(1, len(text) // 2)]
+
+
+def dribbled(response: Response, ms: int, chunks: int) -> Response:
+    """The answer with its headers (Content-Length among them) at once and its body in up to
+    ``chunks`` pieces, a pause between each two, the pauses adding up to ``ms``: a client's
+    whole-answer time runs out, or its read timeout does not (a timeout per read never fires
+    on a pause shorter than it)."""
+    body = response.get_data()
+    size = -(-len(body) // chunks) if body else 0  # ceiling: at most ``chunks`` pieces
+    pieces = [body[at:at + size] for at in range(0, len(body), size)] if size else []
+    if len(pieces) < 2:
+        return response
+    pause = ms / 1000 / (len(pieces) - 1)
+
+    def slowly():
+        for number, piece in enumerate(pieces):
+            if number:
+                sleep(pause)
+            yield piece
+
+    response.response = slowly()
+    response.headers["Content-Length"] = str(len(body))
+    return response
 
 
 def _dropped(response: Response) -> Response:

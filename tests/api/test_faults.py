@@ -234,6 +234,9 @@ def test_reset_clears_the_rules_and_a_snapshot_does_not_carry_them(api, sbx):
      "not taken by effect type 'latency'"),
     ({"effect": {"type": "latency"}}, "effect.ms", "required"),
     ({"effect": {"type": "latency", "ms": 60_000}}, "effect.ms", "between 1 and 30000"),
+    ({"effect": {"type": "dribble"}}, "effect.ms", "required for effect type 'dribble'"),
+    ({"effect": {"type": "dribble", "ms": 5, "chunks": 1}}, "effect.chunks", "between 2 and 100"),
+    ({"effect": {"type": "latency", "ms": 5, "chunks": 3}}, "effect.chunks", "not taken"),
     ({"effect": {"type": "error"}}, "effect.status", "required"),
     ({"effect": {"type": "error", "status": 302}}, "effect.status", "400-599"),
     ({"effect": {"type": "error", "status": 200}}, "effect.code", "required with status 200"),
@@ -281,3 +284,30 @@ def test_a_name_sent_twice_matches_on_either_value():
     assert not faults.selects({"params": {"type": "refund.*"}}, call)
     assert not faults.selects({"params": {"limit": "*"}}, call)  # not sent: no value matches
     assert faults.selects({"params": None, "headers": None}, call)
+
+
+def test_a_dribbled_answer_comes_whole_in_pieces_with_pauses_adding_up_to_ms(sbx, monkeypatch):
+    slept = []
+    monkeypatch.setattr(observe, "sleep", slept.append)
+    whole = sbx.get(EVENTS).get_data()
+    rule = add(sbx, match={"operation": "events"}, effect={"type": "dribble", "ms": 900,
+                                                           "chunks": 4})
+    assert rule["effect"] == {"type": "dribble", "ms": 900, "chunks": 4}
+
+    response = sbx.get(EVENTS, buffered=False)
+    assert response.is_streamed and slept == []  # the headers first, nothing slept yet
+    pieces = list(response.response)
+
+    assert b"".join(pieces) == whole and len(pieces) == 4
+    assert response.headers["Content-Length"] == str(len(whole))
+    assert slept == pytest.approx([0.3, 0.3, 0.3])
+    assert rules(sbx)[0]["faults"] == 1
+
+
+def test_a_dribble_takes_ten_pieces_unless_told_and_a_short_body_fewer(sbx, monkeypatch):
+    monkeypatch.setattr(observe, "sleep", lambda _seconds: None)
+    assert add(sbx, effect={"type": "dribble", "ms": 100})["effect"]["chunks"] == 10
+    assert len(list(sbx.get(EVENTS, buffered=False).response)) == 10
+    response = observe.dribbled(observe.Response(b"abc"), 100, 10)
+    assert list(response.response) == [b"a", b"b", b"c"]
+    assert observe.dribbled(observe.Response(b""), 100, 10).get_data() == b""

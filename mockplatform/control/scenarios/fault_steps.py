@@ -71,7 +71,8 @@ RULE = Mapping(fields={
     "effect": Effect(fields={
         "type": Text(choices=faults.EFFECTS), "ms": Integer(minimum=1, maximum=30_000),
         "status": Integer(minimum=200, maximum=599), "code": Text(max_length=64, pattern=CODE),
-        "message": Text(max_length=500), "retry_after": Integer(minimum=0, maximum=3600)},
+        "message": Text(max_length=500), "retry_after": Integer(minimum=0, maximum=3600),
+        "chunks": Integer(minimum=2, maximum=faults.MAX_CHUNKS)},
         required=("type",)),
     "when": Window(fields={
         "probability": Ratio(), "every": Integer(minimum=1, maximum=MAX_COUNT),

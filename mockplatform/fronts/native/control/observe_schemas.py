@@ -53,7 +53,7 @@ def _effect_rules() -> dict:
         others = sorted(every_field - taken)
         if others:
             branch["not"] = {"anyOf": [{"required": [name]} for name in others]}
-        if kind == faults.LATENCY:
+        if kind in faults.TIMED:
             branch["required"] = ["ms"]
         if kind == faults.ERROR:
             branch["required"] = ["status"]
@@ -70,7 +70,12 @@ class FaultEffectSchema(Schema):
     type = fields.String(required=True, validate=validate.OneOf(faults.EFFECTS))
     ms = fields.Integer(strict=True, validate=validate.Range(
         min=1, max=MAX_LATENCY_MS, error=f"must be between 1 and {MAX_LATENCY_MS}"),
-        metadata={"description": "latency: milliseconds of real time added to the answer"})
+        metadata={"description": "latency: milliseconds of real time added to the answer; "
+                                 "dribble: the real time its body's pieces are spread over"})
+    chunks = fields.Integer(strict=True, validate=validate.Range(
+        min=2, max=faults.MAX_CHUNKS, error=f"must be between 2 and {faults.MAX_CHUNKS}"),
+        metadata={"description": f"dribble: how many pieces the body goes in "
+                                 f"({faults.DEFAULT_CHUNKS} by default)"})
     status = fields.Integer(strict=True, validate=validate.Range(min=200, max=599), metadata={
         "description": "error: 400-599 (or 200, for a platform's error code in an HTTP 200 "
                        "answer, as Lazada answers its own); malformed: the status of the cut "
