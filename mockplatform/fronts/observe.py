@@ -227,6 +227,10 @@ def _query() -> str:
 def _request_body() -> str:
     """The body as sent (text), read only if the front read it: a form's fields (Lazada's
     parameters) are written as a query string, secrets masked; a file part is left out."""
+    environ = request.environ
+    if (not environ.get("CONTENT_TYPE") and environ.get("CONTENT_LENGTH") in (None, "", "0")
+            and "HTTP_TRANSFER_ENCODING" not in environ):
+        return ""  # no body (a GET): what follows would parse headers for nothing
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         form = request.__dict__.get("form")  # parsed already by the front, or not read at all
         return _redacted(form.items(multi=True)) if form else ""
