@@ -164,8 +164,10 @@ def reserve(host: str, port: int) -> socket.socket:
     sockets join on that port: it keeps the port while the workers come and go, and, as it
     takes no connection, none waits in it. ``PortInUse`` if something listens there: first
     bound without ``SO_REUSEPORT``, so that two servers never share a port unawares."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port,
-                                                         type=socket.SOCK_STREAM)[0]
+    # The family gunicorn binds the workers' sockets with: IPv6 for an IPv6 literal only.
+    family = socket.AF_INET6 if _is_ipv6(host) else socket.AF_INET
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, family,
+                                                         socket.SOCK_STREAM)[0]
     probe = socket.socket(family, kind, proto)
     try:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -270,6 +272,13 @@ def exposure_warning(host: str, admin_token: str | None) -> str | None:
             f"(or --admin-token), or listen on 127.0.0.1.")
 
 
+def _is_ipv6(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).version == 6
+    except ValueError:
+        return False
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -277,6 +286,8 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a host name: it may resolve to anything
+
+
 # -- snapshot and restore: clients of a running server ------------------------------------------
 # Over HTTP, not on the database: the server owns its sandboxes' rows (a running clock, timers
 # due, the lock of a sandbox being changed), and a remote or PostgreSQL server works the same.

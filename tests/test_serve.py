@@ -279,6 +279,16 @@ def test_a_port_held_for_the_workers_takes_no_connection_and_the_kernel_spreads_
 
 
 @linux_only
+def test_the_port_is_held_in_the_family_gunicorn_binds_the_workers_in():
+    from mockplatform.cli import reserve
+
+    for host in ("localhost", "127.0.0.1"):  # a name: IPv4, as gunicorn binds it
+        holder = reserve(host, 0)
+        assert holder.family == socket.AF_INET
+        holder.close()
+
+
+@linux_only
 def test_a_port_something_listens_on_is_refused_before_anything_starts():
     from mockplatform.cli import PortInUse, reserve
 
