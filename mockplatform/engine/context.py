@@ -15,7 +15,7 @@ from mockplatform.engine.calendar import BusinessCalendar, CalendarOverride
 from mockplatform.engine.clock import Clock
 from mockplatform.engine.events import EventRecorder
 from mockplatform.engine.inserts import InsertBuffer
-from mockplatform.engine.policies import PolicyTable, load_table
+from mockplatform.engine.policies import PolicyTable, table_for
 from mockplatform.engine.scheduler import Scheduler
 from mockplatform.settings import Settings
 from mockplatform.store.models import Sandbox
@@ -57,8 +57,8 @@ class SandboxContext:
 
     @cached_property
     def policies(self) -> PolicyTable:
-        return load_table(self.sandbox.platform, self.sandbox.market,
-                          self.sandbox.policy_overrides)
+        return table_for(self.sandbox.platform, self.sandbox.market,
+                         self.sandbox.policy_overrides)
 
     @cached_property
     def calendar(self) -> BusinessCalendar:

@@ -475,3 +475,17 @@ def test_validated_overrides_stay_partial():
     assert stored["logistics.journey"] == {"pickup": "PT1H"}
     assert stored["order.late_rts_fine"] == {"amount": "2.5", "currency": "MYR"}
     assert stored["delivery.failure_reasons"] == ["recipient_absent"]
+
+
+def test_a_kept_table_is_the_table_its_overrides_make_and_is_shared_until_they_change():
+    from mockplatform.engine.policies import load_table, table_for
+
+    overrides = {"delivery.failure_rate": {"first_attempt": "0.3", "later_attempts": "1"}}
+    kept = table_for("lazada", "MY", overrides)
+    assert kept == load_table("lazada", "MY", overrides)
+    assert table_for("lazada", "MY", dict(reversed(list(overrides.items())))) is kept
+    assert table_for("lazada", "MY", None) is table_for("lazada", "MY", {})
+    assert table_for("lazada", "MY", None) == load_table("lazada", "MY")
+    assert table_for("lazada", "MY", None).value("delivery.failure_rate") != kept.value(
+        "delivery.failure_rate")
+    assert table_for("lazada", "TH", overrides) is not kept  # by market too

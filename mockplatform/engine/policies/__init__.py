@@ -10,6 +10,7 @@ only the fields it names.
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import timedelta
@@ -376,6 +377,24 @@ def load_table(platform: str, market: str,
     return PolicyTable(platform, market, tuple(
         spec.policy(market, parsed.get(key), overridden=key in parsed)
         for key, spec in _profile(platform).items()))
+
+
+def table_for(platform: str, market: str,
+              overrides: Mapping[str, Any] | None = None) -> PolicyTable:
+    """``load_table``, kept: a sandbox's table is the same in every unit of work until its
+    overrides change, and a table is immutable (frozen policies; tuples, read-only mappings,
+    durations and decimals as values). Building one parsed and merged its 40-odd policies on
+    every write. Overrides that are not JSON (never so as stored) are not kept."""
+    try:
+        key = json.dumps(overrides, sort_keys=True, separators=(",", ":")) if overrides else ""
+    except (TypeError, ValueError):
+        return load_table(platform, market, overrides)
+    return _kept_table(platform, market, key)
+
+
+@lru_cache(maxsize=256)
+def _kept_table(platform: str, market: str, overrides_json: str) -> PolicyTable:
+    return load_table(platform, market, json.loads(overrides_json) if overrides_json else None)
 
 
 def validate_overrides(platform: str, overrides: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from mockplatform.control import authorizations
 from mockplatform.control import sandboxes as sandbox_service
 from mockplatform.control.errors import InjectedFault
 from mockplatform.engine import clock as clocks
-from mockplatform.engine.policies import load_table
+from mockplatform.engine.policies import table_for
 from mockplatform.errors import MockplatformError
 from mockplatform.fronts.lazada import (
     auth,
@@ -153,7 +153,7 @@ class _Handler:
         if abs(sent - clocks.wall_now()) > TIMESTAMP_WINDOW:
             raise LazadaError("InvalidTimestamp", "timestamp is more than 7200 seconds from "
                               "the current time (UTC); send the real time, not the sandbox's")
-        if request.method not in api.methods and load_table(
+        if request.method not in api.methods and table_for(
                 sandbox.platform, sandbox.market, sandbox.policy_overrides
         ).value(HTTP_METHODS_POLICY) == "strict":
             raise LazadaError("UnsupportedHTTPMethod", f"{self.api_name} is called with "
