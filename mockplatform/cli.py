@@ -81,6 +81,9 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
             holder = reserve(host, port)
         except PortInUse as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a host that does not resolve, or is not this machine's
+            raise click.ClickException(f"cannot listen on {host}:{port} (--host, --port): "
+                                       f"{exc.strerror or exc}") from None
         port = holder.getsockname()[1]
     # Nothing of the app is imported here: gunicorn's arbiter only starts and watches the
     # workers, and each worker imports the app and makes the schema (one at a time, see
@@ -102,7 +105,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
 
     class Server(BaseApplication):
         def load_config(self):
-            self.cfg.set("bind", f"{host}:{port}")
+            bare = host.strip("[]")
+            self.cfg.set("bind", f"[{bare}]:{port}" if _is_ipv6(bare) else f"{bare}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread")
@@ -125,9 +129,11 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
         _stop_if_told_while_forking(server, worker)
         # The first worker says where the server listens, once its socket does: the arbiter
         # has none of its own when each worker has one.
-        if worker.age == 1:
+        if worker.age == 1 and worker.alive:
             for listener in worker.sockets:
                 bound_host, bound_port = listener.sock.getsockname()[:2]
+                if ":" in bound_host:  # IPv6, bracketed in a URL
+                    bound_host = f"[{bound_host}]"
                 click.echo(f"mockplatform {__version__} listening on "
                            f"http://{bound_host}:{bound_port} (database: {database})")
 
@@ -162,28 +168,48 @@ class PortInUse(Exception):
 def reserve(host: str, port: int) -> socket.socket:
     """A socket bound to ``host``:``port`` (0: a free port), not listening, that the workers'
     sockets join on that port: it keeps the port while the workers come and go, and, as it
-    takes no connection, none waits in it. ``PortInUse`` if something listens there: first
-    bound without ``SO_REUSEPORT``, so that two servers never share a port unawares."""
+    takes no connection, none waits in it.
+
+    ``PortInUse`` if something holds the port: first bound without ``SO_REUSEPORT`` (but with
+    ``SO_REUSEADDR``, past connections waiting out TIME_WAIT), which a listening socket refuses,
+    and so does another server's holder, bound without ``SO_REUSEADDR`` for that reason: two
+    servers never share a port unawares, even while one's workers start. Any other ``OSError``
+    (a host that does not resolve, or is not this machine's) propagates."""
+    bare = host.strip("[]")
     # The family gunicorn binds the workers' sockets with: IPv6 for an IPv6 literal only.
-    family = socket.AF_INET6 if _is_ipv6(host) else socket.AF_INET
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, family,
+    family = socket.AF_INET6 if _is_ipv6(bare) else socket.AF_INET
+    family, kind, proto, _, address = socket.getaddrinfo(bare, port, family,
                                                          socket.SOCK_STREAM)[0]
-    probe = socket.socket(family, kind, proto)
-    try:
+    with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(address)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(f"{host}:{port} is in use: is another server listening there? "
+                                f"Choose another --port (0: any free one).") from None
+            raise
         address = probe.getsockname()
+    try:
+        return _holder(family, kind, proto, address, reuse_address=False)
     except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise PortInUse(f"{host}:{port} is in use: is another server listening there? "
-                            f"Choose another --port (0: any free one).") from None
-        raise
-    finally:
-        probe.close()
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        # The probe got the port: what is left on it are connections of an earlier server
+        # (one without SO_REUSEPORT) waiting out TIME_WAIT, which only SO_REUSEADDR passes.
+        return _holder(family, kind, proto, address, reuse_address=True)
+
+
+def _holder(family, kind, proto, address, *, reuse_address: bool) -> socket.socket:
     holder = socket.socket(family, kind, proto)
-    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    holder.bind(address)
+    try:
+        if reuse_address:
+            holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        holder.bind(address)
+    except BaseException:
+        holder.close()
+        raise
     return holder
 
 

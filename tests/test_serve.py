@@ -286,6 +286,26 @@ def test_the_port_is_held_in_the_family_gunicorn_binds_the_workers_in():
         holder = reserve(host, 0)
         assert holder.family == socket.AF_INET
         holder.close()
+    if socket.has_ipv6:
+        for host in ("::1", "[::1]"):
+            try:
+                holder = reserve(host, 0)
+            except OSError:  # no IPv6 loopback on this machine
+                continue
+            assert holder.family == socket.AF_INET6
+            holder.close()
+
+
+@linux_only
+def test_a_port_another_server_holds_is_refused_while_its_workers_start():
+    from mockplatform.cli import PortInUse, reserve
+
+    held = reserve("127.0.0.1", 0)  # not listening yet
+    try:
+        with pytest.raises(PortInUse):
+            reserve("127.0.0.1", held.getsockname()[1])
+    finally:
+        held.close()
 
 
 @linux_only
