@@ -94,12 +94,13 @@ def _fault_before_call(exchange: Exchange) -> None:
 
 
 def _parameter(name: str) -> list[str]:
-    """A parameter's values: in the query string, then in a form body (Lazada's parameters,
-    which the gateway has parsed already); a JSON body has none."""
+    """A parameter's values: in the query string, then in a form body if the front read one
+    (a Lazada POST's parameters: the gateway has parsed them, and reads no body otherwise);
+    a JSON body has none. A body the front left alone is not read here either: its
+    parameters are none the operation sees, and parsing it could fail."""
     values = request.args.getlist(name)
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values = values + request.form.getlist(name)
-    return values
+    form = request.__dict__.get("form")  # parsed already by the front, or not at all
+    return values + form.getlist(name) if form else values
 
 
 def _header(name: str) -> list[str]:
