@@ -92,8 +92,8 @@ def _nothing(_name: str) -> list[str]:
 @dataclass(frozen=True)
 class Call:
     """What a rule can match of a request: ``params`` gives a parameter's values (the query
-    string's, and a form body's), ``headers`` a header's values (by name, in any case); read
-    only when a rule asks."""
+    string's, and a form body's the front read), ``headers`` a header's (by name, in any case;
+    one sent twice comes as one value, joined with commas); read only when a rule asks."""
 
     front: str
     method: str

@@ -480,10 +480,13 @@ def test_validated_overrides_stay_partial():
 def test_a_kept_table_is_the_table_its_overrides_make_and_is_shared_until_they_change():
     from mockplatform.engine.policies import load_table, table_for
 
-    overrides = {"delivery.failure_rate": {"first_attempt": "0.3", "later_attempts": "1"}}
+    overrides = {"delivery.failure_rate": {"first_attempt": "0.3", "later_attempts": "1"},
+                 "order.rts_deadline": "PT72H"}
     kept = table_for("lazada", "MY", overrides)
     assert kept == load_table("lazada", "MY", overrides)
-    assert table_for("lazada", "MY", dict(reversed(list(overrides.items())))) is kept
+    reordered = {"order.rts_deadline": "PT72H",
+                 "delivery.failure_rate": {"later_attempts": "1", "first_attempt": "0.3"}}
+    assert table_for("lazada", "MY", reordered) is kept
     assert table_for("lazada", "MY", None) is table_for("lazada", "MY", {})
     assert table_for("lazada", "MY", None) == load_table("lazada", "MY")
     assert table_for("lazada", "MY", None).value("delivery.failure_rate") != kept.value(

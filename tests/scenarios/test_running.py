@@ -133,7 +133,7 @@ SPLIT = [{"product": {"name": "Kettle", "skus": [{"seller_sku": "K-1", "price": 
     ([{"pack": {"order": "o1", "items": [{"seller_sku": "K-1", "quantity": 3}]}}],
      "steps[2].pack", "2 pending unit(s) of 'K-1' left to pack, not 3"),
     ([{"pack": {"order": "o1", "items": [{"seller_sku": "K-2"}]}}],
-     "steps[2].pack", "0 pending unit(s) of 'K-2'"),
+     "steps[2].pack", "no pending unit of 'K-2' left to pack"),
     ([{"pack": {"order": "o1", "items": [{"seller_sku": "K-1"}]}}, {"pack": {"order": "o1"}},
       {"ready_to_ship": {"order": "o1"}}, {"deliver": {"order": "o1", "package": 3}}],
      "steps[5].deliver", "has 2 package(s) not canceled, not 3"),

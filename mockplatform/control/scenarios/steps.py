@@ -159,6 +159,10 @@ def _chosen_items(run: Run, args: dict) -> list[int] | None:
         sku, wanted = line["seller_sku"], line.get("quantity", 1)
         found = [item.order_item_id for item in pending if item.seller_sku == sku
                  and item.order_item_id not in chosen][:wanted]
+        if not found:
+            raise ValidationFailed.field(
+                f"items.{index}.seller_sku", f"order {args['order']!r} ({order_id}) has no "
+                f"pending unit of {sku!r} left to pack")
         if len(found) < wanted:
             raise ValidationFailed.field(
                 f"items.{index}.quantity", f"order {args['order']!r} ({order_id}) has "

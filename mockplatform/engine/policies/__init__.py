@@ -83,7 +83,8 @@ class PolicyTable:
     _index: Mapping[str, Policy] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {policy.key: policy for policy in self.policies})
+        object.__setattr__(self, "_index", MappingProxyType(
+            {policy.key: policy for policy in self.policies}))
 
     def get(self, key: str) -> Policy:
         try:

@@ -41,7 +41,8 @@ class FaultMatchSchema(Schema):
                        "leading slash optional) or a native endpoint's name (get_order)"})
     params = _globs("parameters of the query string or of a form body (a Lazada call's)",
                     'e.g. {"order_id": "1005*"}')
-    headers = _globs("request headers, by name in any case", 'e.g. {"User-Agent": "lazop*"}')
+    headers = _globs("request headers, by name in any case (a header sent twice: its values "
+                     "joined with commas)", 'e.g. {"User-Agent": "lazop*"}')
 
 
 def _effect_rules() -> dict:
