@@ -105,8 +105,7 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
 
     class Server(BaseApplication):
         def load_config(self):
-            bare = host.strip("[]")
-            self.cfg.set("bind", f"[{bare}]:{port}" if _is_ipv6(bare) else f"{bare}:{port}")
+            self.cfg.set("bind", f"{_in_url(host)}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
             self.cfg.set("worker_class", "gthread")
@@ -132,10 +131,8 @@ def serve(host: str, port: int, workers: int | None, threads: int, database_url:
         if worker.age == 1 and worker.alive:
             for listener in worker.sockets:
                 bound_host, bound_port = listener.sock.getsockname()[:2]
-                if ":" in bound_host:  # IPv6, bracketed in a URL
-                    bound_host = f"[{bound_host}]"
                 click.echo(f"mockplatform {__version__} listening on "
-                           f"http://{bound_host}:{bound_port} (database: {database})")
+                           f"http://{_in_url(bound_host)}:{bound_port} (database: {database})")
 
     _few_malloc_arenas()
     try:
@@ -296,6 +293,12 @@ def exposure_warning(host: str, admin_token: str | None) -> str | None:
     return (f"WARNING: listening on {host} without an admin token: anyone who can reach this "
             f"server can create, list, reset and delete sandboxes. Set MOCKPLATFORM_ADMIN_TOKEN "
             f"(or --admin-token), or listen on 127.0.0.1.")
+
+
+def _in_url(host: str) -> str:
+    """``host`` as a URL (and gunicorn's bind) writes it: an IPv6 address in brackets."""
+    bare = host.strip("[]")
+    return f"[{bare}]" if _is_ipv6(bare) else bare
 
 
 def _is_ipv6(host: str) -> bool:

@@ -3,8 +3,9 @@
 A rule has a ``match`` (front, method, path glob, operation, and globs of parameters' and
 headers' values: all it names must hold), an
 ``effect`` (added latency, an error status, a rate limit, a malformed body, a dropped
-connection, a body dribbled out in pieces) and a ``when`` (a probability drawn from the sandbox's seed, every Nth call, the
-first N calls, a window of sandbox time: all it names must hold). For each call the rules are
+connection, a body dribbled out in pieces) and a ``when`` (a probability drawn from the
+sandbox's seed, every Nth call, the first N calls, a window of sandbox time: all it names must
+hold). For each call the rules are
 tried in order: every rule whose match selects the call counts it, and the first whose ``when``
 holds applies; the others are not tried. Control-plane calls are never faulted (the front does
 not ask).
@@ -121,7 +122,7 @@ class Applied:
         effect = self.rule["effect"] if self.rule else None
         if not effect or effect["type"] != DRIBBLE:
             return None
-        return effect["ms"], effect.get("chunks", DEFAULT_CHUNKS)
+        return effect["ms"], effect["chunks"]  # (given, or DEFAULT_CHUNKS by _new_rule)
 
 
 # -- the list ------------------------------------------------------------------------------------

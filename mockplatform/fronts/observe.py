@@ -67,7 +67,7 @@ def init_app(app: Flask, pipeline: Pipeline, store: Store, settings: Settings) -
             writer.flush()
 
     @app.after_request
-    def _drop(response: Response) -> Response:
+    def _drop_or_dribble(response: Response) -> Response:
         if g.get("mockplatform_drop"):
             return _dropped(response)
         dribble = g.get("mockplatform_dribble")
@@ -99,8 +99,14 @@ def _parameter(name: str) -> list[str]:
     a JSON body has none. A body the front left alone is not read here either: its
     parameters are none the operation sees, and parsing it could fail."""
     values = request.args.getlist(name)
-    form = request.__dict__.get("form")  # parsed already by the front, or not at all
+    form = _form_read()
     return values + form.getlist(name) if form else values
+
+
+def _form_read():
+    """The request's form if the front parsed it (a Lazada POST's parameters), else None:
+    the fault rules and the journal never read a body the front left alone."""
+    return request.__dict__.get("form")
 
 
 def _header(name: str) -> list[str]:
@@ -233,7 +239,7 @@ def _request_body() -> str:
             and "HTTP_TRANSFER_ENCODING" not in environ):
         return ""  # no body (a GET): what follows would parse headers for nothing
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = request.__dict__.get("form")  # parsed already by the front, or not read at all
+        form = _form_read()
         return _redacted(form.items(multi=True)) if form else ""
     data = request.__dict__.get("_cached_data")
     if not data or request.headers.get("Content-Encoding", "").strip().lower() == "gzip":

@@ -152,7 +152,7 @@ def _chosen_items(run: Run, args: dict) -> list[int] | None:
     if lines is None:
         return None
     order_id = run.order_id(args["order"])
-    pending = [item for item in orders.describe(run.ctx, order_id).items
+    pending = [item for item in orders.items_of(run.ctx, [order_id])[order_id]
                if item.status == order_states.PENDING]
     chosen: list[int] = []
     for index, line in enumerate(lines):
