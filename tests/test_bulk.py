@@ -206,7 +206,8 @@ def test_rows_inserted_in_few_statements_are_those_rows_in_order(store, count):
     from mockplatform.control.journal import JournalEntry  # noqa: PLC0415
 
     table, sandbox = JournalEntry.__table__, f"{SANDBOX}_{count}"
-    rows = [{"sandbox_id": sandbox, "sandbox_at": None, "wall_at": START, "front": "native",
+    rows = [{"sandbox_id": sandbox, "number": n + 1, "sandbox_at": None, "wall_at": START,
+             "front": "native",
              "method": "GET", "path": f"/p/{n}", "query": "", "operation": "op",
              "status": 200 + n % 3, "latency_ms": n / 4, "fault_rule": None,
              "fault_effect": None, "request_body": "", "request_truncated": n % 2 == 0,
@@ -226,7 +227,7 @@ def test_rows_inserted_in_few_statements_are_those_rows_in_order(store, count):
     with store.transaction(write=False) as session:
         stored = session.execute(select(*(table.c[name] for name in rows[0]))
                                  .where(table.c.sandbox_id == sandbox)
-                                 .order_by(table.c.id)).mappings().all()
+                                 .order_by(table.c.number)).mappings().all()
     with store.transaction() as session:
         session.execute(delete(table).where(table.c.sandbox_id == sandbox))
 

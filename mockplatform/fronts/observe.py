@@ -207,7 +207,8 @@ def _journal_forget(writer: journal.JournalWriter) -> Callable[[Exchange], None]
         answer = exchange.answer
         if (request.endpoint in FORGETTING_VIEWS and exchange.sandbox_id is not None
                 and answer is not None and answer.status < 300):
-            writer.forget(exchange.sandbox_id)
+            writer.forget(exchange.sandbox_id,
+                          deleted=request.endpoint == "control.delete_sandbox")
 
     return hook
 

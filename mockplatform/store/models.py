@@ -142,7 +142,7 @@ class ExactDecimal(TypeDecorator):
 
 # Bump whenever a table or column changes: a database made by another version is refused with
 # a clear message instead of failing later on a missing column.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class Base(DeclarativeBase):

@@ -149,6 +149,34 @@ def test_the_cap_keeps_the_newest_entries_of_each_sandbox(small_app):
     assert len(journal(other)["data"]) == 1
 
 
+def test_the_cap_holds_across_writes_and_numbers_go_on(small_app):
+    sbx = bound(Api(small_app))
+    for number in range(5):
+        sbx.get(EVENTS, query_string={"n": str(number)})
+        journal(sbx)  # (each entry its own write: the trim deletes written entries)
+
+    entries = journal(sbx)["data"]
+    assert [(e["id"], e["query"]) for e in entries] == [
+        ("jrn_00000003", "n=2"), ("jrn_00000004", "n=3"), ("jrn_00000005", "n=4")]
+    assert journal(sbx, after="jrn_00000003")["data"] == entries[1:]
+
+
+def test_entries_are_numbered_per_sandbox_and_a_clear_keeps_the_numbering(api):
+    sbx, other = bound(api), bound(api)
+    other.get(EVENTS)
+    sbx.get(EVENTS)
+    sbx.get(EVENTS, query_string={"n": "1"})
+    assert [e["id"] for e in journal(sbx)["data"]] == ["jrn_00000001", "jrn_00000002"]
+    assert [e["id"] for e in journal(other)["data"]] == ["jrn_00000001"]
+
+    assert sbx.delete(f"{sbx.base}/journal").get_json()["deleted"] == 2
+    sbx.get(EVENTS, query_string={"n": "2"})
+
+    # A cursor taken before the clear still finds what came after it.
+    assert [(e["id"], e["query"]) for e in journal(sbx, after="jrn_00000002")["data"]] == [
+        ("jrn_00000003", "n=2")]
+
+
 def test_bodies_are_cut_at_the_limit_and_say_so(small_app):
     sbx = bound(Api(small_app))
     sbx.post("/api/v1/test_helpers/timers", json={"label": "x" * 50, "delay": "PT1H"})
