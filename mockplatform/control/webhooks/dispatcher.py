@@ -272,11 +272,12 @@ class Dispatcher:
                 is not None
 
     def _claim(self, sandbox_id: str) -> list[Work]:
-        """Lease the deliveries due in the sandbox (at most BATCH). What is due, and the events
-        to render, are read without the write lock; the write is one conditional UPDATE of those
-        rows and a read-back of what it took, both by primary key, so the writers' queue (which
-        the API's writes wait in too) is held as briefly as can be. The process's threads claim
-        one at a time: two of them never race for the same rows (and queue for nothing)."""
+        """Lease the deliveries due in the sandbox (at most BATCH). The sandbox's clock and
+        endpoints are read without the write lock; the write is one UPDATE of the due rows that
+        returns what it took, so the writers' queue (which the API's writes wait in too) is held
+        for one statement; the events to render are read after it, without the lock. The
+        process's threads claim one at a time: two of them never race for the same rows (and
+        queue for nothing)."""
         with self._claiming:
             return self._claim_now(sandbox_id)
 
@@ -297,24 +298,27 @@ class Dispatcher:
                 return []
             due = {"b_sandbox": sandbox_id, "b_now": now, "b_wall": clocks.wall_now(),
                    "b_endpoints": list(endpoints)}
-            found = connection.execute(_DUE, due).all()
-        if not found:
-            return []
-        seqs = [row[0] for row in found]
+            if connection.execute(_ANY_DUE, due).first() is None:
+                return []  # (no write transaction for nothing)
         token = f"{self._host}:{os.getpid()}:{next(_tokens)}"
         with self.store.transaction(write=True) as session:
-            connection = session.connection()
-            connection.execute(_TAKE, {**due, "b_seqs": seqs, "b_token": token,
-                                       "b_until": due["b_wall"] + LEASE})
-            # The counts as they are now (a resend may have come between the read and here).
-            taken = {seq: (attempts, auto, manual) for seq, attempts, auto, manual in
-                     connection.execute(_TAKEN, {"b_sandbox": sandbox_id, "b_seqs": seqs,
-                                                 "b_token": token})}
+            taken = session.connection().execute(
+                _TAKE, {**due, "b_token": token, "b_until": due["b_wall"] + LEASE}).all()
+        if not taken:
+            return []
+        taken.sort(key=lambda row: (row[1], row[0]))  # due first, as they were written
+        with self.store.transaction(write=False) as session:
+            events = {seq: event for seq, *event in session.connection().execute(
+                _EVENTS, {"b_sandbox": sandbox_id, "b_events": sorted({row[3] for row in taken})})}
         who = Sender(seed=sandbox[4], market=sandbox[5], app_key=sandbox[6],
                      app_secret=sandbox[7])
-        return [Work((seq, endpoint_seq, event_seq, part, *taken[seq]), endpoints[endpoint_seq],
-                     Event(event_seq, *event), who, sandbox_id, now, token)
-                for seq, endpoint_seq, event_seq, part, *event in found if seq in taken]
+        return [Work((seq, endpoint_seq, event_seq, part, attempts, auto, manual),
+                     endpoints[endpoint_seq], Event(event_seq, *events[event_seq]), who,
+                     sandbox_id, now, token)
+                for seq, _at, endpoint_seq, event_seq, part, attempts, auto, manual in taken
+                # (An event gone since the claim went with its sandbox's reset or deletion,
+                # which took its deliveries too: nothing to send, nor to record.)
+                if event_seq in events]
 
     # -- one attempt ----------------------------------------------------------------------------
 
@@ -334,9 +338,11 @@ class Dispatcher:
 
     def _record(self, done: list[tuple[Work, sender.Result, datetime]],
                 released: list[Work] = ()) -> None:
-        """Every attempt of a batch (one claim: one sandbox, one token), in one transaction: one
-        executemany UPDATE of the deliveries still held, one INSERT of their attempts, and the
-        leases of those not sent let go."""
+        """Every attempt of a batch (one claim: one sandbox, one token), in one transaction: the
+        deliveries still held (locked, under PostgreSQL), one executemany UPDATE of them by
+        primary key (bulk.py's, which binds the rows in a few C loops: SQLAlchemy's own binding
+        of each row was half of a record's time under the write lock), one INSERT of their
+        attempts, and the leases of those not sent let go."""
         if not done and not released:
             return
         first = done[0][0] if done else released[0]
@@ -358,7 +364,7 @@ class Dispatcher:
                     changes.append(change)
                     attempts.append(attempt)
             if changes:
-                connection.execute(_RECORD, changes)
+                bulk.update_rows(connection, DELIVERIES, _RECORDED, changes)
                 bulk.insert_rows(connection, ATTEMPTS, attempts)
 
 
@@ -376,22 +382,28 @@ _IS_DUE = (_C.status == PENDING, _C.sandbox_id == bindparam("b_sandbox"),
            _C.next_attempt_at <= bindparam("b_now"),
            _C.endpoint_seq.in_(bindparam("b_endpoints", expanding=True)),
            or_(_C.lease_until.is_(None), _C.lease_until < bindparam("b_wall")))
-_DUE = (select(_C.seq, _C.endpoint_seq, _C.event_seq, _C.part, EventRow.type,
-               EventRow.occurred_at, EventRow.subject, EventRow.data)
-        .join(EventRow, (EventRow.sandbox_id == _C.sandbox_id) & (EventRow.seq == _C.event_seq))
-        .where(*_IS_DUE).order_by(_C.next_attempt_at, _C.seq).limit(BATCH))
+_DUE_FIRST = select(_C.seq).where(*_IS_DUE).order_by(_C.next_attempt_at, _C.seq)
+_ANY_DUE = select(_C.seq).where(*_IS_DUE).limit(1)
+# Take what is due (the first BATCH of it) and say what was taken. The condition is checked again
+# on each row it changes: a row another process leased meanwhile is left alone.
+_TAKE = (update(DELIVERIES)
+         .where(*_IS_DUE, _C.seq.in_(_DUE_FIRST.limit(BATCH).scalar_subquery()))
+         .values(lease_token=bindparam("b_token"), lease_until=bindparam("b_until"))
+         .returning(_C.seq, _C.next_attempt_at, _C.endpoint_seq, _C.event_seq, _C.part,
+                    _C.attempts, _C.auto_attempts, _C.manual))
+_EVENTS = select(EventRow.seq, EventRow.type, EventRow.occurred_at, EventRow.subject,
+                 EventRow.data).where(EventRow.sandbox_id == bindparam("b_sandbox"),
+                                      EventRow.seq.in_(bindparam("b_events", expanding=True)))
 _HELD = (_C.sandbox_id == bindparam("b_sandbox"), _C.seq.in_(bindparam("b_seqs", expanding=True)),
          _C.lease_token == bindparam("b_token"))
-_TAKE = (update(DELIVERIES).where(*_IS_DUE, _C.seq.in_(bindparam("b_seqs", expanding=True)))
-         .values(lease_token=bindparam("b_token"), lease_until=bindparam("b_until")))
-_TAKEN = select(_C.seq, _C.attempts, _C.auto_attempts, _C.manual).where(*_HELD)
+# (FOR UPDATE: under PostgreSQL no other process takes them until this one has recorded them,
+# even were the lease to lapse meanwhile; SQLite's write transaction already excludes it.)
+_TAKEN = select(_C.seq).where(*_HELD).with_for_update()
 _RELEASE = update(DELIVERIES).where(*_HELD).values(lease_token=None, lease_until=None)
-_RECORD = (update(DELIVERIES)
-           .where(_C.sandbox_id == bindparam("b_sandbox"), _C.seq == bindparam("b_seq"),
-                  _C.lease_token == bindparam("b_token"))
-           .values(status=bindparam("status"), next_attempt_at=bindparam("next_attempt_at"),
-                   attempts=bindparam("attempts"), auto_attempts=bindparam("auto_attempts"),
-                   manual=NO_RESEND, lease_token=None, lease_until=None))
+# What recording an attempt sets on its delivery.
+KEYS = (bulk.KEY_PREFIX + "sandbox_id", bulk.KEY_PREFIX + "seq")
+_RECORDED = ("status", "next_attempt_at", "attempts", "auto_attempts", "manual", "lease_token",
+             "lease_until")
 
 
 def _after(work: Work, result: sender.Result, wall: datetime) -> tuple[dict, dict]:
@@ -403,9 +415,10 @@ def _after(work: Work, result: sender.Result, wall: datetime) -> tuple[dict, dic
         auto_attempts += 1
     status, next_at = _outcome(fmt.retries, result.succeeded, auto_attempts,
                                resend == RESEND_FINISHED, work.sandbox_at)
-    change = {"b_sandbox": work.sandbox_id, "b_seq": seq, "b_token": work.token,
-              "status": status, "next_attempt_at": next_at, "attempts": attempts + 1,
-              "auto_attempts": auto_attempts}
+    change = {KEYS[0]: work.sandbox_id, KEYS[1]: seq, "status": status,
+              "next_attempt_at": next_at, "attempts": attempts + 1,
+              "auto_attempts": auto_attempts, "manual": NO_RESEND, "lease_token": None,
+              "lease_until": None}
     attempt = {"sandbox_id": work.sandbox_id, "delivery_seq": seq, "number": attempts + 1,
                "endpoint_seq": endpoint_seq, "trigger": "manual" if manual else "auto",
                "sandbox_at": work.sandbox_at, "wall_at": wall, "succeeded": result.succeeded,
