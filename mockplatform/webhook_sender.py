@@ -60,11 +60,15 @@ class Handle:
     def socket_path(self) -> str:
         return os.path.join(self.directory, SOCKET_NAME)
 
+    stopped: bool = False
+
     def stop(self, timeout: float = 5.0) -> None:
         """Ask it to end, and kill it if it has not within ``timeout`` (in the process that
-        started it; elsewhere, nothing)."""
-        if os.getpid() != self.owner:
+        started it, once: serve asks as gunicorn's arbiter exits, and again as serve returns,
+        for an arbiter that ended by an error; elsewhere, nothing)."""
+        if os.getpid() != self.owner or self.stopped:
             return
+        self.stopped = True
         try:
             self.process.terminate()
             self.process.wait(timeout)

@@ -123,3 +123,24 @@ def test_one_wake_of_the_sender_reads_every_datagram_waiting(tmp_path):
     finally:
         worker.close()
         listener.close()
+
+
+def test_the_sender_is_stopped_once_however_often_it_is_asked(tmp_path):
+    """serve asks as gunicorn's arbiter exits and again as it returns: the second does nothing
+    (the process is not signalled again, its directory not removed again)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    calls: list[str] = []
+    terminate = process.terminate
+    process.terminate = lambda: (calls.append("terminate"), terminate())[1]
+    directory = tmp_path / "sender"
+    directory.mkdir()
+    handle = webhook_sender.Handle(process, str(directory))
+
+    handle.stop()
+    directory.mkdir()  # (as if something else now used the path)
+    handle.stop()
+
+    assert calls == ["terminate"] and process.poll() is not None and directory.exists()

@@ -75,6 +75,7 @@ log = logging.getLogger(__name__)
 class JournalEntry(Base):
     __tablename__ = "journal_entries"
     __snapshot__ = False  # what was called in one sandbox is not the state of another
+    __sandbox_state__ = False  # reset and delete leave it to the writer (forget)
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     number: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -102,6 +103,7 @@ class JournalCounter(Base):
 
     __tablename__ = "journal_counters"
     __snapshot__ = False
+    __sandbox_state__ = False
 
     sandbox_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     last: Mapped[int] = mapped_column(BigInteger)
@@ -120,7 +122,7 @@ def journal_store(store: Store) -> Store:
         path = Path(database)
         url = f"sqlite:///{path.with_name(f'{path.stem}-requests{path.suffix}')}"
     kept = Store(url, pool_size=4, durable=False)
-    kept.create_schema()
+    kept.create_schema([JournalEntry.__table__, JournalCounter.__table__])
     store.on_dispose.append(kept.dispose)
     return kept
 

@@ -260,9 +260,13 @@ class IdempotencyRecord(Base):
 
 
 def sandbox_tables() -> list[Table]:
-    """Every table holding one sandbox's rows, in dependency-safe order."""
+    """Every table holding one sandbox's rows, in dependency-safe order; but those whose model
+    says ``__sandbox_state__ = False``, which a keeper of their own clears (the request journal,
+    which may be kept in another database: control/journal.py)."""
+    apart = {mapper.class_.__tablename__ for mapper in Base.registry.mappers
+             if getattr(mapper.class_, "__sandbox_state__", True) is False}
     return [t for t in Base.metadata.sorted_tables
-            if t.name != Sandbox.__tablename__ and "sandbox_id" in t.c]
+            if t.name != Sandbox.__tablename__ and "sandbox_id" in t.c and t.name not in apart]
 
 
 def snapshot_tables() -> list[Table]:

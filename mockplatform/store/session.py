@@ -23,7 +23,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select
+from sqlalchemy import Table, create_engine, event, func, insert, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -157,8 +157,9 @@ class Store:
 
         return engine
 
-    def create_schema(self) -> None:
-        """Create the tables if missing; refuse a database made by another schema version."""
+    def create_schema(self, tables: list[Table] | None = None) -> None:
+        """Create the tables if missing (every table, or ``tables``); refuse a database made by
+        another schema version."""
         from mockplatform import domains  # noqa: PLC0415 - the tables, through the registry
 
         domains.load()
@@ -169,7 +170,8 @@ class Store:
         with self.engine.begin() as connection:
             if not self.is_sqlite:
                 connection.execute(select(func.pg_advisory_xact_lock(_SCHEMA_LOCK)))
-            Base.metadata.create_all(connection)
+            Base.metadata.create_all(
+                connection, tables=None if tables is None else [SchemaInfo.__table__, *tables])
             versions = connection.scalars(select(SchemaInfo.version)).all()
             if not versions:
                 connection.execute(insert(SchemaInfo).values(version=SCHEMA_VERSION))

@@ -177,6 +177,15 @@ def test_entries_are_numbered_per_sandbox_and_a_clear_keeps_the_numbering(api):
         ("jrn_00000003", "n=2")]
 
 
+def test_a_reset_clears_the_journal_and_keeps_its_numbering(sbx):
+    sbx.get(EVENTS)
+    assert [e["id"] for e in journal(sbx)["data"]] == ["jrn_00000001"]
+    assert sbx.post(f"{sbx.base}/reset").status_code == 200
+    assert journal(sbx)["data"] == []
+    sbx.get(EVENTS)
+    assert [e["id"] for e in journal(sbx)["data"]] == ["jrn_00000002"]
+
+
 def test_bodies_are_cut_at_the_limit_and_say_so(small_app):
     sbx = bound(Api(small_app))
     sbx.post("/api/v1/test_helpers/timers", json={"label": "x" * 50, "delay": "PT1H"})

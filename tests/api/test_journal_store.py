@@ -52,6 +52,10 @@ def test_the_journal_file_is_written_without_fsync_and_checkpoints_itself(tmp_pa
     try:
         kept = journal_store(main)
         assert kept.url.database == str(tmp_path / "mp-requests.db")
+        with kept.engine.connect() as connection:  # the journal's tables only
+            assert sorted(connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'").scalars()) == [
+                "journal_counters", "journal_entries", "mockplatform_schema"]
         assert (kept.checkpointer, main.checkpointer is not None) == (None, True)
         with kept.engine.connect() as connection:
             pragma = connection.exec_driver_sql
