@@ -384,10 +384,15 @@ _IS_DUE = (_C.status == PENDING, _C.sandbox_id == bindparam("b_sandbox"),
            or_(_C.lease_until.is_(None), _C.lease_until < bindparam("b_wall")))
 _DUE_FIRST = select(_C.seq).where(*_IS_DUE).order_by(_C.next_attempt_at, _C.seq)
 _ANY_DUE = select(_C.seq).where(*_IS_DUE).limit(1)
-# Take what is due (the first BATCH of it) and say what was taken. The condition is checked again
-# on each row it changes: a row another process leased meanwhile is left alone.
+# Take what is due (the first BATCH of it, read in the due index's order) and say what was
+# taken. The rows are found by primary key; the condition is checked again on each row it
+# changes (under PostgreSQL, a row another process leased meanwhile is left alone), with
+# ``status || ''`` for ``status``: SQLite would otherwise find the rows by the due index and
+# walk every due delivery of a backlog (O(backlog) per claim of BATCH).
 _TAKE = (update(DELIVERIES)
-         .where(*_IS_DUE, _C.seq.in_(_DUE_FIRST.limit(BATCH).scalar_subquery()))
+         .where(_C.sandbox_id == bindparam("b_sandbox"),
+                _C.seq.in_(_DUE_FIRST.limit(BATCH).scalar_subquery()),
+                (_C.status + "") == PENDING, *_IS_DUE[2:])
          .values(lease_token=bindparam("b_token"), lease_until=bindparam("b_until"))
          .returning(_C.seq, _C.next_attempt_at, _C.endpoint_seq, _C.event_seq, _C.part,
                     _C.attempts, _C.auto_attempts, _C.manual))

@@ -58,8 +58,10 @@ class WebhookDelivery(Base):
     lease_token: Mapped[str | None] = mapped_column(String(80), nullable=True)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+    # In the dispatcher's order (due first, then as written), so that a claim reads the first
+    # BATCH of a backlog and no more.
     __table_args__ = (Index("ix_webhook_deliveries_due", "status", "sandbox_id",
-                            "next_attempt_at"),)
+                            "next_attempt_at", "seq"),)
 
 
 class WebhookAttempt(Base):
