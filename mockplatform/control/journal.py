@@ -177,10 +177,10 @@ class JournalWriter:
             with self._wake:
                 self._pending = [e for e in self._pending if e["sandbox_id"] != sandbox_id]
             with self.store.transaction() as session:
-                clear(session, sandbox_id)
-                if deleted:
+                if deleted:  # (the counter first, as a writer takes it before the entries)
                     session.execute(delete(JournalCounter).where(
                         JournalCounter.sandbox_id == sandbox_id))
+                clear(session, sandbox_id)
 
     def flush(self) -> None:
         """Write every entry added so far (those the thread took included) before returning."""
@@ -215,7 +215,10 @@ class JournalWriter:
             for entry in entries:
                 by_sandbox.setdefault(entry["sandbox_id"], []).append(entry)
             rows = []
-            for sandbox_id, theirs in by_sandbox.items():
+            # In one order in every process: each sandbox's counter row stays locked until the
+            # commit (PostgreSQL), and two writers taking two counters in opposite orders
+            # would deadlock, one of them losing its entries.
+            for sandbox_id, theirs in sorted(by_sandbox.items()):
                 last = _take_numbers(connection, sandbox_id, len(theirs))
                 oldest_kept = last - self.max_entries + 1
                 connection.execute(_TRIM, {"b_sandbox": sandbox_id, "b_oldest": oldest_kept})

@@ -70,36 +70,46 @@ def test_the_journal_file_is_written_without_fsync_and_checkpoints_itself(tmp_pa
 
 
 def test_writers_of_several_processes_never_take_the_same_numbers(store):
-    """Each worker process has its own writer; their writes interleave (SQLite's write lock,
-    PostgreSQL's advisory lock), and every entry gets a number of its own, with no gap."""
+    """Each worker process has its own writer; their writes interleave, each over several
+    sandboxes (SQLite's write lock, or under PostgreSQL the counters' row locks, taken in one
+    order by every writer: in opposite orders two writers deadlocked, one losing its entries),
+    and every entry gets a number of its own, with no gap."""
     import threading  # noqa: PLC0415
+    import uuid  # noqa: PLC0415
 
     from mockplatform.control import journal as journal_  # noqa: PLC0415
     from mockplatform.engine import clock as clocks  # noqa: PLC0415
 
-    sandbox_id = "sbx_journal_numbering"
+    sandboxes = [f"sbx_numbering_{uuid.uuid4().hex[:12]}" for _ in range(2)]
     writers = [journal_.JournalWriter(store, max_entries=1000) for _ in range(4)]
-    entry = {"sandbox_id": sandbox_id, "sandbox_at": None, "wall_at": clocks.wall_now(),
-             "front": "native", "method": "GET", "path": "/", "query": "", "operation": "op",
-             "status": 200, "latency_ms": 1.0, "fault_rule": None, "fault_effect": None,
-             "request_body": "", "request_truncated": False, "response_body": "",
-             "response_truncated": False}
+    entry = {"sandbox_at": None, "wall_at": clocks.wall_now(), "front": "native",
+             "method": "GET", "path": "/", "query": "", "operation": "op", "status": 200,
+             "latency_ms": 1.0, "fault_rule": None, "fault_effect": None, "request_body": "",
+             "request_truncated": False, "response_body": "", "response_truncated": False}
+    failed: list[BaseException] = []
 
-    def write(writer):
-        for _ in range(10):
-            for _ in range(5):
-                writer.add(dict(entry))
-            writer.flush()
+    def write(number: int):
+        order = sandboxes if number % 2 else sandboxes[::-1]
+        try:
+            for _ in range(20):
+                for sandbox_id in order:
+                    for _ in range(5):
+                        writers[number].add({"sandbox_id": sandbox_id, **entry})
+                writers[number].flush()
+        except Exception as exc:  # noqa: BLE001 - the assertion below reports it
+            failed.append(exc)
 
-    threads = [threading.Thread(target=write, args=(w,)) for w in writers]
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(len(writers))]
     try:
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+        assert failed == []
         with store.transaction(write=False) as session:
-            rows, _ = journal_.entries(session, sandbox_id, limit=1000)
-        assert [row.number for row in rows] == list(range(1, 201))
+            for sandbox_id in sandboxes:
+                rows, _ = journal_.entries(session, sandbox_id, limit=1000)
+                assert [row.number for row in rows] == list(range(1, 401))
     finally:
-        for writer in writers:
-            writer.forget(sandbox_id, deleted=True)
+        for sandbox_id in sandboxes:
+            writers[0].forget(sandbox_id, deleted=True)

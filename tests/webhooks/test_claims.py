@@ -5,6 +5,7 @@ sandbox at once, and no delivery is taken by two of them."""
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -96,3 +97,52 @@ def test_a_claim_reads_the_first_batch_of_a_backlog_and_no_more(store):
     assert plan[0].endswith("(sandbox_id=? AND seq=?)"), plan
     assert any("ix_webhook_deliveries_due" in step for step in plan[1:]), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan
+
+
+class _Interrupted:
+    """A store whose ``at``-th transaction first runs ``meanwhile`` (another request)."""
+
+    def __init__(self, store, at: int, meanwhile):
+        self._store, self._count, self._at, self._meanwhile = store, 0, at, meanwhile
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+    @contextmanager
+    def transaction(self, **kw):
+        self._count += 1
+        if self._count == self._at:
+            self._meanwhile()
+        with self._store.transaction(**kw) as session:
+            yield session
+
+
+def test_a_claim_whose_sandbox_is_reset_before_it_reads_the_events_sends_nothing(
+        shop, store, monkeypatch):  # noqa: F811
+    """A reset numbers the sandbox's events from 1 again: the events a claim renders are those
+    of the deliveries it still holds, never a new event that took an old number."""
+    mine = dispatching.Dispatcher(store, threads=0)
+    claim_now = dispatching.Dispatcher._claim
+    monkeypatch.setattr(dispatching.Dispatcher, "_claim", lambda self, sandbox_id: (
+        claim_now(self, sandbox_id) if self is mine else []))
+    subscribe = {"url": UNREACHABLE, "event_types": ["order.created"]}
+    assert shop.post(f"{shop.base}/webhook_endpoints", json=subscribe).status_code == 201
+    _place(shop)
+    sandbox_id = shop.base.rsplit("/", 1)[1]
+
+    def reset_and_order_again():
+        assert shop.post(f"{shop.base}/reset").status_code == 200
+        assert shop.post("/api/v1/products", json={"name": "Mug", "skus": [
+            {"seller_sku": "MUG-1", "price": "20.00", "stock": 100}]}).status_code == 201
+        assert shop.post(f"{shop.base}/webhook_endpoints", json=subscribe).status_code == 201
+        _place(shop)
+
+    # Its transactions: the clock and what is due (read), the claim (write), the events (read).
+    mine.store = _Interrupted(store, 3, reset_and_order_again)
+    try:
+        claimed = mine._claim(sandbox_id)
+    finally:
+        mine.store = store
+    assert claimed == []
+    assert len(mine._claim(sandbox_id)) == 1  # the new order's, in its own time
+    assert shop.delete(shop.base).status_code == 200

@@ -307,18 +307,20 @@ class Dispatcher:
         if not taken:
             return []
         taken.sort(key=lambda row: (row[1], row[0]))  # due first, as they were written
+        # The events through the deliveries this claim still holds: a reset or a deletion
+        # committed since the claim took them (a reset numbers new events from 1 again), and
+        # there is nothing to send, nor to record.
         with self.store.transaction(write=False) as session:
             events = {seq: event for seq, *event in session.connection().execute(
-                _EVENTS, {"b_sandbox": sandbox_id, "b_events": sorted({row[3] for row in taken})})}
+                _EVENTS, {"b_sandbox": sandbox_id, "b_token": token,
+                          "b_seqs": [row[0] for row in taken]})}
         who = Sender(seed=sandbox[4], market=sandbox[5], app_key=sandbox[6],
                      app_secret=sandbox[7])
         return [Work((seq, endpoint_seq, event_seq, part, attempts, auto, manual),
-                     endpoints[endpoint_seq], Event(event_seq, *events[event_seq]), who,
+                     endpoints[endpoint_seq], Event(event_seq, *events[seq]), who,
                      sandbox_id, now, token)
                 for seq, _at, endpoint_seq, event_seq, part, attempts, auto, manual in taken
-                # (An event gone since the claim went with its sandbox's reset or deletion,
-                # which took its deliveries too: nothing to send, nor to record.)
-                if event_seq in events]
+                if seq in events]
 
     # -- one attempt ----------------------------------------------------------------------------
 
@@ -396,11 +398,13 @@ _TAKE = (update(DELIVERIES)
          .values(lease_token=bindparam("b_token"), lease_until=bindparam("b_until"))
          .returning(_C.seq, _C.next_attempt_at, _C.endpoint_seq, _C.event_seq, _C.part,
                     _C.attempts, _C.auto_attempts, _C.manual))
-_EVENTS = select(EventRow.seq, EventRow.type, EventRow.occurred_at, EventRow.subject,
-                 EventRow.data).where(EventRow.sandbox_id == bindparam("b_sandbox"),
-                                      EventRow.seq.in_(bindparam("b_events", expanding=True)))
 _HELD = (_C.sandbox_id == bindparam("b_sandbox"), _C.seq.in_(bindparam("b_seqs", expanding=True)),
          _C.lease_token == bindparam("b_token"))
+# Each held delivery's event: (delivery seq, type, occurred_at, subject, data).
+_EVENTS = (select(_C.seq, EventRow.type, EventRow.occurred_at, EventRow.subject, EventRow.data)
+           .join(EventRow, (EventRow.sandbox_id == _C.sandbox_id)
+                 & (EventRow.seq == _C.event_seq))
+           .where(*_HELD))
 # (FOR UPDATE: under PostgreSQL no other process takes them until this one has recorded them,
 # even were the lease to lapse meanwhile; SQLite's write transaction already excludes it.)
 _TAKEN = select(_C.seq).where(*_HELD).with_for_update()
