@@ -301,20 +301,24 @@ def _in_url(host: str) -> str:
     return f"[{bare}]" if _is_ipv6(bare) else bare
 
 
-def _is_ipv6(host: str) -> bool:
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """``host`` as an IP address (an IPv6 one bracketed or not), or None: a host name."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).version == 6
+        return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        return False
+        return None
+
+
+def _is_ipv6(host: str) -> bool:
+    address = _ip(host)
+    return address is not None and address.version == 6
 
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve to anything
+    address = _ip(host)
+    return address is not None and address.is_loopback  # a name may resolve to anything
 
 
 # -- snapshot and restore: clients of a running server ------------------------------------------

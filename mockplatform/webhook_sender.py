@@ -55,12 +55,11 @@ class Handle:
     # arbiter, and a worker that ends by SystemExit (an error) unwinds through serve's own
     # ``finally``, which must then leave the process and its socket alone.
     owner: int = field(default_factory=os.getpid)
+    stopped: bool = field(default=False, init=False)
 
     @property
     def socket_path(self) -> str:
         return os.path.join(self.directory, SOCKET_NAME)
-
-    stopped: bool = False
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask it to end, and kill it if it has not within ``timeout`` (in the process that

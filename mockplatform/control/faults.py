@@ -111,18 +111,22 @@ class Applied:
     counted: tuple[str, ...]
     rule: dict[str, Any] | None
 
+    def _effect(self, kind: str) -> dict[str, Any] | None:
+        """The applied rule's effect, if it is of ``kind``."""
+        effect = self.rule["effect"] if self.rule else None
+        return effect if effect and effect["type"] == kind else None
+
     @property
     def latency_ms(self) -> int | None:
-        effect = self.rule["effect"] if self.rule else None
-        return effect["ms"] if effect and effect["type"] == LATENCY else None
+        effect = self._effect(LATENCY)
+        return effect["ms"] if effect else None
 
     @property
     def dribble(self) -> tuple[int, int] | None:
         """(ms, chunks): the answer's body goes in ``chunks`` pieces spread over ``ms``."""
-        effect = self.rule["effect"] if self.rule else None
-        if not effect or effect["type"] != DRIBBLE:
-            return None
-        return effect["ms"], effect["chunks"]  # (given, or DEFAULT_CHUNKS by _new_rule)
+        effect = self._effect(DRIBBLE)
+        # (chunks: given, or DEFAULT_CHUNKS by _new_rule)
+        return (effect["ms"], effect["chunks"]) if effect else None
 
 
 # -- the list ------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -241,12 +242,18 @@ def _take_numbers(connection: Connection, sandbox_id: str, count: int) -> int:
     """Take the sandbox's next ``count`` numbers; the last of them. One statement (an insert
     that adds to the row it finds): two processes' writers never take the same numbers, the
     counter's first row included (PostgreSQL makes the second wait for the first's commit)."""
-    dialect = connection.dialect.name
-    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(_COUNTERS)
-    statement = statement.values(sandbox_id=sandbox_id, last=count).on_conflict_do_update(
+    return connection.execute(_bump(connection.dialect.name),
+                              {"b_sandbox": sandbox_id, "b_count": count}).scalar_one()
+
+
+@cache
+def _bump(dialect: str):
+    """The counter's upsert for ``dialect`` (SQLite's or PostgreSQL's ON CONFLICT), built once."""
+    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(_COUNTERS).values(
+        sandbox_id=bindparam("b_sandbox"), last=bindparam("b_count"))
+    return statement.on_conflict_do_update(
         index_elements=[_COUNTERS.c.sandbox_id],
-        set_={"last": _COUNTERS.c.last + statement.excluded.last})
-    return connection.execute(statement.returning(_COUNTERS.c.last)).scalar_one()
+        set_={"last": _COUNTERS.c.last + statement.excluded.last}).returning(_COUNTERS.c.last)
 
 
 def entries(session: Session, sandbox_id: str, *, operation: str | None = None,

@@ -263,14 +263,18 @@ def sandbox_tables() -> list[Table]:
     """Every table holding one sandbox's rows, in dependency-safe order; but those whose model
     says ``__sandbox_state__ = False``, which a keeper of their own clears (the request journal,
     which may be kept in another database: control/journal.py)."""
-    apart = {mapper.class_.__tablename__ for mapper in Base.registry.mappers
-             if getattr(mapper.class_, "__sandbox_state__", True) is False}
+    apart = _saying_no("__sandbox_state__")
     return [t for t in Base.metadata.sorted_tables
             if t.name != Sandbox.__tablename__ and "sandbox_id" in t.c and t.name not in apart]
 
 
 def snapshot_tables() -> list[Table]:
     """The sandbox tables a snapshot carries (idempotency records stay with their sandbox)."""
-    skipped = {mapper.class_.__tablename__ for mapper in Base.registry.mappers
-               if getattr(mapper.class_, "__snapshot__", True) is False}
+    skipped = _saying_no("__snapshot__")
     return [t for t in sandbox_tables() if t.name not in skipped]
+
+
+def _saying_no(flag: str) -> set[str]:
+    """The tables whose model sets ``flag`` (``__snapshot__``, ``__sandbox_state__``) False."""
+    return {mapper.class_.__tablename__ for mapper in Base.registry.mappers
+            if getattr(mapper.class_, flag, True) is False}

@@ -385,7 +385,7 @@ _IS_DUE = (_C.status == PENDING, _C.sandbox_id == bindparam("b_sandbox"),
            _C.endpoint_seq.in_(bindparam("b_endpoints", expanding=True)),
            or_(_C.lease_until.is_(None), _C.lease_until < bindparam("b_wall")))
 _DUE_FIRST = select(_C.seq).where(*_IS_DUE).order_by(_C.next_attempt_at, _C.seq)
-_ANY_DUE = select(_C.seq).where(*_IS_DUE).limit(1)
+_ANY_DUE = _DUE_FIRST.limit(1)
 # Take what is due (the first BATCH of it, read in the due index's order) and say what was
 # taken. The rows are found by primary key; the condition is checked again on each row it
 # changes (under PostgreSQL, a row another process leased meanwhile is left alone), with
