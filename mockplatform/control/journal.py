@@ -22,8 +22,10 @@ deleting the oldest. Bodies are kept up to ``journal_body_bytes`` characters eac
 Numbered per sandbox: an entry's id is its number in its sandbox (1, 2, ...; ``jrn_`` and the
 number), given as it is written, from a counter row per sandbox (``JournalCounter``) that
 clearing the journal or resetting the sandbox leaves as it is, so a cursor held across them
-never skips what comes after. Numbers follow the order of the writes: in one process, the order
-of the answers. As they leave no gaps, the entries past the cap are a range of the primary key
+never skips what comes after. Deleting the sandbox leaves its counter as a mark (``DELETED``):
+entries another worker still holds for it are dropped when that worker writes them, where a
+counter deleted with the sandbox came back with them, and they with it, for nobody. Numbers
+follow the order of the writes: in one process, the order of the answers. As they leave no gaps, the entries past the cap are a range of the primary key
 (``number <= last - journal_max_entries``), found with no count (an OFFSET of the cap's length
 walked 10,000 index entries per write, a tenth of a worker's time under create-then-read).
 """
@@ -173,14 +175,15 @@ class JournalWriter:
 
     def forget(self, sandbox_id: str, *, deleted: bool = False) -> None:
         """The sandbox's entries gone (it was reset or deleted), those still buffered too; and,
-        once it is deleted, its numbering."""
+        once it is deleted, its numbering: its counter marked, so that no writer of another
+        process writes its entries again."""
         with self._writing:
             with self._wake:
                 self._pending = [e for e in self._pending if e["sandbox_id"] != sandbox_id]
             with self.store.transaction() as session:
                 if deleted:  # (the counter first, as a writer takes it before the entries)
-                    session.execute(delete(JournalCounter).where(
-                        JournalCounter.sandbox_id == sandbox_id))
+                    connection = session.connection()
+                    connection.execute(_mark(connection.dialect.name), {"b_sandbox": sandbox_id})
                 clear(session, sandbox_id)
 
     def flush(self) -> None:
@@ -221,6 +224,8 @@ class JournalWriter:
             # would deadlock, one of them losing its entries.
             for sandbox_id, theirs in sorted(by_sandbox.items()):
                 last = _take_numbers(connection, sandbox_id, len(theirs))
+                if last <= 0:
+                    continue  # deleted: what this process still held of it goes unwritten
                 oldest_kept = last - self.max_entries + 1
                 connection.execute(_TRIM, {"b_sandbox": sandbox_id, "b_oldest": oldest_kept})
                 rows += [{**entry, "number": number}
@@ -233,6 +238,8 @@ class JournalWriter:
 
 
 _COUNTERS = JournalCounter.__table__
+# A deleted sandbox's counter: numbers taken from it stay below 1 (far more than any writer adds).
+DELETED = -(2 ** 62)
 _TRIM = delete(JournalEntry.__table__).where(
     JournalEntry.__table__.c.sandbox_id == bindparam("b_sandbox"),
     JournalEntry.__table__.c.number < bindparam("b_oldest"))
@@ -244,6 +251,15 @@ def _take_numbers(connection: Connection, sandbox_id: str, count: int) -> int:
     counter's first row included (PostgreSQL makes the second wait for the first's commit)."""
     return connection.execute(_bump(connection.dialect.name),
                               {"b_sandbox": sandbox_id, "b_count": count}).scalar_one()
+
+
+@cache
+def _mark(dialect: str):
+    """The counter set to ``DELETED``, whether a writer made it yet or not."""
+    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(_COUNTERS).values(
+        sandbox_id=bindparam("b_sandbox"), last=DELETED)
+    return statement.on_conflict_do_update(index_elements=[_COUNTERS.c.sandbox_id],
+                                           set_={"last": DELETED})
 
 
 @cache

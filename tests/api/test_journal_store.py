@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 
+from sqlalchemy import func, select
+
 from mockplatform.app import create_app
+from mockplatform.control.journal import DELETED
 from mockplatform.settings import Settings
 from tests.api.test_journal import EVENTS, bound, journal
 from tests.conftest import Api
@@ -34,8 +37,11 @@ def test_a_sqlite_file_keeps_its_journal_beside_it_and_reset_and_delete_clear_it
         # A reset keeps the numbering (a cursor held across it skips nothing)...
         assert [e["id"] for e in journal(sbx)["data"]] == ["jrn_00000002"]
         assert sbx.delete(sbx.base).status_code == 200
-        # ... a delete ends it.
-        assert (_rows(kept, sandbox_id), _rows(kept, sandbox_id, "journal_counters")) == (0, 0)
+        # ... a delete ends it (its counter stays, marked: see the next test).
+        assert _rows(kept, sandbox_id) == 0
+        with sqlite3.connect(kept) as connection:
+            assert connection.execute("SELECT last FROM journal_counters WHERE sandbox_id = ?",
+                                      (sandbox_id,)).fetchone() == (DELETED,)
         assert _rows(kept, other_id) == 1  # another sandbox's journal stays
         assert _rows(kept, other_id, "journal_counters") == 1
     finally:
@@ -113,3 +119,45 @@ def test_writers_of_several_processes_never_take_the_same_numbers(store):
     finally:
         for sandbox_id in sandboxes:
             writers[0].forget(sandbox_id, deleted=True)
+
+
+def test_entries_another_process_holds_for_a_deleted_sandbox_are_never_written(store):
+    """Two workers' writers: one still holds entries of a sandbox when the other's request
+    deletes it. Written afterwards, they neither come back nor start its numbering again (the
+    counter, deleted with the sandbox, came back with them)."""
+    import uuid  # noqa: PLC0415
+
+    from mockplatform.control import journal as journal_  # noqa: PLC0415
+    from mockplatform.engine import clock as clocks  # noqa: PLC0415
+
+    kept = journal_.journal_store(store)
+    sandbox_id, other_id = f"sbx_{uuid.uuid4().hex[:12]}", f"sbx_{uuid.uuid4().hex[:12]}"
+    holding, deleting = journal_.JournalWriter(kept, 100), journal_.JournalWriter(kept, 100)
+
+    def entry(sandbox: str) -> dict:
+        at = clocks.wall_now()
+        return {"sandbox_id": sandbox, "sandbox_at": at, "wall_at": at, "front": "native",
+                "method": "GET", "path": "/api/v1/events", "query": "", "operation": "events",
+                "status": 200, "latency_ms": 1.0, "fault_rule": None, "fault_effect": None,
+                "request_body": "", "request_truncated": False, "response_body": "{}",
+                "response_truncated": False}
+
+    try:
+        deleting.add(entry(sandbox_id))
+        deleting.flush()
+        with holding._wake:  # (added without the thread: it writes at flush, below)
+            holding._pending += [entry(sandbox_id), entry(other_id), entry(sandbox_id)]
+        deleting.forget(sandbox_id, deleted=True)
+        holding.flush()
+        with kept.transaction(write=False) as session:
+            def count(table, sandbox):
+                return session.scalar(select(func.count()).select_from(table).where(
+                    table.c.sandbox_id == sandbox))
+            entries, counters = journal_.JournalEntry.__table__, journal_.JournalCounter.__table__
+            assert (count(entries, sandbox_id), count(entries, other_id)) == (0, 1)
+            assert session.scalar(select(counters.c.last).where(
+                counters.c.sandbox_id == sandbox_id)) == journal_.DELETED + 2
+    finally:
+        deleting.forget(other_id, deleted=True)
+        holding.close()
+        deleting.close()
