@@ -140,8 +140,8 @@ class Server:
         tail = "\n".join(self.log_path.read_text().splitlines()[-20:])
         raise RuntimeError(f"server did not answer /healthz (exit {self.proc.poll()}):\n{tail}")
 
-    def rss_mib(self) -> float:
-        """Resident memory of the server's process tree (gunicorn arbiter and workers)."""
+    def tree(self) -> list[int]:
+        """The server's process tree: gunicorn's arbiter, its workers, the webhook sender."""
         parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -154,8 +154,12 @@ class Server:
         while i < len(tree):
             tree += [pid for pid, ppid in parents.items() if ppid == tree[i]]
             i += 1
+        return tree
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server's process tree (gunicorn arbiter and workers)."""
         kib = 0
-        for pid in tree:
+        for pid in self.tree():
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
@@ -175,6 +179,27 @@ class Server:
             self.proc.wait(5)
         except ProcessLookupError:
             pass
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_by_role(server: Server, receiver_pid: int | None) -> dict[str, float]:
+    """CPU seconds so far (user and system, all threads) of the server's processes by role
+    (the workers with gunicorn's arbiter, serve's webhook sender) and of the receiver."""
+    roles = [(pid, "workers") for pid in server.tree()]
+    if receiver_pid is not None:
+        roles.append((receiver_pid, "receiver"))
+    seconds: dict[str, float] = {}
+    for pid, role in roles:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            if b"webhook_sender" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                role = "sender"
+        except OSError:
+            continue  # gone meanwhile
+        seconds[role] = seconds.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / TICKS
+    return seconds
 
 
 def seed(base: str) -> tuple[str, str]:
@@ -291,10 +316,11 @@ def subscribe(base: str, key: str, url: str) -> None:
 
 
 def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = None,
-            webhook_url: str | None = None) -> dict:
+            webhook_url: str | None = None, receiver_pid: int | None = None) -> dict:
     """One round for one install (and its extra environment): a fresh server, every metric.
     With ``webhook_url``, one webhook endpoint subscribed to every event pushes to it during
-    the load."""
+    the load. Each workload's run at ``--conns`` is also measured in CPU per request, by
+    process role (``cpu_by_role``)."""
     workdir = Path(tempfile.mkdtemp(prefix="mp-bench-http-"))
     try:
         server = Server(venv, workdir, shlex.split(opts.serve_args), opts.startup_timeout, env)
@@ -312,7 +338,11 @@ def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = N
                     continue
                 if opts.warmup:
                     wrk(url, script, args, opts.conns, opts.warmup)
+                before = cpu_by_role(server, receiver_pid)
                 many = wrk(url, script, args, opts.conns, opts.duration)
+                after = cpu_by_role(server, receiver_pid)
+                row[f"{name}_cpu_us"] = {role: (after[role] - before.get(role, 0.0)) * 1e6
+                                         / max(1, many["requests"]) for role in after}
                 one = wrk(url, script, args, 1, opts.seq_duration)
                 row[f"{name}_rps"], row[f"{name}_p50"] = many["rps"], one["p50_ms"]
                 row[f"{name}_mean"] = one["mean_ms"]
@@ -380,6 +410,17 @@ def summary(names: list[str], rows: dict[str, list[dict]], conns: int,
     loaded = [f"{tag} {statistics.median(r['loaded_rss'] for r in rows[name]):.1f}".strip()
               for tag, name in zip(tags, names, strict=True)]
     print(f"RSS after the load (MiB, median): {', '.join(loaded)}")
+    print(f"CPU per request at c{conns}, by process (us, median of the rounds):")
+    for wl, text in (("get", "GET one order"), ("crud", "create then read")):
+        if wl not in opts_workloads:
+            continue
+        said = []
+        for tag, name in zip(tags, names, strict=True):
+            roles = {role for r in rows[name] for role in r[f"{wl}_cpu_us"]}
+            parts = [f"{role} {statistics.median(r[f'{wl}_cpu_us'].get(role, 0.0) for r in rows[name]):,.0f}"
+                     for role in sorted(roles, key=("workers", "sender", "receiver").index)]
+            said.append(f"{tag + ' ' if tag else ''}{', '.join(parts)}")
+        print(f"  {text}: {'; '.join(said)}")
     print("One run on a shared machine: compare ratios within this run, not absolute figures.")
 
 
@@ -456,7 +497,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     for n in range(opts.rounds):
         for i, (venv, name, env) in enumerate(zip(venvs, names, envs, strict=True)):
-            row = measure(venv, opts, env, receiver.url if receiver and i == 1 else None)
+            pushing = receiver is not None and i == 1
+            row = measure(venv, opts, env, receiver.url if pushing else None,
+                          receiver.process.pid if pushing else None)
             rows[name].append(row)
             tag = f"{'AB'[i]} " if len(names) == 2 else ""
             said = [f"startup {row['startup_ms']:.0f} ms", f"idle {row['idle_rss']:.1f} MiB"]
