@@ -32,6 +32,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 
+from mockplatform.store import priority
+
 log = logging.getLogger("mockplatform.webhooks")
 SOCKET_NAME = "webhooks.sock"
 # A datagram holds the ids of one commit's sandboxes: far below this.
@@ -126,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     listener = socket.socket(fileno=opts.fd)
     listener.settimeout(opts.poll)
+    # The CPU for the workers' requests first (store/priority.py): the dispatcher's threads,
+    # started from this one, run the same way, and as ordinary threads in the write turn.
+    priority.background()
     dispatcher = None
     try:
         while opts.parent is None or os.getppid() == opts.parent:

@@ -22,6 +22,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from mockplatform.store import priority
+
 
 class WriterQueue:
     def __init__(self, database_path: str):
@@ -39,7 +41,8 @@ class WriterQueue:
 
     @contextmanager
     def hold(self) -> Iterator[None]:
-        with self._thread_lock:
+        # A background thread (priority.py) queues and writes as an ordinary one.
+        with priority.urgent(), self._thread_lock:
             if self._depth == 0:
                 fcntl.flock(self._file(), fcntl.LOCK_EX)  # waits with the GIL released
             self._depth += 1

@@ -1,0 +1,56 @@
+"""The CPU for requests first: a background process (serve's webhook sender) runs its threads as
+Linux's ``SCHED_BATCH``, and each of them as an ordinary thread (``SCHED_OTHER``) while it queues
+for or holds the database's write turn (``urgent``, which writers.py's queue enters).
+
+A ``SCHED_BATCH`` thread gets its share of the CPU as any other, but its waking never preempts
+the thread running on that CPU. Under create-then-read at 16 connections the write turn is the
+bottleneck: each wake of the sender (a worker's datagram, a receiver's answer) could take the
+CPU from a worker thread that held the turn, and every other writer waited. Queueing for the
+turn and holding it, the sender is as urgent as the workers: a turn handed to a batch thread on
+a busy CPU would sit idle until that CPU next schedules. (bench/README.md has the figures.)
+
+An unprivileged thread may switch between the two policies at will (Linux 2.6.39 and later).
+Where it cannot (another system, a sandbox that refuses the call), nothing changes. Standard
+library only: serve's sender process imports this before anything of the app.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_SUPPORTED = hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH")
+# Whether this process runs in the background: set by ``background``, in serve's sender only,
+# so that a request's write transaction pays one attribute read here, no system call.
+_background = False
+
+
+def _set(policy: int) -> bool:
+    try:
+        os.sched_setscheduler(0, policy, os.sched_param(0))  # 0: the calling thread
+    except OSError:
+        return False
+    return True
+
+
+def background() -> bool:
+    """The calling thread, and the threads it starts from now on, as ``SCHED_BATCH``: for a
+    process's first thread, before it starts any other. Whether it could be done."""
+    global _background
+    if _SUPPORTED and _set(os.SCHED_BATCH):
+        _background = True
+    return _background
+
+
+@contextmanager
+def urgent() -> Iterator[None]:
+    """The calling thread as an ordinary one for the block, if it runs in the background."""
+    if not _background or os.sched_getscheduler(0) != os.SCHED_BATCH:
+        yield
+        return
+    _set(os.SCHED_OTHER)
+    try:
+        yield
+    finally:
+        _set(os.SCHED_BATCH)
