@@ -416,9 +416,11 @@ def summary(names: list[str], rows: dict[str, list[dict]], conns: int,
             continue
         said = []
         for tag, name in zip(tags, names, strict=True):
-            roles = {role for r in rows[name] for role in r[f"{wl}_cpu_us"]}
-            parts = [f"{role} {statistics.median(r[f'{wl}_cpu_us'].get(role, 0.0) for r in rows[name]):,.0f}"
-                     for role in sorted(roles, key=("workers", "sender", "receiver").index)]
+            cpu = [r[f"{wl}_cpu_us"] for r in rows[name]]
+            roles = sorted({role for one in cpu for role in one},
+                           key=("workers", "sender", "receiver").index)
+            parts = [f"{role} {statistics.median(one.get(role, 0.0) for one in cpu):,.0f}"
+                     for role in roles]
             said.append(f"{tag + ' ' if tag else ''}{', '.join(parts)}")
         print(f"  {text}: {'; '.join(said)}")
     print("One run on a shared machine: compare ratios within this run, not absolute figures.")

@@ -25,9 +25,10 @@ clearing the journal or resetting the sandbox leaves as it is, so a cursor held 
 never skips what comes after. Deleting the sandbox leaves its counter as a mark (``DELETED``):
 entries another worker still holds for it are dropped when that worker writes them, where a
 counter deleted with the sandbox came back with them, and they with it, for nobody. Numbers
-follow the order of the writes: in one process, the order of the answers. As they leave no gaps, the entries past the cap are a range of the primary key
-(``number <= last - journal_max_entries``), found with no count (an OFFSET of the cap's length
-walked 10,000 index entries per write, a tenth of a worker's time under create-then-read).
+follow the order of the writes: in one process, the order of the answers. As they leave no
+gaps, the entries past the cap are a range of the primary key (``number <= last -
+journal_max_entries``), found with no count (an OFFSET of the cap's length walked 10,000 index
+entries per write, a tenth of a worker's time under create-then-read).
 """
 
 from __future__ import annotations
