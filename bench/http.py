@@ -25,6 +25,7 @@ if sys.path and os.path.abspath(sys.path[0]) == os.path.dirname(os.path.abspath(
     del sys.path[0]
 
 import argparse  # noqa: E402
+import importlib.util  # noqa: E402
 import json  # noqa: E402
 import shlex  # noqa: E402
 import shutil  # noqa: E402
@@ -37,6 +38,10 @@ import time  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("bench_procs", Path(__file__).with_name("procs.py"))
+procs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(procs)
 
 LUA = Path(__file__).resolve().parent / "wrk"
 SKU = "BENCH-1"
@@ -141,32 +146,11 @@ class Server:
         raise RuntimeError(f"server did not answer /healthz (exit {self.proc.poll()}):\n{tail}")
 
     def tree(self) -> list[int]:
-        """The server's process tree: gunicorn's arbiter, its workers, the webhook sender."""
-        parents: dict[int, int] = {}
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                try:
-                    stat = (entry / "stat").read_text()
-                    parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-                except (OSError, IndexError, ValueError):
-                    continue
-        tree, i = [self.proc.pid], 0
-        while i < len(tree):
-            tree += [pid for pid, ppid in parents.items() if ppid == tree[i]]
-            i += 1
-        return tree
+        return procs.tree(self.proc.pid)
 
     def rss_mib(self) -> float:
         """Resident memory of the server's process tree (gunicorn arbiter and workers)."""
-        kib = 0
-        for pid in self.tree():
-            try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
-                        kib += int(line.split()[1])
-            except OSError:
-                continue
-        return kib / 1024
+        return procs.rss_mib(self.tree())
 
     def stop(self) -> None:
         if self.proc.poll() is not None:
@@ -179,27 +163,6 @@ class Server:
             self.proc.wait(5)
         except ProcessLookupError:
             pass
-
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_by_role(server: Server, receiver_pid: int | None) -> dict[str, float]:
-    """CPU seconds so far (user and system, all threads) of the server's processes by role
-    (the workers with gunicorn's arbiter, serve's webhook sender) and of the receiver."""
-    roles = [(pid, "workers") for pid in server.tree()]
-    if receiver_pid is not None:
-        roles.append((receiver_pid, "receiver"))
-    seconds: dict[str, float] = {}
-    for pid, role in roles:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            if b"webhook_sender" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                role = "sender"
-        except OSError:
-            continue  # gone meanwhile
-        seconds[role] = seconds.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / TICKS
-    return seconds
 
 
 def seed(base: str) -> tuple[str, str]:
@@ -320,7 +283,7 @@ def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = N
     """One round for one install (and its extra environment): a fresh server, every metric.
     With ``webhook_url``, one webhook endpoint subscribed to every event pushes to it during
     the load. Each workload's run at ``--conns`` is also measured in CPU per request, by
-    process role (``cpu_by_role``)."""
+    process role (procs.py)."""
     workdir = Path(tempfile.mkdtemp(prefix="mp-bench-http-"))
     try:
         server = Server(venv, workdir, shlex.split(opts.serve_args), opts.startup_timeout, env)
@@ -338,9 +301,9 @@ def measure(venv: Path, opts: argparse.Namespace, env: dict[str, str] | None = N
                     continue
                 if opts.warmup:
                     wrk(url, script, args, opts.conns, opts.warmup)
-                before = cpu_by_role(server, receiver_pid)
+                before = procs.cpu_by_role(server.tree(), receiver_pid)
                 many = wrk(url, script, args, opts.conns, opts.duration)
-                after = cpu_by_role(server, receiver_pid)
+                after = procs.cpu_by_role(server.tree(), receiver_pid)
                 row[f"{name}_cpu_us"] = {role: (after[role] - before.get(role, 0.0)) * 1e6
                                          / max(1, many["requests"]) for role in after}
                 one = wrk(url, script, args, 1, opts.seq_duration)
