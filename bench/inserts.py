@@ -24,7 +24,8 @@ NOW = datetime(2026, 1, 5, tzinfo=UTC)
 
 
 def rows(count: int) -> list[dict]:
-    return [{"sandbox_id": "sbx_bench", "number": n + 1, "sandbox_at": NOW, "wall_at": NOW, "front": "native",
+    return [{"sandbox_id": "sbx_bench", "number": n + 1, "sandbox_at": NOW, "wall_at": NOW,
+             "front": "native",
              "method": "GET", "path": f"/api/v1/orders/{n}", "query": "",
              "operation": "orders.get", "status": 200, "latency_ms": 0.8, "fault_rule": None,
              "fault_effect": None, "request_body": "", "request_truncated": False,

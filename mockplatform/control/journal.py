@@ -257,20 +257,25 @@ def _take_numbers(connection: Connection, sandbox_id: str, count: int) -> int:
 @cache
 def _mark(dialect: str):
     """The counter set to ``DELETED``, whether a writer made it yet or not."""
-    statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(_COUNTERS).values(
-        sandbox_id=bindparam("b_sandbox"), last=DELETED)
-    return statement.on_conflict_do_update(index_elements=[_COUNTERS.c.sandbox_id],
-                                           set_={"last": DELETED})
+    return _upsert(dialect, DELETED, lambda _statement: DELETED)
 
 
 @cache
 def _bump(dialect: str):
-    """The counter's upsert for ``dialect`` (SQLite's or PostgreSQL's ON CONFLICT), built once."""
+    """The counter raised by ``b_count`` (made at ``b_count`` if missing); its new value."""
+    return _upsert(dialect, bindparam("b_count"),
+                   lambda statement: _COUNTERS.c.last + statement.excluded.last) \
+        .returning(_COUNTERS.c.last)
+
+
+def _upsert(dialect: str, last, on_conflict):
+    """The sandbox's counter row made at ``last``, or, if it is there, set to
+    ``on_conflict(statement)`` (SQLite's or PostgreSQL's ON CONFLICT: one statement, built once
+    per dialect by its callers)."""
     statement = (sqlite_insert if dialect == "sqlite" else postgresql_insert)(_COUNTERS).values(
-        sandbox_id=bindparam("b_sandbox"), last=bindparam("b_count"))
-    return statement.on_conflict_do_update(
-        index_elements=[_COUNTERS.c.sandbox_id],
-        set_={"last": _COUNTERS.c.last + statement.excluded.last}).returning(_COUNTERS.c.last)
+        sandbox_id=bindparam("b_sandbox"), last=last)
+    return statement.on_conflict_do_update(index_elements=[_COUNTERS.c.sandbox_id],
+                                           set_={"last": on_conflict(statement)})
 
 
 def entries(session: Session, sandbox_id: str, *, operation: str | None = None,

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 _SUPPORTED = hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH")
 # Whether this process runs in the background: set by ``background``, in serve's sender only,
-# so that a request's write transaction pays one attribute read here, no system call.
+# so that a request's write transaction pays one global read here, no system call.
 _background = False
+_AS_IS = nullcontext()  # (what ``urgent`` gives an ordinary process: nothing made per write)
 
 
 def _set(policy: int) -> bool:
@@ -43,10 +44,14 @@ def background() -> bool:
     return _background
 
 
-@contextmanager
-def urgent() -> Iterator[None]:
+def urgent() -> AbstractContextManager[None]:
     """The calling thread as an ordinary one for the block, if it runs in the background."""
-    if not _background or os.sched_getscheduler(0) != os.SCHED_BATCH:
+    return _urgently() if _background else _AS_IS
+
+
+@contextmanager
+def _urgently() -> Iterator[None]:
+    if os.sched_getscheduler(0) != os.SCHED_BATCH:  # (already ordinary: a turn inside a turn)
         yield
         return
     _set(os.SCHED_OTHER)

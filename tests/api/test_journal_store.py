@@ -14,6 +14,17 @@ from tests.api.test_journal import EVENTS, bound, journal
 from tests.conftest import Api
 
 
+def _entry(sandbox_id: str, **changes) -> dict:
+    """A journal entry as a request's hook makes it, for a writer to write."""
+    from mockplatform.engine import clock as clocks  # noqa: PLC0415
+
+    return {"sandbox_id": sandbox_id, "sandbox_at": None, "wall_at": clocks.wall_now(),
+            "front": "native", "method": "GET", "path": "/", "query": "", "operation": "op",
+            "status": 200, "latency_ms": 1.0, "fault_rule": None, "fault_effect": None,
+            "request_body": "", "request_truncated": False, "response_body": "",
+            "response_truncated": False, **changes}
+
+
 def _rows(path, sandbox_id: str, table: str = "journal_entries") -> int:
     with sqlite3.connect(path) as connection:
         return connection.execute(f"SELECT count(*) FROM {table} WHERE sandbox_id = ?",
@@ -84,14 +95,9 @@ def test_writers_of_several_processes_never_take_the_same_numbers(store):
     import uuid  # noqa: PLC0415
 
     from mockplatform.control import journal as journal_  # noqa: PLC0415
-    from mockplatform.engine import clock as clocks  # noqa: PLC0415
 
     sandboxes = [f"sbx_numbering_{uuid.uuid4().hex[:12]}" for _ in range(2)]
     writers = [journal_.JournalWriter(store, max_entries=1000) for _ in range(4)]
-    entry = {"sandbox_at": None, "wall_at": clocks.wall_now(), "front": "native",
-             "method": "GET", "path": "/", "query": "", "operation": "op", "status": 200,
-             "latency_ms": 1.0, "fault_rule": None, "fault_effect": None, "request_body": "",
-             "request_truncated": False, "response_body": "", "response_truncated": False}
     failed: list[BaseException] = []
 
     def write(number: int):
@@ -100,7 +106,7 @@ def test_writers_of_several_processes_never_take_the_same_numbers(store):
             for _ in range(20):
                 for sandbox_id in order:
                     for _ in range(5):
-                        writers[number].add({"sandbox_id": sandbox_id, **entry})
+                        writers[number].add(_entry(sandbox_id))
                 writers[number].flush()
         except Exception as exc:  # noqa: BLE001 - the assertion below reports it
             failed.append(exc)
@@ -128,25 +134,15 @@ def test_entries_another_process_holds_for_a_deleted_sandbox_are_never_written(s
     import uuid  # noqa: PLC0415
 
     from mockplatform.control import journal as journal_  # noqa: PLC0415
-    from mockplatform.engine import clock as clocks  # noqa: PLC0415
 
     kept = journal_.journal_store(store)
     sandbox_id, other_id = f"sbx_{uuid.uuid4().hex[:12]}", f"sbx_{uuid.uuid4().hex[:12]}"
     holding, deleting = journal_.JournalWriter(kept, 100), journal_.JournalWriter(kept, 100)
-
-    def entry(sandbox: str) -> dict:
-        at = clocks.wall_now()
-        return {"sandbox_id": sandbox, "sandbox_at": at, "wall_at": at, "front": "native",
-                "method": "GET", "path": "/api/v1/events", "query": "", "operation": "events",
-                "status": 200, "latency_ms": 1.0, "fault_rule": None, "fault_effect": None,
-                "request_body": "", "request_truncated": False, "response_body": "{}",
-                "response_truncated": False}
-
     try:
-        deleting.add(entry(sandbox_id))
+        deleting.add(_entry(sandbox_id))
         deleting.flush()
         with holding._wake:  # (added without the thread: it writes at flush, below)
-            holding._pending += [entry(sandbox_id), entry(other_id), entry(sandbox_id)]
+            holding._pending += [_entry(sandbox_id), _entry(other_id), _entry(sandbox_id)]
         deleting.forget(sandbox_id, deleted=True)
         holding.flush()
         with kept.transaction(write=False) as session:
