@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from mockplatform.control.webhooks.formats import (
     LAZADA,
     NATIVE,
     TIKTOK,
+    dumps,
     native_signature,
     platform_signature,
 )
@@ -45,6 +47,26 @@ def test_the_native_signature_is_what_the_sdk_verifies():
         webhooks.verify(b"{}", None, "whsec_abc")
     with pytest.raises(webhooks.SignatureVerificationError, match="unreadable"):
         webhooks.verify(b"{}", "garbage", "whsec_abc")
+
+
+def _standard(document):
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def test_a_push_body_is_what_the_json_module_writes_sorted_and_compact():
+    document = {"z": [1, None, True, "\u00e9\u4e2d\U0001f600"], "a": {"\n\x01\x7f": "\"\\/"},
+                "m": -(2**63), "b": 19.5, "\u00e9": {}, "B": []}
+    assert dumps(document) == _standard(document)
+    assert dumps(document).startswith(b'{"B":[],"a":{"\\n\\u0001\x7f":"\\"\\\\/"}')
+
+
+@pytest.mark.parametrize("document", [{"big": 2**64}, {1: "a key that is no string"}])
+def test_what_orjson_refuses_is_written_by_the_json_module(document):
+    assert dumps(document) == _standard(document)
+
+
+def test_a_lone_surrogate_is_escaped_not_an_error():
+    assert dumps({"name": "a\ud800b\u00e9"}) == b'{"name":"a\\ud800b\\u00e9"}'
 
 
 def test_patterns_match_exact_types_prefixes_and_everything():

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import orjson
+
 from mockplatform.aftersales import reverse
 from mockplatform.control import authorizations
 from mockplatform.engine import ids, rng
@@ -83,8 +85,19 @@ class Format:
 
 
 def dumps(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode()
+    """A push's body: compact, keys sorted, UTF-8. orjson writes what ``json.dumps`` (keys
+    sorted, no spaces, no ASCII escapes) writes, in a fifth of the time, but for a float's
+    exponent (``0.00001`` for ``1e-05``); what it refuses (an integer beyond 64 bits, a key that
+    is not a string) goes through the ``json`` module, and a text with a lone surrogate (which
+    UTF-8 cannot hold: a JSON request may escape one) is written with ASCII escapes."""
+    try:
+        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
 
 def hmac_hex(key: str, message: bytes) -> str:
