@@ -6,6 +6,11 @@ already there, and a cursor used with another sort is a 400 rather than a wrong 
 filter and sort is served by an index (``ix_orders_created``, ``ix_orders_updated``,
 ``ix_order_items_status``, ``ix_order_items_failed``, ``ix_orders_delayed_created``,
 ``ix_orders_delayed_updated``): no full scans at 100,000 orders.
+
+A TikTok order's ``platform_status`` is not stored: it is the aggregate of its units' and
+parcels' (orders/tiktok.py), worked out as the order is read. Filtered by it, the list reads the
+orders that have a unit in a status the wanted ones need (``ix_order_items_status``, as
+``status`` does) and keeps those whose aggregate is one of them, a few hundred at a time.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 
 from sqlalchemy import and_, distinct, exists, false, func, not_, or_, select
 
@@ -22,6 +28,7 @@ from mockplatform.engine import clock as clocks
 from mockplatform.engine.context import SandboxContext
 from mockplatform.engine.ids import MAX_DIGITS
 from mockplatform.errors import ValidationFailed
+from mockplatform.orders import flows, tiktok
 from mockplatform.orders.models import Order, OrderItem
 from mockplatform.orders.service import OrderDetail, detail, items_of, packages_of
 from mockplatform.orders.states import FAILED_DELIVERY
@@ -30,6 +37,9 @@ SORT_FIELDS = ("created_at", "updated_at")
 # Up to this many orders with an item asked for are found by their ids (see ``_with_items``).
 FEW_ORDERS = 1000
 DIRECTIONS = ("asc", "desc")
+# A list filtered by TikTok status (``platform_status``) reads its candidates in the sort's
+# order this many at a time, and works each one's status out as the order shows it.
+WALK = 200
 
 
 def encode_cursor(order: Order, sort_by: str, direction: str) -> str:
@@ -97,7 +107,9 @@ def _ever_failed_delivery(ctx: SandboxContext, wanted: bool):
 class OrderFilter:
     """What the seller's order list is asked for. Instants are aware and inclusive; ``status``
     matches an order when any of its items has one of the statuses now; ``ever_failed_delivery``
-    when any of its items failed delivery at some point (or, False, none did); ``after`` is the
+    when any of its items failed delivery at some point (or, False, none did);
+    ``platform_status`` (a TikTok Shop sandbox's) when the order's TikTok status is one of these
+    now; ``after`` is the
     ``next_cursor`` of the page before; ``offset`` skips that many orders instead (a front
     whose platform pages by offset; not with ``after``)."""
 
@@ -110,6 +122,7 @@ class OrderFilter:
     updated_before: datetime | None = None
     delayed: bool | None = None
     ever_failed_delivery: bool | None = None
+    platform_status: tuple[str, ...] = ()
     sort_by: str = "created_at"
     sort_direction: str = "desc"
     after: str | None = None
@@ -162,38 +175,77 @@ def _filtered(ctx: SandboxContext, query: OrderFilter):
         stmt = stmt.where(Order.delayed == query.delayed)
     if query.ever_failed_delivery is not None:
         stmt = stmt.where(_ever_failed_delivery(ctx, query.ever_failed_delivery))
+    if query.platform_status:
+        if ctx.sandbox.platform != tiktok.PLATFORM:
+            raise ValidationFailed.field(
+                "platform_status", f"only a {tiktok.PLATFORM} sandbox's orders have a "
+                f"platform_status; this sandbox is {ctx.sandbox.platform}: filter by status",
+                location="query")
+        stmt = stmt.where(Order.flow == flows.TIKTOK, _with_items(
+            ctx, OrderItem.status.in_(tiktok.unit_statuses_for(query.platform_status))))
     return stmt
+
+
+def _past(stmt, column, direction: str, instant: datetime, order_id: int):
+    """``stmt``'s orders after (``direction``) the one with this sort key."""
+    if direction == "asc":
+        return stmt.where(or_(column > instant, and_(column == instant, Order.order_id > order_id)))
+    return stmt.where(or_(column < instant, and_(column == instant, Order.order_id < order_id)))
+
+
+def _showing(ctx: SandboxContext, stmt, query: OrderFilter):
+    """The orders of ``stmt`` (the candidates, in the sort's order) whose TikTok status is one
+    of ``query.platform_status``, as (row, items, packages), read WALK at a time."""
+    wanted, column = set(query.platform_status), getattr(Order, query.sort_by)
+    page = stmt
+    while True:
+        rows = list(ctx.session.scalars(page.limit(WALK)))
+        ids = [row.order_id for row in rows]
+        items, packages = items_of(ctx, ids), packages_of(ctx, ids)
+        for row in rows:
+            if tiktok.order_status(items[row.order_id], packages[row.order_id]) in wanted:
+                yield row, items[row.order_id], packages[row.order_id]
+        if len(rows) < WALK:
+            return
+        last = rows[-1]
+        page = _past(stmt, column, query.sort_direction, getattr(last, query.sort_by),
+                     last.order_id)
 
 
 def count_orders(ctx: SandboxContext, query: OrderFilter) -> int:
     """How many orders match ``query``'s filters, whatever its page."""
+    if query.platform_status:
+        return sum(1 for _ in _showing(ctx, _sorted(ctx, query), query))
     return ctx.session.scalar(
         select(func.count()).select_from(_filtered(ctx, query).subquery()))
 
 
-def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
-    sort_by, direction = query.sort_by, query.sort_direction
-    column = getattr(Order, sort_by)
+def _sorted(ctx: SandboxContext, query: OrderFilter):
+    """The filtered orders after the cursor, in the sort's order."""
+    column = getattr(Order, query.sort_by)
     stmt = _filtered(ctx, query)
     if query.after:
-        instant, order_id = decode_cursor(query.after, sort_by, direction)
-        if direction == "asc":
-            stmt = stmt.where(or_(column > instant,
-                                  and_(column == instant, Order.order_id > order_id)))
-        else:
-            stmt = stmt.where(or_(column < instant,
-                                  and_(column == instant, Order.order_id < order_id)))
-    order_by = (column.asc(), Order.order_id.asc()) if direction == "asc" else \
-        (column.desc(), Order.order_id.desc())
-    limit = query.limit
-    if query.offset:
-        stmt = stmt.offset(query.offset)
-    rows = list(ctx.session.scalars(stmt.order_by(*order_by).limit(limit + 1)))
-    rows, has_more = rows[:limit], len(rows) > limit
-    ids = [row.order_id for row in rows]
-    items, packages = items_of(ctx, ids), packages_of(ctx, ids)
+        stmt = _past(stmt, column, query.sort_direction,
+                     *decode_cursor(query.after, query.sort_by, query.sort_direction))
+    return stmt.order_by(*((column.asc(), Order.order_id.asc()) if query.sort_direction == "asc"
+                           else (column.desc(), Order.order_id.desc())))
+
+
+def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
+    stmt, limit = _sorted(ctx, query), query.limit
+    if query.platform_status:
+        found = list(islice(_showing(ctx, stmt, query), query.offset,
+                            query.offset + limit + 1))
+        has_more, found = len(found) > limit, found[:limit]
+    else:
+        rows = list(ctx.session.scalars(stmt.offset(query.offset or None).limit(limit + 1)))
+        has_more, rows = len(rows) > limit, rows[:limit]
+        ids = [row.order_id for row in rows]
+        items, packages = items_of(ctx, ids), packages_of(ctx, ids)
+        found = [(row, items[row.order_id], packages[row.order_id]) for row in rows]
     return OrderPage(
-        orders=[detail(ctx, row, items[row.order_id], packages[row.order_id]) for row in rows],
+        orders=[detail(ctx, row, items, packages) for row, items, packages in found],
         has_more=has_more,
-        next_cursor=encode_cursor(rows[-1], sort_by, direction) if has_more else None,
+        next_cursor=encode_cursor(found[-1][0], query.sort_by, query.sort_direction)
+        if has_more else None,
         notes=_notes(ctx, query))

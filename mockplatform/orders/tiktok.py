@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from mockplatform.engine.context import SandboxContext
 
 FLOW = "tiktok"
+PLATFORM = "tiktok_shop"
 REMORSE_WINDOW = "order.remorse_window"
 RTS_SLA = "order.rts_sla"
 SHIPPING_DEADLINE = "order.awaiting_collection_deadline"
@@ -116,6 +117,23 @@ def order_status(items: Iterable[OrderItem], packages: Sequence[Package]) -> str
         if status in live:
             return status
     return COMPLETED
+
+
+# The unit statuses an order must have one of to show each TikTok status (order_status): what
+# the order list reads from an index before it works out each candidate's status.
+_ENDED = tuple(s for s in states.TIKTOK_STATUSES
+               if s not in _UNIT_STATUS and s != states.READY_TO_SHIP)
+_NEEDS = {UNPAID: (states.UNPAID,), ON_HOLD: (states.ON_HOLD,),
+          AWAITING_SHIPMENT: (states.PENDING, states.PACKED),
+          PARTIALLY_SHIPPING: (states.PENDING, states.PACKED),
+          AWAITING_COLLECTION: (states.READY_TO_SHIP,),
+          IN_TRANSIT: (states.READY_TO_SHIP, states.SHIPPED),
+          DELIVERED: (states.DELIVERED,), COMPLETED: (states.COMPLETED,), CANCELLED: _ENDED}
+
+
+def unit_statuses_for(order_statuses: Iterable[str]) -> tuple[str, ...]:
+    """The unit statuses an order has one of when it shows one of ``order_statuses``."""
+    return tuple(dict.fromkeys(s for wanted in order_statuses for s in _NEEDS[wanted]))
 
 
 def unit_statuses(items: Iterable[OrderItem], packages: Sequence[Package]) -> dict[int, str]:

@@ -80,6 +80,17 @@ def test_a_single_status_and_a_starting_cursor_go_as_they_are(make_client, serve
     assert server.requests[0].query == {"status": "canceled", "delayed": "true", "after": "abc"}
 
 
+def test_tiktok_statuses_go_comma_separated(make_client, server):
+    server.reply(200, list_payload([])).reply(200, list_payload([]))
+    orders = make_client(api_key="sk_1").orders
+
+    orders.list(platform_status=["AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"])
+    orders.list(platform_status="ON_HOLD")
+
+    assert [r.query for r in server.requests] == [
+        {"platform_status": "AWAITING_SHIPMENT,PARTIALLY_SHIPPING"}, {"platform_status": "ON_HOLD"}]
+
+
 def test_a_naive_datetime_is_refused_before_sending(make_client, server):
     with pytest.raises(ValueError, match="naive"):
         make_client(api_key="sk_1").orders.list(created_after=datetime(2026, 1, 5))

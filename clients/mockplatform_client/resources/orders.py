@@ -62,6 +62,7 @@ class Orders(Resource):
         sort_direction: SortDirection | None = None,
         delayed: bool | None = None,
         ever_failed_delivery: bool | None = None,
+        platform_status: str | Iterable[str] | None = None,
         limit: int | None = None,
         after: str | None = None,
     ) -> Page:
@@ -69,16 +70,20 @@ class Orders(Resource):
         matches when any of its items has one of them); the time ranges are inclusive;
         ``delayed``: only orders in (``True``) or out of (``False``) the delayed view;
         ``ever_failed_delivery``: only orders with (``True``) or without (``False``) an item
-        that failed delivery at some point, whatever its status now.
+        that failed delivery at some point, whatever its status now; ``platform_status`` (a
+        TikTok Shop sandbox's): one TikTok order status or several (``AWAITING_SHIPMENT``).
         ``auto_paging_iter()`` walks every page; the cursor is bound to the sort it was made
         for."""
         if status is not None and not isinstance(status, str):
             status = ",".join(status)
+        if platform_status is not None and not isinstance(platform_status, str):
+            platform_status = ",".join(platform_status)
         return self._get_page(_PATH, {
             "status": status, "created_after": created_after, "created_before": created_before,
             "updated_after": updated_after, "updated_before": updated_before,
             "sort_by": sort_by, "sort_direction": sort_direction, "delayed": delayed,
-            "ever_failed_delivery": ever_failed_delivery, "limit": limit, "after": after})
+            "ever_failed_delivery": ever_failed_delivery, "platform_status": platform_status,
+            "limit": limit, "after": after})
 
     def get(self, order: OrderRef) -> MockplatformObject:
         """The order with its ``items``, ``statuses``, ``deadlines``, ``delayed`` flag and

@@ -30,8 +30,9 @@ def list_orders(call: Call):
     items has one of the statuses; repeat the parameter or separate with commas), by
     ``created_after``/``created_before`` and ``updated_after``/``updated_before`` (inclusive),
     ``delayed``, and ``ever_failed_delivery`` (an item failed delivery at some point, whatever
-    its status now); sort by ``created_at`` or ``updated_at``, ``asc`` or ``desc``; page with
-    ``after`` (the ``next_cursor``) and ``limit`` (at most 100)."""
+    its status now), and in a TikTok Shop sandbox by ``platform_status`` (the order's TikTok
+    status now: ``AWAITING_SHIPMENT``, ...); sort by ``created_at`` or ``updated_at``, ``asc``
+    or ``desc``; page with ``after`` (the ``next_cursor``) and ``limit`` (at most 100)."""
     return present.order_page_json(listing.list_orders(call.ctx, listing.OrderFilter(**call.query)))
 
 

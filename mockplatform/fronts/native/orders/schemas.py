@@ -22,7 +22,7 @@ from mockplatform.fronts.native.schemas import (
     list_schema,
 )
 from mockplatform.logistics import fulfilment, seeding
-from mockplatform.orders import listing, service, states
+from mockplatform.orders import listing, service, states, tiktok
 
 ID = validate.Range(min=1, max=10 ** MAX_DIGITS - 1, error="expected a positive numeric id")
 
@@ -99,6 +99,11 @@ class OrderListQuery(PageQuery):
         "description": "only orders with (true) or without (false) an item that failed "
                        "delivery at some point, whatever its status now (resale_pending, "
                        "shipped_back, package_scrapped ...)"})
+    platform_status = CommaList(fields.String(validate=validate.OneOf(tiktok.STATUSES)),
+                                metadata={
+        "description": "a TikTok Shop sandbox's orders whose TikTok status (the order's "
+                       "platform_status, the aggregate of its units') is now one of these "
+                       "(repeat or separate with commas); a 400 in another platform's sandbox"})
     after = fields.String(metadata={"description": "the next_cursor of the previous page"})
 
 
