@@ -62,3 +62,86 @@ def test_an_ordinary_process_makes_no_call_in_the_write_turn(tmp_path, monkeypat
     finally:
         queue.close()
     assert calls == []
+
+
+def _policy_of(name: str) -> int:
+    """The scheduling policy of this process's live thread named ``name``."""
+    [thread] = [t for t in threading.enumerate() if t.name == name and t.is_alive()]
+    return os.sched_getscheduler(thread.native_id)
+
+
+def test_a_background_thread_alone_runs_as_batch_and_as_ordinary_in_the_turn(tmp_path):
+    queue = WriterQueue(str(tmp_path / "mp.db"))
+
+    def work():
+        assert priority.background_thread()
+        seen = [os.sched_getscheduler(0)]
+        with queue.hold():
+            seen.append(os.sched_getscheduler(0))
+        seen.append(os.sched_getscheduler(0))
+        return seen
+
+    try:
+        other, batch = os.SCHED_OTHER, os.SCHED_BATCH
+        assert _in_a_thread(work) == [batch, other, batch]
+        assert os.sched_getscheduler(0) == other  # the thread that started it is as it was
+        with queue.hold():  # and pays nothing in the turn
+            assert os.sched_getscheduler(0) == other
+    finally:
+        queue.close()
+
+
+def test_the_checkpointer_runs_in_the_background(tmp_path):
+    from sqlalchemy import text  # noqa: PLC0415
+
+    from mockplatform.store.session import Store  # noqa: PLC0415
+
+    store = Store(f"sqlite:///{tmp_path / 'mp.db'}")
+    try:
+        with store.transaction() as session:
+            session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        assert store.checkpointer.wait_idle()
+        assert _policy_of("mockplatform-checkpoint") == os.SCHED_BATCH
+    finally:
+        store.dispose()
+
+
+def test_the_journal_writer_runs_in_the_background(tmp_path, monkeypatch):
+    from mockplatform.control import journal  # noqa: PLC0415
+    from mockplatform.store.session import Store  # noqa: PLC0415
+    from tests.api.test_journal_store import _entry  # noqa: PLC0415
+
+    seen = []
+    write = journal.JournalWriter._write
+
+    def recording(self, entries):
+        seen.append((threading.current_thread().name, os.sched_getscheduler(0)))
+        return write(self, entries)
+
+    monkeypatch.setattr(journal.JournalWriter, "_write", recording)
+    main = Store(f"sqlite:///{tmp_path / 'mp.db'}")
+    writer = journal.JournalWriter(journal.journal_store(main), max_entries=100)
+    try:
+        writer.add(_entry("sbx_priority"))
+        for _ in range(500):
+            if seen:
+                break
+            threading.Event().wait(0.01)
+        assert seen == [("mockplatform-journal", os.SCHED_BATCH)]
+    finally:
+        writer.close()
+        main.dispose()
+
+
+def test_the_webhook_dispatchers_threads_run_in_the_background(tmp_path):
+    from mockplatform.control.webhooks.dispatcher import Dispatcher  # noqa: PLC0415
+    from mockplatform.store.session import Store  # noqa: PLC0415
+
+    store = Store(f"sqlite:///{tmp_path / 'mp.db'}")
+    dispatcher = Dispatcher(store, threads=1, poll=0.05)
+    try:
+        dispatcher.poke()
+        assert _policy_of("mockplatform-webhooks-0") == os.SCHED_BATCH
+    finally:
+        dispatcher.stop()
+        store.dispose()

@@ -61,7 +61,7 @@ from mockplatform.control import faults
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
 from mockplatform.errors import ValidationFailed
-from mockplatform.store import bulk
+from mockplatform.store import bulk, priority
 from mockplatform.store.models import Base, UTCDateTime
 from mockplatform.store.session import Store
 
@@ -196,6 +196,7 @@ class JournalWriter:
                 self._write(entries)
 
     def _run(self) -> None:
+        priority.background_thread()  # (store/priority.py: the requests' CPU first)
         while True:
             with self._wake:
                 if not self._pending and not self._closed:

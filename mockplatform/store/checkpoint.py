@@ -22,6 +22,8 @@ import os
 import sqlite3
 import threading
 
+from mockplatform.store import priority
+
 log = logging.getLogger(__name__)
 
 
@@ -69,6 +71,7 @@ class Checkpointer:
             self._thread.start()
 
     def _run(self) -> None:
+        priority.background_thread()  # (priority.py: the requests' CPU first)
         connection = sqlite3.connect(self.path, check_same_thread=False)
         try:
             while True:

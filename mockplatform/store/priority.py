@@ -1,13 +1,18 @@
-"""The CPU for requests first: a background process (serve's webhook sender) runs its threads as
-Linux's ``SCHED_BATCH``, and each of them as an ordinary thread (``SCHED_OTHER``) while it queues
-for or holds the database's write turn (``urgent``, which writers.py's queue enters).
+"""The CPU for requests first: the threads that serve no request run as Linux's
+``SCHED_BATCH``, and each of them as an ordinary thread (``SCHED_OTHER``) while it queues for or
+holds a database's write turn (``urgent``, which writers.py's queue enters). They are serve's
+webhook sender process (``background``: its first thread, and every thread it starts), and in
+any process the journal's writer, the WAL's checkpointer and the webhook dispatcher's threads
+(``background_thread``: the calling thread only).
 
 A ``SCHED_BATCH`` thread gets its share of the CPU as any other, but its waking never preempts
 the thread running on that CPU. Under create-then-read at 16 connections the write turn is the
-bottleneck: each wake of the sender (a worker's datagram, a receiver's answer) could take the
-CPU from a worker thread that held the turn, and every other writer waited. Queueing for the
-turn and holding it, the sender is as urgent as the workers: a turn handed to a batch thread on
-a busy CPU would sit idle until that CPU next schedules. (bench/README.md has the figures.)
+bottleneck, and the thread that holds it is runnable but waiting for a CPU for about a quarter
+of its hold: each wake of a background thread (a worker's datagram to the sender, a receiver's
+answer, the journal's flush every 100 ms, a checkpoint after each commit) could take the CPU
+from a worker thread that held the turn, and every other writer waited. Queueing for the turn
+and holding it, a background thread is as urgent as a request: a turn handed to a batch thread
+on a busy CPU would sit idle until that CPU next schedules. (bench/README.md has the figures.)
 
 An unprivileged thread may switch between the two policies at will (Linux 2.6.39 and later).
 Where it cannot (another system, a sandbox that refuses the call), nothing changes. Standard
@@ -17,6 +22,7 @@ library only: serve's sender process imports this before anything of the app.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
@@ -24,7 +30,9 @@ _SUPPORTED = hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH")
 # Whether this process runs in the background: set by ``background``, in serve's sender only,
 # so that a request's write transaction pays one global read here, no system call.
 _background = False
-_AS_IS = nullcontext()  # (what ``urgent`` gives an ordinary process: nothing made per write)
+_AS_IS = nullcontext()  # (what ``urgent`` gives an ordinary thread: nothing made per write)
+# Whether the calling thread was made a background one (``background_thread``).
+_thread = threading.local()
 
 
 def _set(policy: int) -> bool:
@@ -44,9 +52,18 @@ def background() -> bool:
     return _background
 
 
+def background_thread() -> bool:
+    """The calling thread (only) as ``SCHED_BATCH``: for a thread that serves no request, as
+    it starts. Whether it could be done."""
+    if _SUPPORTED and _set(os.SCHED_BATCH):
+        _thread.background = True
+        return True
+    return False
+
+
 def urgent() -> AbstractContextManager[None]:
     """The calling thread as an ordinary one for the block, if it runs in the background."""
-    return _urgently() if _background else _AS_IS
+    return _urgently() if _background or getattr(_thread, "background", False) else _AS_IS
 
 
 @contextmanager

@@ -46,7 +46,7 @@ from mockplatform.control.webhooks.models import (
 )
 from mockplatform.engine import clock as clocks
 from mockplatform.engine import ids
-from mockplatform.store import bulk
+from mockplatform.store import bulk, priority
 from mockplatform.store.models import Event as EventRow
 from mockplatform.store.models import Sandbox
 from mockplatform.store.session import Store
@@ -193,6 +193,7 @@ class Dispatcher:
             self._stopped = False
 
     def _loop(self) -> None:
+        priority.background_thread()  # (store/priority.py: the requests' CPU first)
         while not self._stopped:
             scan, self._scan = self._scan, False
             poked, self._poked = self._poked, set()
