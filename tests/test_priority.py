@@ -64,12 +64,6 @@ def test_an_ordinary_process_makes_no_call_in_the_write_turn(tmp_path, monkeypat
     assert calls == []
 
 
-def _policy_of(name: str) -> int:
-    """The scheduling policy of this process's live thread named ``name``."""
-    [thread] = [t for t in threading.enumerate() if t.name == name and t.is_alive()]
-    return os.sched_getscheduler(thread.native_id)
-
-
 def test_a_background_thread_alone_runs_as_batch_and_as_ordinary_in_the_turn(tmp_path):
     queue = WriterQueue(str(tmp_path / "mp.db"))
 
@@ -100,8 +94,8 @@ def test_the_checkpointer_runs_in_the_background(tmp_path):
     try:
         with store.transaction() as session:
             session.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
-        assert store.checkpointer.wait_idle()
-        assert _policy_of("mockplatform-checkpoint") == os.SCHED_BATCH
+        assert store.checkpointer.wait_idle()  # (its thread has run a checkpoint)
+        assert os.sched_getscheduler(store.checkpointer._thread.native_id) == os.SCHED_BATCH
     finally:
         store.dispose()
 
@@ -123,7 +117,7 @@ def test_the_journal_writer_runs_in_the_background(tmp_path, monkeypatch):
     writer = journal.JournalWriter(journal.journal_store(main), max_entries=100)
     try:
         writer.add(_entry("sbx_priority"))
-        for _ in range(500):
+        for _ in range(1000):
             if seen:
                 break
             threading.Event().wait(0.01)
@@ -139,9 +133,18 @@ def test_the_webhook_dispatchers_threads_run_in_the_background(tmp_path):
 
     store = Store(f"sqlite:///{tmp_path / 'mp.db'}")
     dispatcher = Dispatcher(store, threads=1, poll=0.05)
+    seen, ran = [], threading.Event()
+
+    def run_once(sandbox_id=None):  # (a round, in the dispatcher's thread)
+        seen.append((threading.current_thread(), os.sched_getscheduler(0)))
+        ran.set()
+        return 0
+
+    dispatcher.run_once = run_once
     try:
-        dispatcher.poke()
-        assert _policy_of("mockplatform-webhooks-0") == os.SCHED_BATCH
+        dispatcher.poke()  # (every sandbox: a round)
+        assert ran.wait(10)
+        assert seen[0] == (dispatcher._workers[0], os.SCHED_BATCH)
     finally:
         dispatcher.stop()
         store.dispose()

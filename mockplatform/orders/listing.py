@@ -10,7 +10,9 @@ filter and sort is served by an index (``ix_orders_created``, ``ix_orders_update
 A TikTok order's ``platform_status`` is not stored: it is the aggregate of its units' and
 parcels' (orders/tiktok.py), worked out as the order is read. Filtered by it, the list reads the
 orders that have a unit in a status the wanted ones need (``ix_order_items_status``, as
-``status`` does) and keeps those whose aggregate is one of them, a few hundred at a time.
+``status`` does) and keeps those whose aggregate is one of them, a few hundred at a time and
+at most WALK_AT_MOST orders a page: a page may then hold fewer than ``limit`` orders (none,
+even) and still say ``has_more``, with a cursor past the last order read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import binascii
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import islice
 
 from sqlalchemy import and_, distinct, exists, false, func, not_, or_, select
 
@@ -40,6 +41,10 @@ DIRECTIONS = ("asc", "desc")
 # A list filtered by TikTok status (``platform_status``) reads its candidates in the sort's
 # order this many at a time, and works each one's status out as the order shows it.
 WALK = 200
+# ... and stops after this many, answering the matches found so far (fewer than ``limit``,
+# perhaps none) with ``has_more`` and a cursor past the last order read: a page never reads a
+# whole sandbox for a status its candidates rarely show.
+WALK_AT_MOST = 2000
 
 
 def encode_cursor(order: Order, sort_by: str, direction: str) -> str:
@@ -193,29 +198,37 @@ def _past(stmt, column, direction: str, instant: datetime, order_id: int):
     return stmt.where(or_(column < instant, and_(column == instant, Order.order_id < order_id)))
 
 
-def _showing(ctx: SandboxContext, stmt, query: OrderFilter):
-    """The orders of ``stmt`` (the candidates, in the sort's order) whose TikTok status is one
-    of ``query.platform_status``, as (row, items, packages), read WALK at a time."""
-    wanted, column = set(query.platform_status), getattr(Order, query.sort_by)
-    page = stmt
+def _showing(ctx: SandboxContext, stmt, query: OrderFilter, wanted: int):
+    """Up to ``wanted`` orders of ``stmt`` (the candidates, in the sort's order) whose TikTok
+    status is one of ``query.platform_status``, as (row, items, packages), read WALK at a time
+    and at most WALK_AT_MOST in all; with the last candidate read, and whether the walk stopped
+    before the candidates ran out."""
+    statuses, column = set(query.platform_status), getattr(Order, query.sort_by)
+    found: list[tuple] = []
+    page, read, last = stmt, 0, None
     while True:
         rows = list(ctx.session.scalars(page.limit(WALK)))
         ids = [row.order_id for row in rows]
         items, packages = items_of(ctx, ids), packages_of(ctx, ids)
         for row in rows:
-            if tiktok.order_status(items[row.order_id], packages[row.order_id]) in wanted:
-                yield row, items[row.order_id], packages[row.order_id]
+            read, last = read + 1, row
+            if tiktok.order_status(items[row.order_id], packages[row.order_id]) in statuses:
+                found.append((row, items[row.order_id], packages[row.order_id]))
+                if len(found) == wanted:
+                    return found, last, True
         if len(rows) < WALK:
-            return
-        last = rows[-1]
+            return found, last, False
+        if read >= WALK_AT_MOST:
+            return found, last, True
         page = _past(stmt, column, query.sort_direction, getattr(last, query.sort_by),
                      last.order_id)
 
 
 def count_orders(ctx: SandboxContext, query: OrderFilter) -> int:
-    """How many orders match ``query``'s filters, whatever its page."""
+    """How many orders match ``query``'s filters, whatever its page (not by TikTok status,
+    which is worked out order by order: a count would read every candidate)."""
     if query.platform_status:
-        return sum(1 for _ in _showing(ctx, _sorted(ctx, query), query))
+        raise ValueError("orders are not counted by platform_status")
     return ctx.session.scalar(
         select(func.count()).select_from(_filtered(ctx, query).subquery()))
 
@@ -233,10 +246,15 @@ def _sorted(ctx: SandboxContext, query: OrderFilter):
 
 def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
     stmt, limit = _sorted(ctx, query), query.limit
+    cursor_row = None
     if query.platform_status:
-        found = list(islice(_showing(ctx, stmt, query), query.offset,
-                            query.offset + limit + 1))
-        has_more, found = len(found) > limit, found[:limit]
+        if query.offset:
+            raise ValueError("a list by platform_status pages by cursor, not by offset")
+        found, last, stopped = _showing(ctx, stmt, query, limit + 1)
+        # A whole page goes on after its last order; a walk that stopped short of one, after
+        # the last order it read.
+        cursor_row = found[limit - 1][0] if len(found) > limit else last
+        has_more, found = stopped, found[:limit]
     else:
         rows = list(ctx.session.scalars(stmt.offset(query.offset or None).limit(limit + 1)))
         has_more, rows = len(rows) > limit, rows[:limit]
@@ -246,6 +264,6 @@ def list_orders(ctx: SandboxContext, query: OrderFilter) -> OrderPage:
     return OrderPage(
         orders=[detail(ctx, row, items, packages) for row, items, packages in found],
         has_more=has_more,
-        next_cursor=encode_cursor(found[-1][0], query.sort_by, query.sort_direction)
-        if has_more else None,
+        next_cursor=encode_cursor(cursor_row or found[-1][0], query.sort_by,
+                                  query.sort_direction) if has_more else None,
         notes=_notes(ctx, query))

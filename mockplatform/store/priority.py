@@ -1,9 +1,10 @@
 """The CPU for requests first: the threads that serve no request run as Linux's
 ``SCHED_BATCH``, and each of them as an ordinary thread (``SCHED_OTHER``) while it queues for or
-holds a database's write turn (``urgent``, which writers.py's queue enters). They are serve's
-webhook sender process (``background``: its first thread, and every thread it starts), and in
-any process the journal's writer, the WAL's checkpointer and the webhook dispatcher's threads
-(``background_thread``: the calling thread only).
+holds a SQLite file's write turn (``urgent``, which writers.py's queue enters; the checkpointer
+never takes one, and PostgreSQL has none). They are serve's webhook sender process
+(``background``: its first thread, and every thread it starts), and in any process the
+journal's writer, the WAL's checkpointer and the webhook dispatcher's threads
+(``background_thread``: the calling thread only; none of them starts a thread).
 
 A ``SCHED_BATCH`` thread gets its share of the CPU as any other, but its waking never preempts
 the thread running on that CPU. Under create-then-read at 16 connections the write turn is the

@@ -43,7 +43,8 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 # the document and answered with a 400 naming the field. Operation -> (field, message pattern).
 _RANGE = [("created_before", "must not be before"), ("updated_before", "must not be before")]
 RULES_IN_WORDS: dict[str, list[tuple[str, str]]] = {
-    "GET /api/v1/orders": [*_RANGE, ("after", "not a cursor of this list")],
+    "GET /api/v1/orders": [*_RANGE, ("after", "not a cursor of this list"),
+                           ("platform_status", "only a tiktok_shop sandbox")],
     "GET /api/v1/resale/items": [("relisted_to", "must not be before"),
                                  ("exited_to", "must not be before")],
     "POST /api/v1/sandboxes/{sandbox_id}/clock/advance": [("by", "would move the clock to")],

@@ -87,9 +87,11 @@ class Format:
 def dumps(document: dict[str, Any]) -> bytes:
     """A push's body: compact, keys sorted, UTF-8. orjson writes what ``json.dumps`` (keys
     sorted, no spaces, no ASCII escapes) writes, in a fifth of the time, but for a float's
-    exponent (``0.00001`` for ``1e-05``); what it refuses (an integer beyond 64 bits, a key that
-    is not a string) goes through the ``json`` module, and a text with a lone surrogate (which
-    UTF-8 cannot hold: a JSON request may escape one) is written with ASCII escapes."""
+    exponent (``0.00001`` for ``1e-05``) and a NaN or infinity (``null``), which an event's data
+    (read back from a JSON column) does not hold anyway; what it refuses (an integer beyond 64
+    bits, a key that is not a string) goes through the ``json`` module, and a text with a lone
+    surrogate (which UTF-8 cannot hold: a JSON request may escape one) is written with ASCII
+    escapes."""
     try:
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError is a TypeError

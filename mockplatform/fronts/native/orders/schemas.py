@@ -103,7 +103,9 @@ class OrderListQuery(PageQuery):
                                 metadata={
         "description": "a TikTok Shop sandbox's orders whose TikTok status (the order's "
                        "platform_status, the aggregate of its units') is now one of these "
-                       "(repeat or separate with commas); a 400 in another platform's sandbox"})
+                       "(repeat or separate with commas); a 400 in another platform's sandbox. "
+                       "Worked out order by order, at most 2,000 orders read a page: a page may "
+                       "hold fewer than limit (none, even) and still have has_more"})
     after = fields.String(metadata={"description": "the next_cursor of the previous page"})
 
 
