@@ -34,3 +34,11 @@ def test_a_document_json_wrote_with_nan_still_reads():
 def test_what_neither_can_encode_is_a_type_error():
     with pytest.raises(TypeError):
         jsoncodec.dumps({"x": object()})
+
+
+@pytest.mark.parametrize("value", [
+    {"z": [1, None, True, 19.5, -(2**63)], "a": {"é 中 \U0001f600": "\n\x01\x7f\"\\/"}, "B": {}},
+    {"n": 2**70, 3: "int key", "text": "é"},  # (through the json module)
+])
+def test_an_answer_is_what_json_writes_compact_and_unescaped(value):
+    assert jsoncodec.compact(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -23,6 +23,17 @@ def dumps(value: Any) -> str:
         return json.dumps(value)
 
 
+def compact(value: Any) -> str:
+    """An answer's JSON: no spaces, text as it is (no ASCII escapes), keys in their order; what
+    ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes, but for a float's
+    exponent (``0.00001`` for ``1e-05``), in a fifth of the time. What orjson refuses goes
+    through the ``json`` module."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def loads(text: str | bytes) -> Any:
     try:
         return orjson.loads(text)

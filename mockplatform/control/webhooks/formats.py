@@ -90,8 +90,8 @@ def dumps(document: dict[str, Any]) -> bytes:
     exponent (``0.00001`` for ``1e-05``) and a NaN or infinity (``null``), which an event's data
     (read back from a JSON column) does not hold anyway; what it refuses (an integer beyond 64
     bits, a key that is not a string) goes through the ``json`` module, and a text with a lone
-    surrogate (which UTF-8 cannot hold: a JSON request may escape one) is written with ASCII
-    escapes."""
+    surrogate (which UTF-8 cannot hold; the fronts refuse one in a request, but no body is left
+    unsendable) is written with ASCII escapes."""
     try:
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # orjson.JSONEncodeError is a TypeError

@@ -17,7 +17,6 @@ clock (``MissingParameter``, ``IllegalAccessToken``). An unknown path is ``Inval
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -47,6 +46,7 @@ from mockplatform.fronts.lazada.errors import LazadaError, envelope, invalid, mi
 from mockplatform.fronts.lazada.table import APIS, GET, POST, Api
 from mockplatform.fronts.pipeline import Access, Answer, Pipeline, Request, Unit
 from mockplatform.settings import Settings
+from mockplatform.store import jsoncodec
 
 # What fills the table (``table.APIS``).
 API_MODULES = (auth, orders, fulfilment, tracking, cancel, products, reverse, reverse_actions)
@@ -180,7 +180,7 @@ class _Handler:
 
     def render(self, result: dict[str, Any], unit: Unit) -> Answer:
         body = {**result, "code": "0", "request_id": _request_id()}
-        return Answer(200, json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+        return Answer(200, jsoncodec.compact(body))
 
     def render_error(self, error: MockplatformError) -> Answer:
         if isinstance(error, InjectedFault):  # a fault rule's own status and Retry-After

@@ -39,6 +39,7 @@ from mockplatform.fronts.native.formats import CsvFormat
 from mockplatform.fronts.native.uploads import Upload, UploadSpec
 from mockplatform.fronts.pipeline import Access, Answer, Pipeline, Request, Unit
 from mockplatform.settings import Settings
+from mockplatform.store import jsoncodec
 
 # Who may call an endpoint.
 PUBLIC = "public"  # anyone
@@ -207,8 +208,7 @@ class _Handler:
     def render(self, result: Any, unit: Unit) -> Answer:
         spec = self.spec
         payload = dumper(schema_instance(spec.response))(result) if spec.response else result
-        return Answer(spec.status, json.dumps(payload, ensure_ascii=False,
-                                              separators=(",", ":")))
+        return Answer(spec.status, jsoncodec.compact(payload))
 
     def replay(self, status: int, text: str) -> Answer:
         return Answer(status, text, {"Idempotent-Replayed": "true"})
