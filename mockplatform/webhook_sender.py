@@ -128,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _stop)
     listener = socket.socket(fileno=opts.fd)
     listener.settimeout(opts.poll)
-    # The CPU for the workers' requests first (store/priority.py): the dispatcher's threads,
-    # started from this one, run the same way, and as ordinary threads in the write turn.
-    priority.background()
+    # The CPU for the workers' requests first (store/priority.py), as the dispatcher's
+    # threads and the checkpointer's do.
+    priority.background_thread()
     dispatcher = None
     try:
         while opts.parent is None or os.getppid() == opts.parent:

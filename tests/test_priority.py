@@ -24,13 +24,12 @@ def _in_a_thread(work):
     return found[0]
 
 
-def test_a_background_thread_is_an_ordinary_one_in_the_write_turn(tmp_path, monkeypatch):
-    monkeypatch.setattr(priority, "_background", False)
+def test_a_background_thread_is_an_ordinary_one_in_the_write_turn(tmp_path):
     queue = WriterQueue(str(tmp_path / "mp.db"))
 
     def work():
         seen = [os.sched_getscheduler(0)]
-        assert priority.background()
+        assert priority.background_thread()
         seen.append(os.sched_getscheduler(0))
         with queue.hold():
             seen.append(os.sched_getscheduler(0))
@@ -52,7 +51,6 @@ def test_a_background_thread_is_an_ordinary_one_in_the_write_turn(tmp_path, monk
 
 
 def test_an_ordinary_process_makes_no_call_in_the_write_turn(tmp_path, monkeypatch):
-    monkeypatch.setattr(priority, "_background", False)
     calls = []
     monkeypatch.setattr(priority, "_set", lambda policy: calls.append(policy) or True)
     queue = WriterQueue(str(tmp_path / "mp.db"))

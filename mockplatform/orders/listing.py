@@ -114,9 +114,8 @@ class OrderFilter:
     matches an order when any of its items has one of the statuses now; ``ever_failed_delivery``
     when any of its items failed delivery at some point (or, False, none did);
     ``platform_status`` (a TikTok Shop sandbox's) when the order's TikTok status is one of these
-    now; ``after`` is the
-    ``next_cursor`` of the page before; ``offset`` skips that many orders instead (a front
-    whose platform pages by offset; not with ``after``)."""
+    now; ``after`` is the ``next_cursor`` of the page before; ``offset`` skips that many orders
+    instead (a front whose platform pages by offset; not with ``after`` nor ``platform_status``)."""
 
     limit: int = 20
     offset: int = 0

@@ -1,10 +1,10 @@
 """The CPU for requests first: the threads that serve no request run as Linux's
 ``SCHED_BATCH``, and each of them as an ordinary thread (``SCHED_OTHER``) while it queues for or
 holds a SQLite file's write turn (``urgent``, which writers.py's queue enters; the checkpointer
-never takes one, and PostgreSQL has none). They are serve's webhook sender process
-(``background``: its first thread, and every thread it starts), and in any process the
-journal's writer, the WAL's checkpointer and the webhook dispatcher's threads
-(``background_thread``: the calling thread only; none of them starts a thread).
+never takes one, and PostgreSQL has none). Each calls ``background_thread`` as it starts: serve's
+webhook sender process's first thread, and in any process the journal's writer, the WAL's
+checkpointer and the webhook dispatcher's threads. (A thread started by one inherits the policy
+but not the switch in the turn: each of them says so itself.)
 
 A ``SCHED_BATCH`` thread gets its share of the CPU as any other, but its waking never preempts
 the thread running on that CPU. Under create-then-read at 16 connections the write turn is the
@@ -28,11 +28,9 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 _SUPPORTED = hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH")
-# Whether this process runs in the background: set by ``background``, in serve's sender only,
-# so that a request's write transaction pays one global read here, no system call.
-_background = False
 _AS_IS = nullcontext()  # (what ``urgent`` gives an ordinary thread: nothing made per write)
-# Whether the calling thread was made a background one (``background_thread``).
+# Whether the calling thread runs in the background (``background_thread``): a request's write
+# transaction pays one read of it, and no system call.
 _thread = threading.local()
 
 
@@ -42,15 +40,6 @@ def _set(policy: int) -> bool:
     except OSError:
         return False
     return True
-
-
-def background() -> bool:
-    """The calling thread, and the threads it starts from now on, as ``SCHED_BATCH``: for a
-    process's first thread, before it starts any other. Whether it could be done."""
-    global _background
-    if _SUPPORTED and _set(os.SCHED_BATCH):
-        _background = True
-    return _background
 
 
 def background_thread() -> bool:
@@ -64,7 +53,7 @@ def background_thread() -> bool:
 
 def urgent() -> AbstractContextManager[None]:
     """The calling thread as an ordinary one for the block, if it runs in the background."""
-    return _urgently() if _background or getattr(_thread, "background", False) else _AS_IS
+    return _urgently() if getattr(_thread, "background", False) else _AS_IS
 
 
 @contextmanager

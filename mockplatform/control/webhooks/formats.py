@@ -27,18 +27,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import orjson
-
 from mockplatform.aftersales import reverse
 from mockplatform.control import authorizations
 from mockplatform.engine import ids, rng
 from mockplatform.orders import states as item_states
+from mockplatform.store import jsoncodec
 
 NATIVE, LAZADA, TIKTOK = "native", "lazada", "tiktok_shop"
 SIGNATURE_HEADER = "Mockplatform-Signature"
@@ -85,21 +83,8 @@ class Format:
 
 
 def dumps(document: dict[str, Any]) -> bytes:
-    """A push's body: compact, keys sorted, UTF-8. orjson writes what ``json.dumps`` (keys
-    sorted, no spaces, no ASCII escapes) writes, in a fifth of the time, but for a float's
-    exponent (``0.00001`` for ``1e-05``) and a NaN or infinity (``null``), which an event's data
-    (read back from a JSON column) does not hold anyway; what it refuses (an integer beyond 64
-    bits, a key that is not a string) goes through the ``json`` module, and a text with a lone
-    surrogate (which UTF-8 cannot hold; the fronts refuse one in a request, but no body is left
-    unsendable) is written with ASCII escapes."""
-    try:
-        return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
-    except TypeError:  # orjson.JSONEncodeError is a TypeError
-        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    try:
-        return text.encode()
-    except UnicodeEncodeError:
-        return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+    """A push's body: compact, keys sorted, UTF-8 (store/jsoncodec.py)."""
+    return jsoncodec.encode(document, sort_keys=True)
 
 
 def hmac_hex(key: str, message: bytes) -> str:
